@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 language mode is the tools-version default; these add
+/// upcoming features that keep the code explicit.
+let sharedSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "swift-db-drivers",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "DBCore", targets: ["DBCore"]),
+        .library(name: "PGDriver", targets: ["PGDriver"]),
+        .library(name: "TDSSandbox", targets: ["TDSSandbox"]),
+        .library(name: "ThrowawayServers", targets: ["ThrowawayServers"]),
+        .executable(name: "quickstart", targets: ["quickstart"]),
+        .executable(name: "tds-sandbox", targets: ["tds-sandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2")
+    ],
+    targets: [
+        // C libraries, wrapped as system-library modules.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .systemLibrary(
+            name: "CSybDB",
+            providers: [.apt(["freetds-dev"]), .brew(["freetds"])]
+        ),
+
+        // The shared API and the drivers.
+        .target(name: "DBCore"),
+        .target(name: "PGDriver", dependencies: ["DBCore", "CLibPQ"]),
+
+        // Throwaway servers for tests and samples (a temporary PostgreSQL cluster).
+        .target(name: "ThrowawayServers", dependencies: ["DBCore"]),
+
+        // The TDS sandbox: a TDS 7.4 server that executes a T-SQL subset on PostgreSQL.
+        .target(
+            name: "TDSSandbox",
+            dependencies: [
+                "DBCore", "PGDriver",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "tds-sandbox", dependencies: ["TDSSandbox", "PGDriver"]),
+
+        // Samples.
+        .executableTarget(name: "quickstart", dependencies: ["DBCore", "PGDriver", "ThrowawayServers"]),
+
+        // Tests.
+        .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
+        .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers"]),
+        .testTarget(
+            name: "TDSSandboxTests",
+            dependencies: [
+                "TDSSandbox", "DBCore", "PGDriver", "ThrowawayServers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings
+}

@@ -1,0 +1,1 @@
+// Placeholder until the PGDriver work lands.

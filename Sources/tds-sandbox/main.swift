@@ -1,0 +1,1 @@
+print("tds-sandbox: not implemented yet")
