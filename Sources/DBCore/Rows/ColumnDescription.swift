@@ -56,11 +56,17 @@ public struct ColumnDescription: Sendable, Hashable {
     public var precision: Int?
     /// The declared scale (digits after the point), if any.
     public var scale: Int?
+    /// The server's id of the table the column comes from, when it is a plain column of a table (PostgreSQL:
+    /// the table's OID, libpq's `PQftable`); `nil` for computed columns or when the server does not say.
+    public var sourceTableID: Int?
+    /// The column's number within ``sourceTableID`` (PostgreSQL: `attnum`, libpq's `PQftablecol`), if known.
+    public var sourceColumnNumber: Int?
 
     /// Creates a column description.
     public init(
         name: String, type: SQLDataType, nativeTypeName: String, nativeTypeID: Int, isNullable: Bool? = nil,
-        size: Int? = nil, precision: Int? = nil, scale: Int? = nil
+        size: Int? = nil, precision: Int? = nil, scale: Int? = nil, sourceTableID: Int? = nil,
+        sourceColumnNumber: Int? = nil
     ) {
         self.name = name
         self.type = type
@@ -70,5 +76,7 @@ public struct ColumnDescription: Sendable, Hashable {
         self.size = size
         self.precision = precision
         self.scale = scale
+        self.sourceTableID = sourceTableID
+        self.sourceColumnNumber = sourceColumnNumber
     }
 }
