@@ -1,0 +1,168 @@
+extension TSQLTranslator {
+    /// `INSERT [INTO] t [(cols)] [OUTPUT INSERTED.…] VALUES … | SELECT … | DEFAULT VALUES` → `INSERT INTO … RETURNING`.
+    func translateInsert(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+        var rewriter = TSQLRewriter(variables: variables)
+        var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
+        if let top = cursor.current, top.isWord("TOP") { throw .unsupported("INSERT TOP", line: top.line) }
+        _ = cursor.skip(word: "INTO")
+        let target = Self.tableName(try cursor.readQualifiedName())
+        var sql = "INSERT INTO " + target.sql
+        if cursor.current?.isSymbol("(") == true {
+            let end = try cursor.matchingParenthesis(from: cursor.position)
+            sql += " (" + (try rewriter.rewrite(tokens[(cursor.position + 1)..<(end - 1)])) + ")"
+            cursor.position = end
+        }
+        var returning: (String, [OutputColumn])?
+        if let output = cursor.current, output.isWord("OUTPUT") {
+            _ = cursor.next()
+            let end = Self.clauseEnd(tokens, from: cursor.position, at: ["VALUES", "SELECT", "DEFAULT", "EXEC", "EXECUTE", "WITH"])
+            returning = try outputClause(tokens[cursor.position..<end], allowed: "INSERTED", rewriter: &rewriter)
+            cursor.position = end
+        }
+        guard let source = cursor.current else { throw cursor.syntaxError() }
+        if source.isWord("EXEC") || source.isWord("EXECUTE") { throw .unsupported("INSERT … EXEC", line: source.line) }
+        if source.isWord("SELECT") || source.isWord("WITH") {
+            sql += " " + (try rewriter.rewriteQuery(tokens[cursor.position...])).sql
+        } else {
+            sql += " " + (try rewriter.rewrite(tokens[cursor.position...]))
+        }
+        var columns: [OutputColumn] = []
+        if let (list, outputColumns) = returning {
+            sql += " RETURNING " + list
+            columns = outputColumns
+        }
+        return .query(PostgresQuery(sql: sql, parameters: rewriter.parameters, columns: columns), .dml)
+    }
+
+    /// `UPDATE t SET … [OUTPUT INSERTED.…] [FROM …] [WHERE …]` → `UPDATE … RETURNING`.
+    func translateUpdate(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+        var rewriter = TSQLRewriter(variables: variables)
+        var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
+        if let top = cursor.current, top.isWord("TOP") { throw .unsupported("UPDATE TOP", line: top.line) }
+        let target = Self.tableName(try cursor.readQualifiedName())
+        guard cursor.current?.isWord("SET") == true else { throw cursor.syntaxError() }
+        var body = Array(tokens[cursor.position...])[...]
+        var returning: (String, [OutputColumn])?
+        if let start = Self.depthZeroIndex(of: "OUTPUT", in: body) {
+            let end = Self.clauseEnd(body, from: start + 1, at: ["FROM", "WHERE", "OPTION"])
+            if body[(start + 1)..<end].contains(where: { $0.isWord("DELETED") }) {
+                throw .unsupported("UPDATE … OUTPUT DELETED (old values)", line: body[start].line)
+            }
+            returning = try outputClause(body[(start + 1)..<end], allowed: "INSERTED", rewriter: &rewriter)
+            body = (Array(body[body.startIndex..<start]) + Array(body[end...]))[...]
+        }
+        if let from = Self.depthZeroIndex(of: "FROM", in: body) {
+            throw .unsupported("UPDATE … FROM", line: body[from].line)
+        }
+        var sql = "UPDATE " + target.sql + " " + (try rewriter.rewrite(body))
+        var columns: [OutputColumn] = []
+        if let (list, outputColumns) = returning {
+            sql += " RETURNING " + list
+            columns = outputColumns
+        }
+        return .query(PostgresQuery(sql: sql, parameters: rewriter.parameters, columns: columns), .dml)
+    }
+
+    /// `DELETE [FROM] t [OUTPUT DELETED.…] [WHERE …]` → `DELETE FROM … RETURNING`.
+    func translateDelete(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+        var rewriter = TSQLRewriter(variables: variables)
+        var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
+        if let top = cursor.current, top.isWord("TOP") { throw .unsupported("DELETE TOP", line: top.line) }
+        _ = cursor.skip(word: "FROM")
+        let target = Self.tableName(try cursor.readQualifiedName())
+        var returning: (String, [OutputColumn])?
+        if let output = cursor.current, output.isWord("OUTPUT") {
+            _ = cursor.next()
+            let end = Self.clauseEnd(tokens, from: cursor.position, at: ["FROM", "WHERE", "OPTION"])
+            returning = try outputClause(tokens[cursor.position..<end], allowed: "DELETED", rewriter: &rewriter)
+            cursor.position = end
+        }
+        if let from = cursor.current, from.isWord("FROM") { throw .unsupported("DELETE … FROM … JOIN", line: from.line) }
+        var sql = "DELETE FROM " + target.sql
+        if !cursor.isAtEnd { sql += " " + (try rewriter.rewrite(tokens[cursor.position...])) }
+        var columns: [OutputColumn] = []
+        if let (list, outputColumns) = returning {
+            sql += " RETURNING " + list
+            columns = outputColumns
+        }
+        return .query(PostgresQuery(sql: sql, parameters: rewriter.parameters, columns: columns), .dml)
+    }
+
+    /// `SELECT @a = x, @b = y [FROM …]` → an assignment from the query's last row; `nil` if not an assignment.
+    func translateSelectAssignment(
+        _ tokens: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> TranslatedStatement.Action? {
+        let start = tokens.startIndex + 1
+        guard start + 1 < tokens.endIndex, tokens[start].kind == .variable, tokens[start + 1].isSymbol("=") else {
+            return nil
+        }
+        let listEnd = Self.clauseEnd(tokens, from: start, at: TSQLRewriter.selectListEnd)
+        var names: [String] = []
+        var items: [String] = []
+        var rewriter = TSQLRewriter(variables: variables)
+        for item in TSQLRewriter.splitAtCommas(tokens[start..<listEnd]) {
+            guard item.count > 2, let variable = item.first, variable.kind == .variable,
+                item[item.startIndex + 1].isSymbol("=")
+            else { throw .incorrectSyntax(near: item.first) }
+            guard variables[variable.text.lowercased()] != nil else {
+                throw .undeclaredVariable(variable.text, line: variable.line)
+            }
+            names.append(variable.text.lowercased())
+            items.append(try rewriter.rewrite(item.dropFirst(2)))
+        }
+        var sql = "SELECT " + items.joined(separator: ", ")
+        if listEnd < tokens.endIndex { sql += " " + (try rewriter.rewrite(tokens[listEnd...])) }
+        return .assign(names: names, query: PostgresQuery(sql: sql, parameters: rewriter.parameters))
+    }
+
+    /// An OUTPUT list with its `INSERTED.`/`DELETED.` prefixes removed, as a RETURNING list and its columns.
+    private func outputClause(
+        _ tokens: ArraySlice<TSQLToken>, allowed: String, rewriter: inout TSQLRewriter
+    ) throws(SQLServerMessage) -> (String, [OutputColumn]) {
+        if let into = Self.depthZeroIndex(of: "INTO", in: tokens) {
+            throw .unsupported("OUTPUT … INTO", line: tokens[into].line)
+        }
+        var items: [String] = []
+        var columns: [OutputColumn] = []
+        for item in TSQLRewriter.splitAtCommas(tokens) {
+            var filtered: [TSQLToken] = []
+            var index = item.startIndex
+            while index < item.endIndex {
+                let token = item[index]
+                if token.isWord("INSERTED") || token.isWord("DELETED"), index + 1 < item.endIndex,
+                    item[index + 1].isSymbol(".")
+                {
+                    guard token.isWord(allowed) else {
+                        throw .unsupported("OUTPUT \(token.text.uppercased()) here", line: token.line)
+                    }
+                    index += 2
+                    continue
+                }
+                filtered.append(token)
+                index += 1
+            }
+            let (sql, column) = try rewriter.rewriteSelectItem(filtered[...])
+            items.append(sql)
+            columns.append(column)
+        }
+        return (items.joined(separator: ", "), columns)
+    }
+
+    /// The index of the first depth-0 word in `keywords` at or after `from`, or the end.
+    static func clauseEnd(_ tokens: ArraySlice<TSQLToken>, from: Int, at keywords: Set<String>) -> Int {
+        var depth = 0
+        for index in from..<tokens.endIndex {
+            let token = tokens[index]
+            if token.isSymbol("(") { depth += 1 }
+            if token.isSymbol(")") { depth -= 1 }
+            if depth == 0, let keyword = token.keyword, keywords.contains(keyword) { return index }
+        }
+        return tokens.endIndex
+    }
+
+    /// The index of the first depth-0 word `keyword`, if any.
+    static func depthZeroIndex(of keyword: String, in tokens: ArraySlice<TSQLToken>) -> Int? {
+        let end = clauseEnd(tokens, from: tokens.startIndex, at: [keyword])
+        return end < tokens.endIndex ? end : nil
+    }
+}

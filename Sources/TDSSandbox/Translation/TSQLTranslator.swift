@@ -1,0 +1,154 @@
+/// Translates a T-SQL batch into statements the engine runs on PostgreSQL. The whole batch is translated before
+/// anything runs, so a syntax error fails the batch as in SQL Server.
+struct TSQLTranslator {
+    /// The variables declared so far (lower-cased name with `@` → type), starting with the RPC's parameters.
+    var variables: [String: TSQLType]
+
+    /// Creates a translator with the variables already in scope (e.g. sp_executesql's parameters).
+    init(variables: [String: TSQLType] = [:]) {
+        self.variables = variables
+    }
+
+    /// Translates a batch.
+    static func translate(
+        _ batch: String, variables: [String: TSQLType] = [:]
+    ) throws(SQLServerMessage) -> [TranslatedStatement] {
+        var translator = TSQLTranslator(variables: variables)
+        return try translator.translate(batch)
+    }
+
+    /// Translates a batch, adding its DECLAREd variables to ``variables``.
+    mutating func translate(_ batch: String) throws(SQLServerMessage) -> [TranslatedStatement] {
+        let nodes = try TSQLStatementSplitter.split(try TSQLTokenizer.tokenize(batch))
+        var statements: [TranslatedStatement] = []
+        for node in nodes { statements.append(contentsOf: try translate(node)) }
+        return statements
+    }
+
+    private mutating func translate(_ node: TSQLStatementNode) throws(SQLServerMessage) -> [TranslatedStatement] {
+        switch node {
+        case .simple(let tokens):
+            return try translateSimple(tokens[...])
+        case .block(let children, let line):
+            var statements: [TranslatedStatement] = []
+            for child in children { statements.append(contentsOf: try translate(child)) }
+            return [TranslatedStatement(line: line, action: .block(statements))]
+        case .ifElse(let condition, let then, let otherwise, let line):
+            if otherwise == nil, let drop = dropIfExists(condition: condition, then: then) {
+                return [TranslatedStatement(line: line, action: .query(PostgresQuery(sql: drop), .ddl))]
+            }
+            var rewriter = TSQLRewriter(variables: variables)
+            let sql = "SELECT COALESCE((" + (try rewriter.rewrite(condition[...])) + "), false)"
+            let query = PostgresQuery(sql: sql, parameters: rewriter.parameters)
+            let thenStatements = try translate(then)
+            let elseStatements = try otherwise.map { node throws(SQLServerMessage) in try translate(node) } ?? []
+            return [
+                TranslatedStatement(
+                    line: line, action: .ifElse(condition: query, then: thenStatements, otherwise: elseStatements))
+            ]
+        }
+    }
+
+    /// `IF OBJECT_ID('t'[, 'U']) IS NOT NULL DROP TABLE t` → `DROP TABLE IF EXISTS t`.
+    private func dropIfExists(condition: [TSQLToken], then: TSQLStatementNode) -> String? {
+        guard condition.count >= 7, condition[0].isWord("OBJECT_ID"), condition[1].isSymbol("("),
+            case .string = condition[2].kind,
+            condition.suffix(4).map({ $0.text.uppercased() }) == [")", "IS", "NOT", "NULL"],
+            case .simple(let drop) = then, drop.count >= 3, drop[0].isWord("DROP"), drop[1].isWord("TABLE")
+        else { return nil }
+        let target = TSQLRewriter.postgresObjectName(condition[2].text)
+        var cursor = TSQLTokenCursor(tokens: drop[2...])
+        guard let name = try? cursor.readQualifiedName(), cursor.isAtEnd,
+            Self.tableName(name).sql == target
+        else { return nil }
+        return "DROP TABLE IF EXISTS " + target
+    }
+
+    /// A T-SQL table name (`t`, `dbo.t`, `SalesLT.Product`, `db.dbo.t`, `#temp`) as PostgreSQL text and parts.
+    static func tableName(_ parts: [TSQLToken]) -> (sql: String, schema: String, name: String) {
+        var names = parts.map { TSQLRewriter.identifier($0) }
+        if names.count == 3 { names.removeFirst() }
+        if names.count == 2, names[0] == "dbo" { names[0] = "public" }
+        let schema = names.count == 2 ? names[0] : "public"
+        let name = names.last ?? ""
+        return (names.joined(separator: "."), schema, name)
+    }
+
+    private mutating func translateSimple(
+        _ tokens: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> [TranslatedStatement] {
+        guard let first = tokens.first else { return [] }
+        let line = first.line
+        func one(_ action: TranslatedStatement.Action) -> [TranslatedStatement] {
+            [TranslatedStatement(line: line, action: action)]
+        }
+        switch first.keyword ?? "" {
+        case "SELECT":
+            if let assignment = try translateSelectAssignment(tokens) { return one(assignment) }
+            var rewriter = TSQLRewriter(variables: variables)
+            let (sql, columns) = try rewriter.rewriteSelect(tokens)
+            return one(.query(PostgresQuery(sql: sql, parameters: rewriter.parameters, columns: columns), .select))
+        case "WITH":
+            var rewriter = TSQLRewriter(variables: variables)
+            let (sql, columns) = try rewriter.rewriteQuery(tokens)
+            return one(.query(PostgresQuery(sql: sql, parameters: rewriter.parameters, columns: columns), .select))
+        case "INSERT": return one(try translateInsert(tokens))
+        case "UPDATE": return one(try translateUpdate(tokens))
+        case "DELETE": return one(try translateDelete(tokens))
+        case "CREATE": return one(try translateCreate(tokens))
+        case "DROP": return one(try translateDrop(tokens))
+        case "ALTER": return one(try translateAlter(tokens))
+        case "TRUNCATE":
+            var rewriter = TSQLRewriter(variables: variables)
+            return one(.query(PostgresQuery(sql: try rewriter.rewrite(tokens)), .ddl))
+        case "BEGIN", "COMMIT", "ROLLBACK", "SAVE":
+            return one(try translateTransaction(tokens))
+        case "SET": return one(try translateSet(tokens))
+        case "DECLARE": return try translateDeclare(tokens)
+        case "PRINT":
+            var rewriter = TSQLRewriter(variables: variables)
+            let sql = "SELECT CAST((" + (try rewriter.rewrite(tokens.dropFirst())) + ") AS text)"
+            return one(.print(PostgresQuery(sql: sql, parameters: rewriter.parameters)))
+        case "EXEC", "EXECUTE":
+            var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
+            if cursor.current?.kind == .variable, cursor.peek(1)?.isSymbol("=") == true { cursor.position += 2 }
+            guard cursor.current?.isIdentifier == true else {
+                throw .unsupported("EXEC of a string or variable", line: line)
+            }
+            let name = try cursor.readQualifiedName()
+            return one(.execute(procedure: name.map(\.text).joined(separator: ".")))
+        case "USE":
+            guard tokens.count == 2, let database = tokens.last, database.isIdentifier else {
+                throw .incorrectSyntax(near: tokens.dropFirst().first ?? first)
+            }
+            return one(.use(database.text))
+        case "WAITFOR": return one(try translateWaitFor(tokens))
+        case "RETURN":
+            guard tokens.count == 1 else { throw .unsupported("RETURN with a value in a batch", line: line) }
+            return one(.returnFromBatch)
+        case "MERGE", "WHILE", "GOTO", "BREAK", "CONTINUE", "RAISERROR", "THROW", "GRANT", "REVOKE", "DENY":
+            throw .unsupported(first.text.uppercased(), line: line)
+        default:
+            throw .incorrectSyntax(near: first)
+        }
+    }
+
+    /// `WAITFOR DELAY 'hh:mm:ss[.fff]'` → `pg_sleep`.
+    private func translateWaitFor(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+        var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
+        guard cursor.skip(word: "DELAY") else { throw .unsupported("WAITFOR without DELAY", line: tokens.first!.line) }
+        guard let value = cursor.next(), case .string = value.kind, cursor.isAtEnd,
+            let seconds = Self.delaySeconds(value.text)
+        else { throw cursor.syntaxError() }
+        return .query(PostgresQuery(sql: "SELECT pg_sleep(\(seconds))"), .silent)
+    }
+
+    /// Seconds in `hh:mm[:ss[.fff]]`.
+    static func delaySeconds(_ text: String) -> Double? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), let hours = Int(parts[0]), let minutes = Int(parts[1]) else { return nil }
+        let seconds = parts.count == 3 ? Double(parts[2]) : 0
+        guard let seconds, hours >= 0, minutes >= 0, seconds >= 0 else { return nil }
+        return Double(hours * 3600 + minutes * 60) + seconds
+    }
+}
