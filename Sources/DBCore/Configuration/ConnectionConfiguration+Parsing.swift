@@ -8,15 +8,27 @@ extension ConnectionConfiguration {
     /// Parses a connection string in whichever form it is written, telling the forms apart by their shape:
     ///
     /// - a URL scheme (`postgresql://`, `postgres://`, `sqlserver://`, `mssql://`) → ``init(url:)``;
-    /// - text with both `;` and `=` → an ADO.NET connection string, ``init(connectionString:)``;
-    /// - `key=value` pairs separated by spaces → a libpq keyword string, ``init(keywordString:)``.
+    /// - `key=value` pairs separated by spaces before any `;` (`host=h dbname=d`) → a libpq keyword string,
+    ///   ``init(keywordString:)``;
+    /// - otherwise text with `;` and `=`, or a single pair whose key is an ADO.NET key but not a libpq keyword
+    ///   (`Server=h`) → an ADO.NET connection string, ``init(connectionString:)``;
+    /// - any other text with `=` → a libpq keyword string.
     ///
     /// Throws ``DatabaseError/Kind/invalidConfiguration`` when the text fits none of them or is malformed.
     public init(parsing string: String) throws {
         let text = string.trimmingASCIIWhitespace()
+        let firstSegment = text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let pairsBeforeSemicolon = firstSegment.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            .filter { $0.contains("=") && !$0.hasPrefix("=") }.count
+        let firstKey = String(text.prefix(while: { $0 != "=" })).trimmingASCIIWhitespace()
+        let looksADONet =
+            ADONetKeys.table[ADONetConnectionStringParser.normalize(firstKey)] != nil
+            && !KeywordStringParser.libpqKeywords.contains(firstKey)
         if ConfigurationText.urlScheme(of: text) != nil {
             try self.init(url: text)
-        } else if text.contains(";") && text.contains("=") {
+        } else if pairsBeforeSemicolon >= 2 {
+            try self.init(keywordString: text)
+        } else if text.contains("=") && (text.contains(";") || looksADONet) {
             try self.init(connectionString: text)
         } else if text.contains("=") {
             try self.init(keywordString: text)

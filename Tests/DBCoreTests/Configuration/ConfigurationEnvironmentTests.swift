@@ -68,6 +68,21 @@ struct ConfigurationEnvironmentTests {
         #expect(keywords.backend == .postgresql)
         #expect(keywords.tls == .disable)
         #expect(keywords.database == "d")
+        // A keyword string whose password holds a ';' is still a keyword string.
+        let semicolon = try ConnectionConfiguration(parsing: "host=h dbname=d password=a;b")
+        #expect(semicolon.backend == .postgresql)
+        #expect(semicolon.host == "h")
+        #expect(semicolon.password?.revealed == "a;b")
+        // A single ADO.NET pair without ';' is ADO.NET; a single libpq pair is libpq.
+        let server = try ConnectionConfiguration(parsing: "Server=tcp:h,1433")
+        #expect(server.backend == .sqlServer)
+        #expect(server.host == "h")
+        let host = try ConnectionConfiguration(parsing: "host=h")
+        #expect(host.backend == .postgresql)
+        #expect(host.host == "h")
+        let postgresPortal = try ConnectionConfiguration(parsing: ConfigurationADONetTests.azurePostgres)
+        #expect(postgresPortal.backend == .postgresql)
+        #expect(postgresPortal.tls == .require)
         expectInvalidConfiguration(mentioning: ["cannot tell the form"], never: ["justsomesecret"]) {
             try ConnectionConfiguration(parsing: "justsomesecret")
         }
