@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "DBCore", targets: ["DBCore"]),
         .library(name: "PGDriver", targets: ["PGDriver"]),
+        .library(name: "MSSQLDriver", targets: ["MSSQLDriver"]),
         .library(name: "TDSSandbox", targets: ["TDSSandbox"]),
         .library(name: "ThrowawayServers", targets: ["ThrowawayServers"]),
         .executable(name: "quickstart", targets: ["quickstart"]),
@@ -37,6 +38,7 @@ let package = Package(
         // The shared API and the drivers.
         .target(name: "DBCore"),
         .target(name: "PGDriver", dependencies: ["DBCore", "CLibPQ"]),
+        .target(name: "MSSQLDriver", dependencies: ["DBCore", "CSybDB"]),
 
         // Throwaway servers for tests and samples (a temporary PostgreSQL cluster).
         .target(name: "ThrowawayServers", dependencies: ["DBCore"]),
@@ -58,6 +60,10 @@ let package = Package(
         // Tests.
         .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
         .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers"]),
+        .testTarget(
+            name: "MSSQLDriverTests",
+            dependencies: ["MSSQLDriver", "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers"]
+        ),
         .testTarget(
             name: "TDSSandboxTests",
             dependencies: [

@@ -81,6 +81,9 @@ public enum PlaceholderLexer {
                     guard positionalCount == 0 else { throw fail("the statement mixes %s and %(name)s placeholders") }
                     var end = index + 2
                     while end < input.count && input[end] != ")" { end += 1 }
+                    guard end < input.count else {
+                        throw fail("unterminated '%(' at character \(index + 1): write %(name)s")
+                    }
                     guard end + 1 < input.count, input[end + 1] == "s" else {
                         throw fail("the placeholder starting at character \(index + 1) is not of the form %(name)s")
                     }

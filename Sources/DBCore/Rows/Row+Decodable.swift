@@ -67,7 +67,14 @@ struct RowKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
             }
         }
         // Nested Decodable types (enums with raw values, wrappers) decode from the single value.
-        return try T(from: SingleValueDecoder(value: sqlValue, key: key.stringValue))
+        do {
+            return try T(from: SingleValueDecoder(value: sqlValue, key: key.stringValue))
+        } catch let error as DatabaseError {
+            throw error.message.hasPrefix("column '") ? error
+                : DatabaseError.typeMismatch("column '\(key.stringValue)': \(error.message)")
+        } catch {
+            throw DatabaseError.typeMismatch("column '\(key.stringValue)': cannot decode \(T.self): \(error)")
+        }
     }
 
     func nestedContainer<NestedKey: CodingKey>(

@@ -58,9 +58,9 @@ public struct SQLDate: Sendable, Hashable, Comparable, CustomStringConvertible {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let negative = text.hasPrefix("-")
         let fields = negative ? Array(parts.dropFirst()) : Array(parts)
-        guard fields.count == 3, let y = Int(fields[0]), let m = Int(fields[1]), let d = Int(fields[2]) else {
-            return nil
-        }
+        guard fields.count == 3, let y = decimalDigits(fields[0]), let m = decimalDigits(fields[1]),
+            let d = decimalDigits(fields[2])
+        else { return nil }
         self.init(year: negative ? -y : y, month: m, day: d)
     }
 
@@ -119,18 +119,19 @@ public struct SQLTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Parses `HH:MM[:SS[.fraction]]`.
     public init?(iso text: some StringProtocol) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3, let h = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+        guard parts.count == 2 || parts.count == 3, let h = decimalDigits(parts[0]), let m = decimalDigits(parts[1])
+        else { return nil }
         var s = 0
         var nanos = 0
         if parts.count == 3 {
             let secondParts = parts[2].split(separator: ".", omittingEmptySubsequences: false)
-            guard secondParts.count <= 2, let sec = Int(secondParts[0]) else { return nil }
+            guard secondParts.count <= 2, let sec = decimalDigits(secondParts[0]) else { return nil }
             s = sec
             if secondParts.count == 2 {
                 let digits = secondParts[1]
-                guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(\.isASCII), let value = Int(digits)
-                else { return nil }
-                nanos = value * Int(pow(10.0, Double(9 - digits.count)))
+                guard digits.count <= 9, let value = decimalDigits(digits) else { return nil }
+                nanos = value
+                for _ in digits.count..<9 { nanos *= 10 }
             }
         }
         self.init(hour: h, minute: m, second: s, nanosecond: nanos)
@@ -260,12 +261,7 @@ public struct SQLTimestampTZ: Sendable, Hashable, CustomStringConvertible {
         } else if let sign = text.lastIndex(where: { $0 == "+" || $0 == "-" }),
             let timeStart = text.firstIndex(where: { $0 == " " || $0 == "T" }), sign > timeStart
         {
-            let fields = text[text.index(after: sign)...].split(separator: ":").map { Int($0) }
-            guard !fields.isEmpty, fields.count <= 3, fields.allSatisfy({ $0 != nil }) else { return nil }
-            let values = fields.map { $0! }
-            var seconds = values[0] * 3600
-            if values.count > 1 { seconds += values[1] * 60 }
-            if values.count > 2 { seconds += values[2] }
+            guard let seconds = SQLTimestampTZ.offsetSeconds(text[text.index(after: sign)...]) else { return nil }
             offset = text[sign] == "-" ? -seconds : seconds
             body = text[..<sign]
         } else {
@@ -279,6 +275,26 @@ public struct SQLTimestampTZ: Sendable, Hashable, CustomStringConvertible {
     /// Use ``utc`` to compare instants.
     public static func == (lhs: SQLTimestampTZ, rhs: SQLTimestampTZ) -> Bool {
         lhs.local == rhs.local && lhs.offsetSeconds == rhs.offsetSeconds
+    }
+
+    /// The magnitude of an offset written `HH`, `HH:MM`, `HH:MM:SS`, `HHMM` or `HHMMSS` (hours below 16).
+    static func offsetSeconds(_ text: Substring) -> Int? {
+        var fields = text.split(separator: ":", omittingEmptySubsequences: false)
+        if fields.count == 1, fields[0].count == 4 || fields[0].count == 6 {
+            let compact = fields[0]
+            fields = stride(from: 0, to: compact.count, by: 2).map { offset in
+                let start = compact.index(compact.startIndex, offsetBy: offset)
+                return compact[start..<compact.index(start, offsetBy: 2)]
+            }
+        }
+        guard (1...3).contains(fields.count) else { return nil }
+        var values: [Int] = []
+        for field in fields {
+            guard let value = decimalDigits(field) else { return nil }
+            values.append(value)
+        }
+        guard values[0] < 16, values.dropFirst().allSatisfy({ $0 < 60 }) else { return nil }
+        return values[0] * 3600 + (values.count > 1 ? values[1] * 60 : 0) + (values.count > 2 ? values[2] : 0)
     }
 
     static func shift(_ timestamp: SQLTimestamp, bySeconds seconds: Int) -> SQLTimestamp {
@@ -301,4 +317,10 @@ public struct SQLTimestampTZ: Sendable, Hashable, CustomStringConvertible {
 func pad(_ value: Int, _ width: Int) -> String {
     let digits = String(value)
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}
+
+/// The value of a non-empty run of ASCII digits (no sign, no spaces), or `nil`.
+func decimalDigits(_ text: some StringProtocol) -> Int? {
+    guard !text.isEmpty, text.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+    return Int(text)
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the system packages the project needs, if any is missing: libpq (PGDriver), FreeTDS DB-Library and its
+# command-line clients (MSSQLDriver, tests), a PostgreSQL server (throwaway test clusters), openssl (test certificates).
+set -euo pipefail
+
+packages=(libpq-dev postgresql freetds-dev freetds-bin openssl)
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing missing system packages: ${missing[*]}"
+    sudo_cmd=""
+    if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Debian's postgresql package starts a cluster of its own on port 5432; the project never uses it, and the
+# throwaway clusters pick free ports, so it is left alone.
