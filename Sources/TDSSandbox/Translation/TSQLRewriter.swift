@@ -135,9 +135,21 @@ struct TSQLRewriter {
             }
             return type.postgresStorageType
         default:
+            if Self.keywords.contains(token.text.uppercased()) { return token.text.uppercased() }
             return Self.identifier(token)
         }
     }
+
+    /// SQL keywords, written upper-case in the output (identifiers are folded to lower case).
+    static let keywords: Set<String> = [
+        "FROM", "WHERE", "AND", "OR", "NOT", "NULL", "IS", "IN", "AS", "ON", "JOIN", "LEFT", "RIGHT", "INNER", "OUTER",
+        "FULL", "CROSS", "GROUP", "BY", "ORDER", "HAVING", "ASC", "DESC", "VALUES", "SET", "PRIMARY", "KEY", "FOREIGN",
+        "REFERENCES", "UNIQUE", "CHECK", "DEFAULT", "CONSTRAINT", "CASE", "WHEN", "THEN", "ELSE", "END", "LIKE",
+        "BETWEEN", "EXISTS", "DISTINCT", "UNION", "ALL", "EXCEPT", "INTERSECT", "DELETE", "UPDATE", "INSERT", "INTO",
+        "CASCADE", "NO", "ACTION", "TABLE", "INDEX", "VIEW", "CREATE", "DROP", "ALTER", "ADD", "COLUMN", "TRUNCATE",
+        "ESCAPE", "OVER", "PARTITION", "ROWS", "OFFSET", "FETCH", "NEXT", "ONLY", "WITH", "TRUE", "FALSE", "SCHEMA",
+        "IF", "ANY", "SOME", "SELECT", "RETURNING", "LIMIT", "NULLS", "FIRST", "LAST", "ROW",
+    ]
 
     private static func symbol(_ token: TSQLToken) throws(SQLServerMessage) -> String {
         switch token.text {

@@ -156,16 +156,17 @@ private struct ContinuationState {
             if first == "WITH" { return mainVerbSeen || selectSeen }
             return true
         case "INSERT", "UPDATE", "DELETE", "MERGE":
-            if ["ON", "FOR", "INSTEAD", "AFTER", ","].contains(previousKeyword) { return false }
-            if previous?.isSymbol(",") == true { return false }
+            if ["ON", "FOR", "INSTEAD", "AFTER"].contains(previousKeyword) { return false }
             if first == "WITH" { return mainVerbSeen || selectSeen }
-            if first == "CREATE" || first == "GRANT" || first == "REVOKE" || first == "DENY" { return false }
+            if first == "GRANT" || first == "REVOKE" || first == "DENY" { return false }
             return true
         case "SET":
             if ["DELETE", "UPDATE"].contains(previousKeyword) { return false }
             if first == "UPDATE" { return setSeen }
             if first == "ALTER" { return false }
             return true
+        case "IF":
+            return !(first == "DROP" && ["TABLE", "VIEW", "INDEX", "SCHEMA"].contains(previousKeyword))
         case "DROP", "ALTER":
             return first != "ALTER"
         case "EXEC", "EXECUTE":
