@@ -1,0 +1,72 @@
+import DBCore
+
+extension PostgresSessionEngine {
+    /// How many rows are read from PostgreSQL per round before they are emitted.
+    static let fetchBatchSize = 500
+
+    /// The values for a query's `$n` placeholders, from the request's variables and the engine-tracked values.
+    func parameterValues(_ query: PostgresQuery, context: ExecutionContext) -> [SQLValue] {
+        query.parameters.map { reference in
+            switch reference.name {
+            case "@@rowcount": return .int(Int64(state.rowCount))
+            case "@@trancount": return .int(Int64(state.tranCount))
+            case "@@error": return .int(Int64(state.lastError))
+            default: return ResultTyping.convert(context.values[reference.name] ?? .null, to: reference.type)
+            }
+        }
+    }
+
+    /// Runs one PostgreSQL statement, emitting its result set (if any) as it streams in; returns the number of
+    /// rows it returned or affected.
+    func runQuery(
+        _ query: PostgresQuery, kind: QueryKind, context: ExecutionContext, emit: (SandboxEvent) throws -> Void
+    ) throws -> Int {
+        let connection = self.connection
+        if kind == .select || !query.columns.isEmpty {
+            try SandboxCatalog.refresh(&state.catalog, on: connection)
+        }
+        let cursor = try connection.cursor()
+        defer { cursor.close() }
+        try cursor.execute(BoundStatement(sql: query.sql, parameters: parameterValues(query, context: context)))
+        guard let descriptions = cursor.columns else { return max(cursor.rowCount, 0) }
+        var batch = try cursor.fetchMany(Self.fetchBatchSize)
+        let columns = try ResultTyping.columns(
+            descriptions, output: query.columns, catalog: state.catalog, sampleRows: batch)
+        try emit(.columns(columns))
+        var count = 0
+        while !batch.isEmpty {
+            for row in batch {
+                var values: [SQLValue] = []
+                values.reserveCapacity(columns.count)
+                for (index, column) in columns.enumerated() {
+                    values.append(ResultTyping.convert(row.values[index], to: column.type))
+                }
+                try emit(.row(values))
+                count += 1
+            }
+            guard batch.count == Self.fetchBatchSize else { break }
+            batch = try cursor.fetchMany(Self.fetchBatchSize)
+        }
+        if kind == .dml, cursor.rowCount >= 0 { return cursor.rowCount }
+        return count
+    }
+
+    /// Runs a statement for its effect only (no events, no count).
+    func runSilently(_ sql: String, parameters: [SQLValue] = []) throws {
+        let cursor = try connection.cursor()
+        defer { cursor.close() }
+        try cursor.execute(BoundStatement(sql: sql, parameters: parameters))
+    }
+
+    /// Runs a query and returns its first row's values (for conditions, assignments, PRINT).
+    func fetchValues(_ query: PostgresQuery, context: ExecutionContext, lastRow: Bool = false) throws -> [SQLValue]? {
+        let cursor = try connection.cursor()
+        defer { cursor.close() }
+        try cursor.execute(BoundStatement(sql: query.sql, parameters: parameterValues(query, context: context)))
+        guard cursor.columns != nil else { return nil }
+        if !lastRow { return try cursor.fetchOne()?.values }
+        var last: [SQLValue]?
+        while let row = try cursor.fetchOne() { last = row.values }
+        return last
+    }
+}

@@ -1,0 +1,109 @@
+import DBCore
+
+/// The sandbox's own catalog in PostgreSQL (schema `tds_sandbox`): for each table column created through the
+/// sandbox, its T-SQL type and its name as the client wrote it. PostgreSQL reports a result column's table OID and
+/// column number; the engine looks them up here to declare the column's SQL Server type and spelling.
+enum SandboxCatalog {
+    /// The advisory lock key that serialises installing the catalog (many sessions may connect at once).
+    static let installLockKey = 7_420_001
+
+    /// Creates the schema, tables and helper functions when missing.
+    static func ensureInstalled(on connection: any DatabaseConnection) throws {
+        let cursor = try connection.cursor()
+        defer { cursor.close() }
+        let check = """
+            SELECT to_regclass('tds_sandbox.columns') IS NOT NULL
+                AND to_regclass('tds_sandbox.catalog_version') IS NOT NULL
+                AND to_regprocedure('tds_sandbox.last_identity()') IS NOT NULL
+            """
+        try cursor.execute(check)
+        if case .bool(true)? = try cursor.fetchOne()?.values.first { return }
+        try cursor.execute("SELECT pg_advisory_lock(\(installLockKey))")
+        _ = try cursor.fetchAll()
+        defer {
+            if (try? cursor.execute("SELECT pg_advisory_unlock(\(installLockKey))")) != nil { _ = try? cursor.fetchAll() }
+        }
+        try cursor.execute("CREATE SCHEMA IF NOT EXISTS tds_sandbox")
+        try cursor.execute(
+            """
+            CREATE TABLE IF NOT EXISTS tds_sandbox.columns (
+                table_oid oid NOT NULL, attnum smallint NOT NULL, tsql_type text NOT NULL, original_name text NOT NULL,
+                PRIMARY KEY (table_oid, attnum))
+            """)
+        try cursor.execute("CREATE SEQUENCE IF NOT EXISTS tds_sandbox.catalog_version")
+        try cursor.execute(
+            """
+            CREATE OR REPLACE FUNCTION tds_sandbox.last_identity() RETURNS numeric LANGUAGE plpgsql AS $$
+            BEGIN
+                RETURN lastval();
+            EXCEPTION WHEN object_not_in_prerequisite_state THEN
+                RETURN NULL;
+            END $$
+            """)
+    }
+
+    /// The SQL that records a created table's (or added) columns and bumps the catalog version.
+    static func recordSQL(_ table: CatalogTable) -> String {
+        let relation = table.schema.isEmpty ? table.name : table.schema + "." + table.name
+        let values = table.columns.map { column in
+            "(" + TSQLRewriter.literal(column.name.lowercased()) + ", " + TSQLRewriter.literal(column.type.description)
+                + ", " + TSQLRewriter.literal(column.name) + ")"
+        }
+        return """
+            WITH v(attname, tsql_type, original_name) AS (VALUES \(values.joined(separator: ", "))),
+            gone AS (DELETE FROM tds_sandbox.columns c WHERE NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = c.table_oid))
+            INSERT INTO tds_sandbox.columns (table_oid, attnum, tsql_type, original_name)
+            SELECT a.attrelid, a.attnum, v.tsql_type, v.original_name
+            FROM v JOIN pg_attribute a ON a.attrelid = to_regclass(\(TSQLRewriter.literal(relation)))
+                AND a.attname = v.attname
+            WHERE nextval('tds_sandbox.catalog_version') > 0
+            ON CONFLICT (table_oid, attnum) DO UPDATE
+                SET tsql_type = EXCLUDED.tsql_type, original_name = EXCLUDED.original_name
+            """
+    }
+
+    /// Reloads `cache` when another session (or this one) changed the catalog since it was read.
+    static func refresh(_ cache: inout CatalogCache, on connection: any DatabaseConnection) throws {
+        let cursor = try connection.cursor()
+        defer { cursor.close() }
+        try cursor.execute("SELECT last_value, is_called FROM tds_sandbox.catalog_version")
+        guard let row = try cursor.fetchOne() else { return }
+        var version: Int64 = 0
+        if case .int(let value) = row.values[0], case .bool(true) = row.values[1] { version = value }
+        if version == cache.version, cache.isLoaded { return }
+        try cursor.execute("SELECT table_oid::bigint, attnum::integer, tsql_type, original_name FROM tds_sandbox.columns")
+        var columns: [CatalogCache.Key: CatalogColumn] = [:]
+        for row in try cursor.fetchAll() {
+            guard case .int(let oid) = row.values[0], case .int(let attnum) = row.values[1],
+                case .string(let typeText) = row.values[2], case .string(let name) = row.values[3],
+                let type = TSQLType.parse(typeText)
+            else { continue }
+            columns[CatalogCache.Key(table: Int(oid), column: Int(attnum))] = CatalogColumn(name: name, type: type)
+        }
+        cache = CatalogCache(version: version, isLoaded: true, columns: columns)
+    }
+}
+
+/// A session's copy of the sandbox catalog.
+struct CatalogCache {
+    /// A table OID and column number.
+    struct Key: Hashable {
+        var table: Int
+        var column: Int
+    }
+
+    /// The catalog version it was read at.
+    var version: Int64 = -1
+    /// Whether it was read at all.
+    var isLoaded = false
+    /// The recorded columns.
+    var columns: [Key: CatalogColumn] = [:]
+
+    /// The recorded column a result column comes from, if any.
+    func column(for description: ColumnDescription) -> CatalogColumn? {
+        guard let table = description.sourceTableID, let column = description.sourceColumnNumber, table != 0 else {
+            return nil
+        }
+        return columns[Key(table: table, column: column)]
+    }
+}
