@@ -172,6 +172,28 @@ struct TranslationRewriteTests {
         #expect(error("BEGIN TRY SELECT 1 END TRY BEGIN CATCH END CATCH")?.number == 40517)
     }
 
+    @Test func tableHintsAreRemoved() throws {
+        #expect(try query("SELECT a FROM t WITH (NOLOCK) WHERE a = 1").0.sql == "SELECT a FROM t WHERE a = 1")
+    }
+
+    @Test func parameterDeclarations() throws {
+        let declarations = try TSQLParameterDeclaration.parse("@P1 nvarchar(4000), @P2 int, @P3 decimal(12,2) OUTPUT")
+        #expect(declarations.map(\.name) == ["@p1", "@p2", "@p3"])
+        #expect(declarations.map(\.type) == [.nvarchar(4000), .int, .decimal(precision: 12, scale: 2)])
+        #expect(declarations.map(\.isOutput) == [false, false, true])
+        #expect(throws: SQLServerMessage.self) { try TSQLParameterDeclaration.parse("@a int, @A int") }
+    }
+
+    @Test func typeSpellingsRoundTrip() {
+        let types: [TSQLType] = [
+            .tinyint, .smallint, .int, .bigint, .bit, .decimal(precision: 12, scale: 2), .money, .smallmoney, .real,
+            .float, .char(3), .varchar(10), .varchar(nil), .nchar(4), .nvarchar(50), .nvarchar(nil), .binary(8),
+            .varbinary(16), .varbinary(nil), .date, .time(scale: 3), .datetime, .smalldatetime,
+            .datetime2(scale: 7), .datetimeoffset(scale: 0), .uniqueidentifier,
+        ]
+        for type in types { #expect(TSQLType.parse(type.description) == type) }
+    }
+
     @Test func rejectsSevenDigitFractions() {
         #expect(error("SELECT CAST('2024-01-01 10:00:00.1234567' AS datetime2(7))")?.number == 241)
         #expect(error("SELECT CAST('2024-01-01 10:00:00.1234560' AS datetime2(7))") == nil)

@@ -74,6 +74,10 @@ struct TSQLRewriter {
                 output.append("(" + text + ")", space: token.spaceBefore)
                 index = end
                 continue
+            case .word where token.isWord("WITH") && Self.isTableHint(tokens, after: index):
+                // Table hints (WITH (NOLOCK), …) have no PostgreSQL meaning: PostgreSQL's MVCC never blocks readers.
+                index = try cursor.matchingParenthesis(from: index + 1)
+                continue
             case .word where token.isWord("SELECT"):
                 output.append(try rewriteSelect(tokens[index...]).sql, space: true)
                 return output.text
@@ -112,6 +116,20 @@ struct TSQLRewriter {
             index += 1
         }
         return output.text
+    }
+
+    /// The table hints `WITH (…)` may hold.
+    static let tableHints: Set<String> = [
+        "NOLOCK", "READUNCOMMITTED", "READCOMMITTED", "ROWLOCK", "UPDLOCK", "HOLDLOCK", "PAGLOCK", "TABLOCK",
+        "TABLOCKX", "XLOCK", "READPAST", "NOWAIT", "SERIALIZABLE", "REPEATABLEREAD",
+    ]
+
+    /// Whether `WITH` at `index` starts a table hint list.
+    static func isTableHint(_ tokens: ArraySlice<TSQLToken>, after index: Int) -> Bool {
+        guard index + 2 < tokens.endIndex, tokens[index + 1].isSymbol("("), let hint = tokens[index + 2].keyword else {
+            return false
+        }
+        return tableHints.contains(hint)
     }
 
     /// Keywords that may be followed by `(` without being a function call.
