@@ -1,0 +1,105 @@
+import DBCore
+import TDSSandbox
+import Testing
+
+@Suite("Engine: T-SQL transactions", .enabled(if: EngineHarness.pgDriverAvailable))
+struct EngineTransactionTests {
+    @Test func nestingAndTranCount() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE T (id int)")
+        let nested = try engine.ok(
+            "BEGIN TRAN\nBEGIN TRANSACTION inner_tx\nINSERT T VALUES (1)\nSELECT @@TRANCOUNT\nCOMMIT\nSELECT @@TRANCOUNT")
+        #expect(nested.resultSets.map { $0.rows.first?.first } == [.int(2), .int(1)])
+        guard case .beginTransaction(let descriptor)? = nested.environmentChanges.first else {
+            Issue.record("no begin ENVCHANGE")
+            return
+        }
+        #expect(descriptor != 0)
+        #expect(nested.environmentChanges.count == 1)
+        let rolledBack = try engine.ok("ROLLBACK\nSELECT @@TRANCOUNT, COUNT(*) FROM T")
+        #expect(rolledBack.environmentChanges == [.rollbackTransaction(descriptor: descriptor)])
+        #expect(rolledBack.resultSets.first?.rows.first == [.int(0), .int(0)])
+        let committed = try engine.ok("BEGIN TRAN\nINSERT T VALUES (2)\nCOMMIT TRAN\nSELECT COUNT(*) FROM T")
+        #expect(committed.scalar == .int(1))
+        guard case .commitTransaction? = committed.environmentChanges.last else {
+            Issue.record("no commit ENVCHANGE")
+            return
+        }
+        #expect(try engine.run("COMMIT").errors.first?.number == 3902)
+        #expect(try engine.run("ROLLBACK").errors.first?.number == 3903)
+    }
+
+    @Test func savepoints() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE T (id int)")
+        let result = try engine.ok(
+            """
+            BEGIN TRAN
+            INSERT T VALUES (1)
+            SAVE TRAN sp1
+            INSERT T VALUES (2)
+            ROLLBACK TRAN sp1
+            SELECT @@TRANCOUNT, COUNT(*) FROM T
+            COMMIT
+            """)
+        #expect(result.resultSets.first?.rows.first == [.int(1), .int(1)])
+        #expect(try engine.run("SAVE TRAN nope").errors.first?.number == 628)
+    }
+
+    @Test func implicitTransactions() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE T (id int)")
+        let result = try engine.ok("SET IMPLICIT_TRANSACTIONS ON\nINSERT T VALUES (1)\nSELECT @@TRANCOUNT")
+        #expect(result.scalar == .int(1))
+        #expect(result.environmentChanges.count == 1)
+        _ = try engine.ok("ROLLBACK")
+        let after = try engine.ok("SET IMPLICIT_TRANSACTIONS OFF\nSELECT COUNT(*) FROM T")
+        #expect(after.scalar == .int(0))
+    }
+
+    @Test func xactAbortOffRollsBackOnlyTheStatement() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE T (id int PRIMARY KEY)")
+        let result = try engine.run(
+            "BEGIN TRAN\nINSERT T VALUES (1)\nINSERT T VALUES (1)\nINSERT T VALUES (2)\nCOMMIT\nSELECT COUNT(*) FROM T")
+        #expect(result.errors.map(\.number) == [2627])
+        #expect(result.errors.first?.line == 3)
+        #expect(result.scalar == .int(2))
+    }
+
+    @Test func xactAbortOnRollsBackTheTransaction() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE T (id int PRIMARY KEY)")
+        let result = try engine.run(
+            "SET XACT_ABORT ON\nBEGIN TRAN\nINSERT T VALUES (1)\nINSERT T VALUES (1)\nINSERT T VALUES (2)\nCOMMIT")
+        #expect(result.errors.map(\.number) == [2627])
+        guard case .rollbackTransaction? = result.environmentChanges.last else {
+            Issue.record("no rollback ENVCHANGE")
+            return
+        }
+        let after = try engine.ok("SELECT @@TRANCOUNT, COUNT(*) FROM T")
+        #expect(after.resultSets.first?.rows.first == [.int(0), .int(0)])
+    }
+
+    @Test func noCountAndRowCount() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.ok(
+            "CREATE TABLE T (id int)\nINSERT T VALUES (1), (2)\nSELECT @@ROWCOUNT\nSET NOCOUNT ON\nINSERT T VALUES (3)")
+        #expect(result.doneCounts == [nil, 2, 1, nil, nil])
+        #expect(result.scalar == .int(2))
+    }
+
+    @Test func isolationLevelIsApplied() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.ok(
+            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE\nBEGIN TRAN\nSELECT current_setting('transaction_isolation')\nCOMMIT")
+        #expect(result.scalar == .string("serializable"))
+    }
+}
