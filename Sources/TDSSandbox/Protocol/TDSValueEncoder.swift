@@ -10,6 +10,7 @@ enum TDSValueEncoder {
     static func write(_ value: SQLValue, as type: TSQLType, into buffer: inout ByteBuffer) throws {
         let start = buffer.writerIndex
         do {
+            try type.validate()
             if value.isNull {
                 writeNull(type, into: &buffer)
             } else {
