@@ -47,8 +47,9 @@ final class ScriptedEngine: SessionEngine, @unchecked Sendable {
         }
     }
 
-    func executeBatch(_ sql: String, emit: (SandboxEvent) throws -> Void) throws -> RequestOutcome {
+    func executeBatch(_ text: String, emit: (SandboxEvent) throws -> Void) throws -> RequestOutcome {
         started.signal()
+        let sql = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if sql == "WAIT" {
             try emit(.columns([ResultColumn(name: "n", type: .int)]))
             try emit(.row([.int(1)]))
