@@ -150,3 +150,14 @@ struct ProtocolRequestTests {
         #expect(Array(tail.prefix(3)) == [0xFD, 0x06, 0x00])
     }
 }
+
+@Suite("Protocol: RPC separators")
+struct ProtocolRPCSeparatorTests {
+    @Test func noExecFlagMarksThePrecedingCall() throws {
+        let payload = RequestBuilder.allHeaders() + (try RequestBuilder.rpc(procID: 15, parameters: [])) + [0xFE]
+            + (try RequestBuilder.rpc(procID: 12, parameters: [])) + [0xFF]
+        let calls = try TDSRPCRequest.parse(ByteBuffer(bytes: payload), version: .v7_4)
+        #expect(calls.map(\.procedure) == ["sp_unprepare", "sp_execute"])
+        #expect(calls.map(\.shouldExecute) == [false, true])
+    }
+}

@@ -8,6 +8,8 @@ struct TDSRPCCall: Sendable {
     var optionFlags: UInt16
     /// The parameters, in order.
     var parameters: [RPCParameter]
+    /// `false` when the client followed it with the NoExecFlag (0xFE): it is answered with an error, not run.
+    var shouldExecute = true
 }
 
 /// Parses RPC request messages: ALL_HEADERS, then one or more RPCs separated by a batch flag
@@ -31,6 +33,7 @@ enum TDSRPCRequest {
             guard calls.count <= 10_000 else { throw TDSProtocolError("too many RPCs in one request") }
             if let next = reader.getInteger(at: reader.readerIndex, as: UInt8.self), separators.contains(next) {
                 reader.moveReaderIndex(forwardBy: 1)
+                if next == 0xFE { calls[calls.count - 1].shouldExecute = false }
             }
         } while reader.readableBytes > 0
         return calls

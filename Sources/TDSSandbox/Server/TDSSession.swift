@@ -218,7 +218,12 @@ final class TDSSession: @unchecked Sendable {
         for (index, call) in calls.enumerated() {
             let last = index == calls.count - 1
             let cancelled = try execute(kind: .rpc, moreFollows: !last) { engine, emit in
-                try engine.executeRPC(procedure: call.procedure, parameters: call.parameters, emit: emit)
+                guard call.shouldExecute else {
+                    throw SQLServerMessage(
+                        number: 8010, severity: 16,
+                        message: "The RPC '\(call.procedure)' was not executed: the client sent the no-exec flag.")
+                }
+                return try engine.executeRPC(procedure: call.procedure, parameters: call.parameters, emit: emit)
             }
             if cancelled { break }
         }
