@@ -113,3 +113,34 @@ struct ProtocolValueTests {
         #expect(DecimalMagnitude.bytes(fromDigits: Substring(digits + "99"), byteCount: 16) == nil)
     }
 }
+
+@Suite("Protocol: clients before TDS 7.3")
+struct ProtocolLegacyClientTests {
+    @Test func dateTimeTypesGoOutAsText() throws {
+        let writer = TDSTokenWriter(version: .v7_2, serverName: "S")
+        var encoder = TDSResponseEncoder(writer: writer, kind: .batch, inTransaction: false)
+        var buffer = ByteBuffer()
+        try encoder.encode(.columns(Capture.columns), into: &buffer)
+        try encoder.encode(.row(Capture.row), into: &buffer)
+        try encoder.encode(.statementDone(rowCount: 1, inProcedure: false), into: &buffer)
+        encoder.finish(attention: false, into: &buffer)
+        let bytes = Array(buffer.readableBytesView)
+        for text in ["2024-02-29", "13:45:06.123457", "2024-02-29 13:45:06.123457", "2024-02-29 13:45:06.123457 +05:30"] {
+            #expect(bytes.contains(subsequence: UCS2.encode(text)), "\(text)")
+        }
+        // No DATE/TIME/DATETIME2/DATETIMEOFFSET TYPE_INFO, ROW rather than NBCROW, 8-byte row count in the DONE.
+        #expect(!bytes.contains(subsequence: [0x00, 0x00, 0x09, 0x00, 0x28]))
+        #expect(!bytes.contains(subsequence: [0xD2]))
+        #expect(Array(bytes.suffix(13)) == [0xFD, 0x10, 0x00, 0xC1, 0x00, 1, 0, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func tds71UsesShortRowCountsAndUserTypes() throws {
+        let writer = TDSTokenWriter(version: .v7_1, serverName: "S")
+        var buffer = ByteBuffer()
+        writer.writeDone(status: .count, rowCount: 5, into: &buffer)
+        #expect(Array(buffer.readableBytesView) == [0xFD, 0x10, 0x00, 0x00, 0x00, 5, 0, 0, 0])
+        buffer.clear()
+        try writer.writeColumnMetadata([ResultColumn(name: "a", type: .int)], into: &buffer)
+        #expect(Array(buffer.readableBytesView) == [0x81, 0x01, 0x00, 0x00, 0x00, 0x09, 0x00, 0x26, 0x04, 0x01, 0x61, 0x00])
+    }
+}

@@ -102,7 +102,7 @@ struct TDSTokenWriter: Sendable {
             for column in columns {
                 writeUserType(into: &buffer)
                 buffer.tdsWriteLE(UInt16(column.isNullable ? 0x0009 : 0x0008))
-                try column.type.writeTypeInfo(into: &buffer)
+                try column.type.wireType(for: version).writeTypeInfo(into: &buffer)
                 buffer.tdsWriteBVarchar(column.name)
             }
         } catch {
@@ -129,12 +129,12 @@ struct TDSTokenWriter: Sendable {
                 }
                 buffer.writeBytes(bitmap)
                 for (value, column) in zip(values, columns) where !value.isNull {
-                    try TDSValueEncoder.write(value, as: column.type, into: &buffer)
+                    try writeValue(value, as: column.type, into: &buffer)
                 }
             } else {
                 buffer.writeInteger(TDSToken.row.rawValue)
                 for (value, column) in zip(values, columns) {
-                    try TDSValueEncoder.write(value, as: column.type, into: &buffer)
+                    try writeValue(value, as: column.type, into: &buffer)
                 }
             }
         } catch {
@@ -154,11 +154,20 @@ struct TDSTokenWriter: Sendable {
             buffer.writeInteger(UInt8(0x01))
             writeUserType(into: &buffer)
             buffer.tdsWriteLE(UInt16(0x0009))
-            try parameter.type.writeTypeInfo(into: &buffer)
-            try TDSValueEncoder.write(parameter.value, as: parameter.type, into: &buffer)
+            try parameter.type.wireType(for: version).writeTypeInfo(into: &buffer)
+            try writeValue(parameter.value, as: parameter.type, into: &buffer)
         } catch {
             buffer.moveWriterIndex(to: start)
             throw error
+        }
+    }
+
+    /// Writes a value as its column type, or as the text a pre-7.3 client receives for a date/time type.
+    private func writeValue(_ value: SQLValue, as type: TSQLType, into buffer: inout ByteBuffer) throws {
+        if version.hasDateTimeTypes {
+            try TDSValueEncoder.write(value, as: type, into: &buffer)
+        } else {
+            try TDSValueEncoder.write(type.wireValue(value, for: version), as: type.wireType(for: version), into: &buffer)
         }
     }
 

@@ -18,6 +18,8 @@ struct TDSVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
     var hasLongUserTypes: Bool { majorMinor >= 0x72 }
     /// Requests start with ALL_HEADERS from 7.2 on.
     var hasAllHeaders: Bool { majorMinor >= 0x72 }
+    /// DATE, TIME, DATETIME2 and DATETIMEOFFSET exist from 7.3 on.
+    var hasDateTimeTypes: Bool { majorMinor >= 0x73 }
     /// NBCROW exists from 7.3 on.
     var hasNullBitmapRows: Bool { majorMinor >= 0x73 }
 
