@@ -161,3 +161,30 @@ struct ProtocolRPCSeparatorTests {
         #expect(calls.map(\.shouldExecute) == [false, true])
     }
 }
+
+@Suite("Protocol: the last token of a batch")
+struct ProtocolBatchEndTests {
+    @Test func batchEndingInAProcedureStatementGetsAFinalDone() throws {
+        var encoder = TDSResponseEncoder(
+            writer: TDSTokenWriter(version: .v7_4, serverName: "S"), kind: .batch, inTransaction: false)
+        var buffer = ByteBuffer()
+        try encoder.encode(.statementDone(rowCount: 2, inProcedure: true), into: &buffer)
+        encoder.finish(attention: false, into: &buffer)
+        #expect(
+            Array(buffer.readableBytesView)
+                == [0xFF, 0x11, 0x00, 0x00, 0x00, 2, 0, 0, 0, 0, 0, 0, 0]
+                + [0xFD, 0x00, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func attentionEndsWithDoneAttnAfterEverythingElse() throws {
+        var encoder = TDSResponseEncoder(
+            writer: TDSTokenWriter(version: .v7_4, serverName: "S"), kind: .batch, inTransaction: false)
+        var buffer = ByteBuffer()
+        try encoder.encode(.statementDone(rowCount: 1, inProcedure: false), into: &buffer)
+        encoder.finish(attention: true, into: &buffer)
+        #expect(
+            Array(buffer.readableBytesView)
+                == [0xFD, 0x11, 0x00, 0x00, 0x00, 1, 0, 0, 0, 0, 0, 0, 0]
+                + [0xFD, 0x20, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0])
+    }
+}

@@ -92,7 +92,7 @@ struct TDSResponseEncoder {
         }
         switch kind {
         case .batch:
-            if pendingDone != nil, !errorSinceDone {
+            if let pending = pendingDone, pending.token == .done, !errorSinceDone {
                 flushPending(more: moreFollows, into: &buffer)
             } else {
                 flushPending(more: true, into: &buffer)
