@@ -13,7 +13,7 @@ extension PostgresSessionEngine {
             let result = try body()
             try runSilently("RELEASE SAVEPOINT \(Self.statementSavepoint)")
             return result
-        } catch let error as DatabaseError where error.kind != .cancelled && error.kind != .connectionLost {
+        } catch let error as DatabaseError where error.kind != .connectionLost {
             try? runSilently("ROLLBACK TO SAVEPOINT \(Self.statementSavepoint)")
             try? runSilently("RELEASE SAVEPOINT \(Self.statementSavepoint)")
             throw error

@@ -42,8 +42,17 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
         self._connection = connection
         self.connector = connector
         self.state = SessionState(database: database)
+        try Self.prepareSession(connection)
+    }
+
+    /// Autocommit, the sandbox catalog, UTC (as Azure SQL's GETDATE()) and the sandbox's operators on the path.
+    static func prepareSession(_ connection: any DatabaseConnection) throws {
         try connection.setAutocommit(true)
         try SandboxCatalog.ensureInstalled(on: connection)
+        let cursor = try connection.cursor()
+        defer { cursor.close() }
+        try cursor.execute("SET TimeZone = 'UTC'")
+        try cursor.execute("SET search_path = \"$user\", public, tds_sandbox")
     }
 
     /// A factory that opens, for each login, a PostgreSQL connection with the login's user and password (replacing
@@ -122,8 +131,7 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
     func switchDatabase(to name: String) throws {
         let newConnection = try connector(name)
         do {
-            try newConnection.setAutocommit(true)
-            try SandboxCatalog.ensureInstalled(on: newConnection)
+            try Self.prepareSession(newConnection)
         } catch {
             newConnection.close()
             throw error

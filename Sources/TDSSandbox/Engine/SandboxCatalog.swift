@@ -15,6 +15,7 @@ enum SandboxCatalog {
             SELECT to_regclass('tds_sandbox.columns') IS NOT NULL
                 AND to_regclass('tds_sandbox.catalog_version') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.last_identity()') IS NOT NULL
+                AND to_regprocedure('tds_sandbox.text_plus(text,text)') IS NOT NULL
             """
         try cursor.execute(check)
         if case .bool(true)? = try cursor.fetchOne()?.values.first { return }
@@ -40,6 +41,37 @@ enum SandboxCatalog {
                 RETURN NULL;
             END $$
             """)
+        try installOperators(cursor)
+    }
+
+    /// T-SQL's `+` on strings and comparisons of `bit` (PostgreSQL boolean) with 0/1, as operators in schema
+    /// `tds_sandbox`, which the engine puts on each session's search path.
+    private static func installOperators(_ cursor: any DatabaseCursor) throws {
+        try cursor.execute(
+            "CREATE OR REPLACE FUNCTION tds_sandbox.text_plus(text, text) RETURNS text "
+                + "LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1 || $2'")
+        try cursor.execute(
+            "CREATE OR REPLACE FUNCTION tds_sandbox.bool_eq_int(boolean, integer) RETURNS boolean "
+                + "LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1 = ($2 <> 0)'")
+        try cursor.execute(
+            "CREATE OR REPLACE FUNCTION tds_sandbox.int_eq_bool(integer, boolean) RETURNS boolean "
+                + "LANGUAGE sql IMMUTABLE STRICT AS 'SELECT ($1 <> 0) = $2'")
+        try cursor.execute(
+            "CREATE OR REPLACE FUNCTION tds_sandbox.bool_ne_int(boolean, integer) RETURNS boolean "
+                + "LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1 <> ($2 <> 0)'")
+        let operators = [
+            ("+", "text", "text", "tds_sandbox.text_plus"), ("=", "boolean", "integer", "tds_sandbox.bool_eq_int"),
+            ("=", "integer", "boolean", "tds_sandbox.int_eq_bool"), ("<>", "boolean", "integer", "tds_sandbox.bool_ne_int"),
+        ]
+        for (symbol, left, right, function) in operators {
+            try cursor.execute(
+                """
+                DO $$ BEGIN
+                    CREATE OPERATOR tds_sandbox.\(symbol) (LEFTARG = \(left), RIGHTARG = \(right), FUNCTION = \(function));
+                EXCEPTION WHEN duplicate_function THEN NULL;
+                END $$
+                """)
+        }
     }
 
     /// The SQL that records a created table's (or added) columns and bumps the catalog version.
