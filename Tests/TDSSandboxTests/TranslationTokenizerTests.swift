@@ -68,6 +68,11 @@ struct TranslationTokenizerTests {
         #expect(nodes.map(\.line) == [1, 2, 2, 3, 4, 5])
     }
 
+    @Test func setOptionsEndBeforeTheNextStatement() throws {
+        let nodes = try split("SET NOCOUNT ON\nINSERT T VALUES (3)\nSET XACT_ABORT OFF DELETE FROM T SET ANSI_NULLS ON UPDATE T SET a = 1")
+        #expect(firstWords(nodes) == ["SET", "INSERT", "SET", "DELETE", "SET", "UPDATE"])
+    }
+
     @Test func continuesInsertSelectUnionAndCaseEnd() throws {
         let nodes = try split(
             """

@@ -25,7 +25,7 @@ extension PostgresSessionEngine {
         if kind == .select || !query.columns.isEmpty {
             try SandboxCatalog.refresh(&state.catalog, on: connection)
         }
-        let cursor = try connection.cursor()
+        let cursor = try streamingCursor(on: connection)
         defer { cursor.close() }
         try cursor.execute(BoundStatement(sql: query.sql, parameters: parameterValues(query, context: context)))
         guard let descriptions = cursor.columns else { return max(cursor.rowCount, 0) }

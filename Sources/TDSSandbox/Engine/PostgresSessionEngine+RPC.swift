@@ -135,6 +135,7 @@ extension PostgresSessionEngine {
                     number: 8178, state: 1, severity: 16,
                     message: "The parameterized query '(\(list))\(sql.prefix(60))' expects the parameter '\(declaration.spelling)', which was not supplied.")
             }
+            try ParameterValidation.validate(parameter.value, as: declaration.type, name: declaration.spelling)
             context.types[declaration.name] = declaration.type
             context.values[declaration.name] = ResultTyping.convert(parameter.value, to: declaration.type)
             if declaration.isOutput || parameter.isOutput {

@@ -156,12 +156,15 @@ private struct ContinuationState {
             if first == "WITH" { return mainVerbSeen || selectSeen }
             return true
         case "INSERT", "UPDATE", "DELETE", "MERGE":
-            if ["ON", "FOR", "INSTEAD", "AFTER"].contains(previousKeyword) { return false }
+            // `ON DELETE CASCADE`, `ON UPDATE SET NULL` at depth 0 (ALTER TABLE … ADD CONSTRAINT).
+            if first == "ALTER" || first == "CREATE", ["ON", "FOR", "INSTEAD", "AFTER"].contains(previousKeyword) {
+                return false
+            }
             if first == "WITH" { return mainVerbSeen || selectSeen }
             if first == "GRANT" || first == "REVOKE" || first == "DENY" { return false }
             return true
         case "SET":
-            if ["DELETE", "UPDATE"].contains(previousKeyword) { return false }
+            if first == "ALTER" || first == "CREATE", ["DELETE", "UPDATE"].contains(previousKeyword) { return false }
             if first == "UPDATE" { return setSeen }
             if first == "ALTER" { return false }
             return true
