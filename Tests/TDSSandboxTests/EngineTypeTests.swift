@@ -80,6 +80,22 @@ struct EngineTypeTests {
         #expect(set.rows.first?[1] == .decimal(SQLDecimal("3.50")!))
     }
 
+    @Test func datetimeRoundsToThreeHundredthsAndSmalldatetimeToMinutes() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok(
+            """
+            CREATE TABLE D (id int, dt datetime, sdt smalldatetime)
+            INSERT D VALUES (1, '2024-01-01 10:00:00.001', '2024-01-01 10:00:29')
+            INSERT D VALUES (2, '2024-01-01 10:00:00.005', '2024-01-01 10:00:31')
+            """)
+        let rows = try engine.ok("SELECT dt, sdt FROM D ORDER BY id").resultSets.first?.rows
+        #expect(rows == [
+            [.timestamp(SQLTimestamp(iso: "2024-01-01 10:00:00")!), .timestamp(SQLTimestamp(iso: "2024-01-01 10:00:00")!)],
+            [.timestamp(SQLTimestamp(iso: "2024-01-01 10:00:00.007")!), .timestamp(SQLTimestamp(iso: "2024-01-01 10:01:00")!)],
+        ])
+    }
+
     @Test func lengthsAreEnforcedAndSevenDigitFractionsRejected() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

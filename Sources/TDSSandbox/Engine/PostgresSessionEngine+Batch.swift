@@ -91,6 +91,9 @@ extension PostgresSessionEngine {
                 try inStatementSavepoint {
                     try runSilently(query.sql)
                     try runSilently(SandboxCatalog.recordSQL(table))
+                    if query.sql.hasPrefix("CREATE") {
+                        for sql in table.roundingTriggerSQL { try runSilently(sql) }
+                    }
                 }
             }
             guard ok != nil else { return }

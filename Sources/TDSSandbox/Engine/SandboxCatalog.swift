@@ -16,6 +16,7 @@ enum SandboxCatalog {
                 AND to_regclass('tds_sandbox.catalog_version') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.last_identity()') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.text_plus(text,text)') IS NOT NULL
+                AND to_regprocedure('tds_sandbox.round_datetime(timestamp)') IS NOT NULL
             """
         try cursor.execute(check)
         if case .bool(true)? = try cursor.fetchOne()?.values.first { return }
@@ -42,6 +43,21 @@ enum SandboxCatalog {
             END $$
             """)
         try installOperators(cursor)
+        try cursor.execute(
+            """
+            CREATE OR REPLACE FUNCTION tds_sandbox.round_datetime(value timestamp) RETURNS timestamp(3)
+            LANGUAGE sql IMMUTABLE STRICT AS $$
+                SELECT CAST(date_trunc('second', value) + round((extract(microseconds FROM value)::numeric % 1000000)
+                    * 300 / 1000000) / 300 * INTERVAL '1 second' AS timestamp(3))
+            $$
+            """)
+        try cursor.execute(
+            """
+            CREATE OR REPLACE FUNCTION tds_sandbox.round_smalldatetime(value timestamp) RETURNS timestamp(0)
+            LANGUAGE sql IMMUTABLE STRICT AS $$
+                SELECT CAST(date_trunc('minute', value + INTERVAL '30 seconds') AS timestamp(0))
+            $$
+            """)
     }
 
     /// T-SQL's `+` on strings and comparisons of `bit` (PostgreSQL boolean) with 0/1, as operators in schema
