@@ -62,15 +62,15 @@ extension PGConnection {
     func pull(_ stream: PGResultStream) throws -> PQResult? {
         lock.lock()
         defer { lock.unlock() }
+        guard !stream.abandoned else {
+            throw DatabaseError.misuse(
+                "the streamed result was abandoned: another statement ran on the connection, or it was closed")
+        }
         if let lookahead = stream.lookahead {
             stream.lookahead = nil
             return lookahead
         }
         if stream.finished { return nil }
-        guard !stream.abandoned, !isClosed else {
-            throw DatabaseError.misuse(
-                "the streamed result was abandoned: another statement ran on the connection, or it was closed")
-        }
         guard let result = handle.nextResult() else {
             stream.finished = true
             activeStream = nil
