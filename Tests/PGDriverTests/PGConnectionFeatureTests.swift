@@ -36,6 +36,9 @@ struct PGConnectionFeatureTests {
         let error = try #require(databaseError { _ = try PGDriver.connect(configuration) })
         #expect(error.kind == .connectionFailed)
         #expect(error.message.contains("certificate"))
+        // A root certificate file that does not exist is a TLS failure too, not a login failure.
+        configuration.tlsRootCertificatePath = directory + "/missing.crt"
+        #expect(databaseError { _ = try PGDriver.connect(configuration) }?.kind == .connectionFailed)
     }
 
     @Test("notices from RAISE arrive through takeNotices()")

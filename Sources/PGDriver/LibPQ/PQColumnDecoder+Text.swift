@@ -5,7 +5,8 @@ extension PQColumnDecoder {
     /// Decodes a text-format value (results of the simple query protocol, used for several statements in one
     /// `execute`). Values with no ``SQLValue`` equivalent (`infinity`, `NaN`, BC dates) stay `.string`.
     func decodeText(_ bytes: UnsafeRawBufferPointer) throws -> SQLValue {
-        let text = String(decoding: bytes, as: UTF8.self)
+        // Only the cases that need a String make one (integers parse straight from the bytes).
+        var text: String { String(decoding: bytes, as: UTF8.self) }
         switch self {
         case .bool:
             return .bool(bytes.first == UInt8(ascii: "t"))
@@ -13,32 +14,38 @@ extension PQColumnDecoder {
             guard let value = PQColumnDecoder.parseInt(bytes) else { throw mismatch(text) }
             return .int(value)
         case .float4, .float8:
-            guard let value = Double(text) else { throw mismatch(text) }
+            let string = text
+            guard let value = Double(string) else { throw mismatch(string) }
             return .double(value)
         case .numeric:
-            if let decimal = SQLDecimal(text) { return .decimal(decimal) }
-            return .string(text)
+            let string = text
+            return SQLDecimal(string).map(SQLValue.decimal) ?? .string(string)
         case .money:
             // The C locale writes `$1,234.56` or `-$1,234.56`.
-            let digits = text.filter { $0 != "$" && $0 != "," }
-            return SQLDecimal(digits).map(SQLValue.decimal) ?? .string(text)
+            let string = text
+            return SQLDecimal(string.filter { $0 != "$" && $0 != "," }).map(SQLValue.decimal) ?? .string(string)
         case .text, .unknown:
             return .string(text)
         case .json, .jsonb:
             return .json(text)
         case .bytea:
-            return .bytes(try PQColumnDecoder.unhex(bytes, text: text))
+            return .bytes(try PQColumnDecoder.unhex(bytes))
         case .uuid:
-            guard let uuid = UUID(uuidString: text) else { throw mismatch(text) }
+            let string = text
+            guard let uuid = UUID(uuidString: string) else { throw mismatch(string) }
             return .uuid(uuid)
         case .date:
-            return SQLDate(iso: text).map(SQLValue.date) ?? .string(text)
+            let string = text
+            return SQLDate(iso: string).map(SQLValue.date) ?? .string(string)
         case .time:
-            return SQLTime(iso: text).map(SQLValue.time) ?? .string(text)
+            let string = text
+            return SQLTime(iso: string).map(SQLValue.time) ?? .string(string)
         case .timestamp:
-            return SQLTimestamp(iso: text).map(SQLValue.timestamp) ?? .string(text)
+            let string = text
+            return SQLTimestamp(iso: string).map(SQLValue.timestamp) ?? .string(string)
         case .timestamptz:
-            return SQLTimestampTZ(iso: text).map(SQLValue.timestampTZ) ?? .string(text)
+            let string = text
+            return SQLTimestampTZ(iso: string).map(SQLValue.timestampTZ) ?? .string(string)
         case .timetz, .interval:
             return .string(text)
         }
@@ -71,7 +78,7 @@ extension PQColumnDecoder {
     }
 
     /// `\x` hex bytea text to bytes.
-    static func unhex(_ bytes: UnsafeRawBufferPointer, text: @autoclosure () -> String) throws -> [UInt8] {
+    static func unhex(_ bytes: UnsafeRawBufferPointer) throws -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x"), bytes.count % 2 == 0
         else {
             throw DatabaseError(kind: .typeMismatch, message: "bytea text is not in hex format")

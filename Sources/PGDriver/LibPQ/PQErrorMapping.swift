@@ -39,10 +39,14 @@ enum PQErrorMapping {
     /// The kind of a failed login from libpq's message (libpq gives no SQLSTATE before the session exists).
     static func connectKind(message: String) -> DatabaseError.Kind {
         let authenticationMarkers = [
-            "password authentication failed", "does not exist", "no password supplied", "pg_hba.conf",
-            "SCRAM", "authentication method", "password is required",
+            "password authentication failed", "no password supplied", "pg_hba.conf", "SCRAM authentication",
+            "authentication method", "password is required", "server requested a password",
         ]
         for marker in authenticationMarkers where message.contains(marker) { return .authenticationFailed }
+        // `role "x" does not exist`, `database "x" does not exist` (not `root certificate file ... does not exist`).
+        if message.contains("does not exist") && (message.contains("role \"") || message.contains("database \"")) {
+            return .authenticationFailed
+        }
         return .connectionFailed
     }
 }
