@@ -32,3 +32,10 @@ public struct PGDriver: DatabaseDriver {
         return PGConnection(handle: try PQHandle.connect(configuration), configuration: configuration)
     }
 }
+
+extension PGConnection {
+    /// Opens a connection described by `configuration`; the same as ``PGDriver/connect(_:)-swift.type.method``.
+    public static func connect(_ configuration: ConnectionConfiguration) throws -> PGConnection {
+        try PGDriver.connect(configuration)
+    }
+}

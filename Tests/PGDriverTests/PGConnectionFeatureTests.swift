@@ -104,6 +104,13 @@ struct PGConnectionFeatureTests {
         #expect(columns[2].scale == 2)
         #expect(columns[3].size == 3)
         #expect(columns[4].precision == 3)
+        // Plain table columns say where they come from (PQftable/PQftablecol); expressions do not.
+        let tableOID = try #require(columns[0].sourceTableID)
+        #expect(columns.map(\.sourceTableID) == Array(repeating: tableOID, count: 7))
+        #expect(columns.map(\.sourceColumnNumber) == [1, 2, 3, 4, 5, 6, 7])
+        try cursor.execute("SELECT id + 1 AS next FROM \(table)")
+        #expect(cursor.columns?.first?.sourceTableID == nil)
+        #expect(cursor.columns?.first?.sourceColumnNumber == nil)
         try connection.run("DROP TABLE \(table)")
     }
 

@@ -68,10 +68,15 @@ final class PQResult {
             let info = PQTypes.info(oid)
             let modifiers = PQTypes.modifiers(oid: oid, typmod: PQfmod(pointer, column))
             let name = PQfname(pointer, column).map { String(cString: $0) } ?? ""
+            // PQftable is InvalidOid (0) and PQftablecol 0 for anything but a plain table column.
+            let table = PQftable(pointer, column)
+            let tableColumn = PQftablecol(pointer, column)
             descriptions.append(
                 ColumnDescription(
                     name: name, type: info.family, nativeTypeName: info.name, nativeTypeID: Int(oid),
-                    size: modifiers.size, precision: modifiers.precision, scale: modifiers.scale))
+                    size: modifiers.size, precision: modifiers.precision, scale: modifiers.scale,
+                    sourceTableID: table == 0 ? nil : Int(table),
+                    sourceColumnNumber: tableColumn == 0 ? nil : Int(tableColumn)))
             decoders.append(info.decoder)
             binary.append(PQfformat(pointer, column) == 1)
         }
