@@ -8,7 +8,7 @@ import ThrowawayServers
 /// and readers for the events it emits.
 enum EngineHarness {
     /// Whether PGDriver's `PGConnection` is in this build (it arrives from the `pg` branch through main).
-    static let pgDriverAvailable = false
+    static let pgDriverAvailable = true
 
     /// An engine logged in as the server's superuser on a new, empty database.
     static func makeEngine() throws -> PostgresSessionEngine {

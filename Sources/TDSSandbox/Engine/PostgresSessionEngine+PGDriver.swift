@@ -4,12 +4,13 @@ import PGDriver
 extension PostgresSessionEngine {
     /// Opens a PostgreSQL connection through PGDriver.
     @Sendable static func openPostgresConnection(_ configuration: ConnectionConfiguration) throws -> any DatabaseConnection {
-        // PGDriver's connection is being written on the `pg` branch; until it is merged, no connection opens.
-        throw DatabaseError(kind: .unsupported, message: "PGDriver is not available in this build yet")
+        try PGConnection.connect(configuration)
     }
 
-    /// A cursor for a statement's results (streaming once PGDriver is merged).
+    /// A cursor that streams its rows (libpq single-row mode) when the connection is PGDriver's, so a large
+    /// result never sits in memory.
     func streamingCursor(on connection: any DatabaseConnection) throws -> any DatabaseCursor {
-        try connection.cursor()
+        if let postgres = connection as? PGConnection { return try postgres.makeCursor(streamsResults: true) }
+        return try connection.cursor()
     }
 }
