@@ -96,6 +96,17 @@ struct EngineTypeTests {
         ])
     }
 
+    @Test func formatOnlyDescribesWithoutRows() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE F (Id int, Amount money)\nINSERT F VALUES (1, 2)")
+        let result = try engine.ok("SET FMTONLY ON select * from F SET FMTONLY OFF")
+        #expect(result.resultSets.first?.columns == [ResultColumn(name: "Id", type: .int), ResultColumn(name: "Amount", type: .money)])
+        #expect(result.resultSets.first?.rows.isEmpty == true)
+        let skipped = try engine.ok("SET FMTONLY ON INSERT F VALUES (2, 3) SET FMTONLY OFF SELECT COUNT(*) FROM F")
+        #expect(skipped.scalar == .int(1))
+    }
+
     @Test func lengthsAreEnforcedAndSevenDigitFractionsRejected() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

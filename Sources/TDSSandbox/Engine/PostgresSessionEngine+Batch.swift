@@ -75,6 +75,16 @@ extension PostgresSessionEngine {
             } else {
                 try run(otherwise, context: &context, emit: emit)
             }
+        case .query(var query, let kind) where state.formatOnly:
+            // SET FMTONLY ON: a query describes its columns without rows; other statements do not run.
+            guard kind == .select else { return try done(nil, context, emit: emit) }
+            query.sql = "SELECT * FROM (\(query.sql)) AS tds_sandbox_format_only LIMIT 0"
+            let count = try guarded(line: line, verb: "SELECT", emit: emit) {
+                try runQuery(query, kind: kind, context: context, emit: emit)
+            }
+            if count != nil { try done(0, context, emit: emit) }
+        case .createTable where state.formatOnly:
+            try done(nil, context, emit: emit)
         case .query(let query, let kind):
             if kind != .silent { try beginImplicitTransaction(emit: emit) }
             let verb = query.sql.prefix(while: { $0 != " " }).uppercased()

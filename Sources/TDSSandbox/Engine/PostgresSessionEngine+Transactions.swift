@@ -95,6 +95,8 @@ extension PostgresSessionEngine {
                 state.implicitTransactions = on
             case .setXactAbort(let on):
                 state.xactAbort = on
+            case .setFormatOnly(let on):
+                state.formatOnly = on
             case .setIsolationLevel(let level):
                 try runSilently("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL \(level)")
                 if state.tranCount > 0 {

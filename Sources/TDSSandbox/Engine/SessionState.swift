@@ -10,6 +10,8 @@ struct SessionState {
     var implicitTransactions = false
     /// `SET XACT_ABORT`.
     var xactAbort = false
+    /// `SET FMTONLY`.
+    var formatOnly = false
     /// `@@TRANCOUNT`.
     var tranCount = 0
     /// The descriptor of the open transaction (0 when none).

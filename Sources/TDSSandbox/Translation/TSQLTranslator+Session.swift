@@ -32,7 +32,7 @@ extension TSQLTranslator {
         "ANSI_NULLS", "QUOTED_IDENTIFIER", "ANSI_WARNINGS", "ANSI_PADDING", "ANSI_NULL_DFLT_ON", "ANSI_NULL_DFLT_OFF",
         "ARITHABORT", "ARITHIGNORE", "CONCAT_NULL_YIELDS_NULL", "NUMERIC_ROUNDABORT", "CURSOR_CLOSE_ON_COMMIT",
         "ANSI_DEFAULTS", "TEXTSIZE", "LANGUAGE", "DATEFIRST", "DEADLOCK_PRIORITY", "NOEXEC", "STATISTICS",
-        "IDENTITY_INSERT", "QUERY_GOVERNOR_COST_LIMIT", "ROWCOUNT", "FMTONLY", "CONTEXT_INFO", "SHOWPLAN_ALL",
+        "IDENTITY_INSERT", "QUERY_GOVERNOR_COST_LIMIT", "ROWCOUNT", "CONTEXT_INFO", "SHOWPLAN_ALL",
     ]
 
     /// SET option / SET @variable = expression.
@@ -81,7 +81,8 @@ extension TSQLTranslator {
         case "ROWCOUNT":
             guard rest.count == 1, rest.first?.text == "0" else { throw .unsupported("SET ROWCOUNT n", line: option.line) }
             return .acceptedOption
-        case "NOEXEC", "FMTONLY", "SHOWPLAN_ALL":
+        case "FMTONLY": return .setFormatOnly(try onOff())
+        case "NOEXEC", "SHOWPLAN_ALL":
             guard (try? onOff()) == false else { throw .unsupported("SET \(name) ON", line: option.line) }
             return .acceptedOption
         default:

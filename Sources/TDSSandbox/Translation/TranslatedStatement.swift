@@ -87,6 +87,8 @@ struct TranslatedStatement: Sendable, Hashable {
         case setImplicitTransactions(Bool)
         /// `SET XACT_ABORT ON|OFF`.
         case setXactAbort(Bool)
+        /// `SET FMTONLY ON|OFF`: while on, queries return their columns and no rows, and nothing else runs.
+        case setFormatOnly(Bool)
         /// `SET TRANSACTION ISOLATION LEVEL …`: the PostgreSQL level (`READ COMMITTED`, …).
         case setIsolationLevel(String)
         /// A SET option the sandbox accepts without effect (ANSI_NULLS, TEXTSIZE, …).
