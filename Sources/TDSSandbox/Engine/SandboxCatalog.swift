@@ -2,7 +2,8 @@ import DBCore
 
 /// The sandbox's own catalog in PostgreSQL (schema `tds_sandbox`): for each table column created through the
 /// sandbox, its T-SQL type and its name as the client wrote it. PostgreSQL reports a result column's table OID and
-/// column number; the engine looks them up here to declare the column's SQL Server type and spelling.
+/// column number; the engine looks them up here to declare the column's SQL Server type and spelling. Sessions
+/// reload their copy when the table's fingerprint (row count, newest row version) changes.
 enum SandboxCatalog {
     /// The advisory lock key that serialises installing the catalog (many sessions may connect at once).
     static let installLockKey = 7_420_001
@@ -13,7 +14,6 @@ enum SandboxCatalog {
         defer { cursor.close() }
         let check = """
             SELECT to_regclass('tds_sandbox.columns') IS NOT NULL
-                AND to_regclass('tds_sandbox.catalog_version') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.last_identity()') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.text_plus(text,text)') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.round_datetime(timestamp)') IS NOT NULL
@@ -32,7 +32,6 @@ enum SandboxCatalog {
                 table_oid oid NOT NULL, attnum smallint NOT NULL, tsql_type text NOT NULL, original_name text NOT NULL,
                 PRIMARY KEY (table_oid, attnum))
             """)
-        try cursor.execute("CREATE SEQUENCE IF NOT EXISTS tds_sandbox.catalog_version")
         try cursor.execute(
             """
             CREATE OR REPLACE FUNCTION tds_sandbox.last_identity() RETURNS numeric LANGUAGE plpgsql AS $$
@@ -90,7 +89,8 @@ enum SandboxCatalog {
         }
     }
 
-    /// The SQL that records a created table's (or added) columns and bumps the catalog version.
+    /// The SQL that records a created table's (or added) columns. (It calls no `nextval`, which would change
+    /// what `SCOPE_IDENTITY()` — `lastval()` — returns.)
     static func recordSQL(_ table: CatalogTable) -> String {
         let relation = table.schema.isEmpty ? table.name : table.schema + "." + table.name
         let values = table.columns.map { column in
@@ -104,7 +104,6 @@ enum SandboxCatalog {
             SELECT a.attrelid, a.attnum, v.tsql_type, v.original_name
             FROM v JOIN pg_attribute a ON a.attrelid = to_regclass(\(TSQLRewriter.literal(relation)))
                 AND a.attname = v.attname
-            WHERE nextval('tds_sandbox.catalog_version') > 0
             ON CONFLICT (table_oid, attnum) DO UPDATE
                 SET tsql_type = EXCLUDED.tsql_type, original_name = EXCLUDED.original_name
             """
@@ -114,10 +113,10 @@ enum SandboxCatalog {
     static func refresh(_ cache: inout CatalogCache, on connection: any DatabaseConnection) throws {
         let cursor = try connection.cursor()
         defer { cursor.close() }
-        try cursor.execute("SELECT last_value, is_called FROM tds_sandbox.catalog_version")
-        guard let row = try cursor.fetchOne() else { return }
-        var version: Int64 = 0
-        if case .int(let value) = row.values[0], case .bool(true) = row.values[1] { version = value }
+        // A fingerprint of the catalog: its row count and newest row version (inserts and updates raise xmin).
+        try cursor.execute(
+            "SELECT count(*) * 4294967296 + coalesce(max(xmin::text::bigint), 0) FROM tds_sandbox.columns")
+        guard case .int(let version)? = try cursor.fetchOne()?.values.first else { return }
         if version == cache.version, cache.isLoaded { return }
         try cursor.execute("SELECT table_oid::bigint, attnum::integer, tsql_type, original_name FROM tds_sandbox.columns")
         var columns: [CatalogCache.Key: CatalogColumn] = [:]

@@ -1,0 +1,120 @@
+import DBCore
+import Foundation
+import TDSSandbox
+import Testing
+import ThrowawayServers
+
+@Suite("Engine: variables, control flow, identity and sessions", .enabled(if: EngineHarness.pgDriverAvailable))
+struct EngineBatchFeatureTests {
+    @Test func variablesIfElseAndPrint() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.ok(
+            """
+            DECLARE @n int = 2, @label nvarchar(20)
+            SET @n += 3
+            IF @n > 4
+                BEGIN
+                    SET @label = N'big'
+                    PRINT 'n is ' + CAST(@n AS nvarchar(10))
+                END
+            ELSE
+                SET @label = N'small'
+            SELECT @n AS n, @label AS label
+            IF OBJECT_ID('dbo.nothing') IS NULL SELECT 'absent' AS what
+            """)
+        #expect(result.resultSets.first?.rows.first == [.int(5), .string("big")])
+        #expect(result.resultSets.first?.columns == [ResultColumn(name: "n", type: .int), ResultColumn(name: "label", type: .nvarchar(20))])
+        #expect(result.messages.contains { $0.severity == 0 && $0.message == "n is 5" })
+        #expect(result.resultSets.last?.rows.first == [.string("absent")])
+    }
+
+    @Test func identityFunctionsAndSelectAssignment() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.ok(
+            """
+            CREATE TABLE T (Id int IDENTITY(100, 5) PRIMARY KEY, Name nvarchar(10))
+            INSERT T (Name) VALUES (N'a')
+            INSERT T (Name) VALUES (N'b')
+            CREATE TABLE U (Id int)
+            SELECT SCOPE_IDENTITY() AS si, @@IDENTITY AS ii
+            DECLARE @name nvarchar(10)
+            SELECT @name = Name FROM T ORDER BY Id
+            SELECT @name
+            """)
+        #expect(result.resultSets.first?.rows.first == [.decimal(SQLDecimal(105)), .decimal(SQLDecimal(105))])
+        #expect(result.resultSets.first?.columns.first?.type == .decimal(precision: 38, scale: 0))
+        #expect(result.scalar == .string("b"))
+    }
+
+    @Test func stringConcatenationAndBitComparisons() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.ok(
+            """
+            CREATE TABLE B (Name nvarchar(10), Active bit)
+            INSERT B VALUES (N'x', CAST(1 AS bit)), (N'y', CAST(0 AS bit))
+            SELECT Name + N'!' AS shout FROM B WHERE Active = 1
+            """)
+        #expect(result.resultSets.first?.rows == [[.string("x!")]])
+    }
+
+    @Test func useSwitchesDatabases() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let server = try ThrowawayPostgres.shared()
+        let other = "tds_use_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+        try server.createDatabase(named: other)
+        let old = engine.currentDatabase
+        let result = try engine.ok("USE \(other)\nSELECT DB_NAME()")
+        #expect(result.environmentChanges == [.database(new: other, old: old)])
+        #expect(result.scalar == .string(other))
+        #expect(engine.currentDatabase == other)
+        #expect(try engine.run("USE no_such_database_here").errors.first?.number == 911)
+    }
+
+    @Test func manySessionsConnectAtOnceToAFreshDatabase() throws {
+        let server = try ThrowawayPostgres.shared()
+        let database = "tds_many_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+        try server.createDatabase(named: database)
+        let configuration = server.configuration(database: database)
+        let factory = PostgresSessionEngine.makeFactory(postgres: configuration)
+        let login = SandboxLogin(
+            user: configuration.user ?? "postgres", password: configuration.password ?? "", database: database,
+            applicationName: "many", hostName: "localhost")
+        let failures = NSLockedCounter()
+        DispatchQueue.concurrentPerform(iterations: 12) { index in
+            do {
+                let engine = try factory(login)
+                defer { engine.close() }
+                var errors = 0
+                _ = try engine.executeBatch("CREATE TABLE T\(index) (Id int)\nSELECT * FROM T\(index)") { event in
+                    if case .message(let message) = event, message.severity > 10 { errors += 1 }
+                }
+                if errors > 0 { failures.add() }
+            } catch {
+                failures.add()
+            }
+        }
+        #expect(failures.value == 0)
+    }
+}
+
+/// A counter behind a lock.
+final class NSLockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+}
