@@ -1,0 +1,51 @@
+import NIOCore
+
+/// The event-loop side of a session: reassembles packets into messages and hands them to the ``TDSSession``.
+/// A framing error closes this connection only.
+final class TDSChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let session: TDSSession
+    private var assembler: TDSMessageAssembler
+    private var cumulation: ByteBuffer?
+    private let onClose: @Sendable (TDSSession) -> Void
+
+    init(session: TDSSession, maximumMessageSize: Int, onClose: @escaping @Sendable (TDSSession) -> Void) {
+        self.session = session
+        self.assembler = TDSMessageAssembler(maximumMessageSize: maximumMessageSize)
+        self.onClose = onClose
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if cumulation == nil {
+            cumulation = incoming
+        } else {
+            cumulation?.writeBuffer(&incoming)
+        }
+        guard var buffer = cumulation else { return }
+        cumulation = nil
+        do {
+            while let message = try assembler.nextMessage(from: &buffer) {
+                session.receive(message)
+            }
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        if buffer.readableBytes > 0 {
+            buffer.discardReadBytes()
+            cumulation = buffer
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        session.connectionClosed()
+        onClose(session)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,27 @@
+/// Settings of a ``TDSSandboxServer``.
+public struct TDSSandboxConfiguration: Sendable {
+    /// The server name sent in INFO and ERROR tokens.
+    public var serverName: String
+    /// The program name sent in LOGINACK.
+    public var programName: String
+    /// The program version sent in LOGINACK and PRELOGIN (major, minor, build).
+    public var programVersion: (major: UInt8, minor: UInt8, build: UInt16)
+    /// The largest client message accepted (all packets of one request together); a larger one closes the session.
+    public var maximumMessageSize: Int
+    /// The number of event-loop threads.
+    public var eventLoopThreads: Int
+
+    /// Creates a configuration. The default message limit, 64 MiB, leaves room for large `varbinary(max)`
+    /// parameters while refusing absurd ones.
+    public init(
+        serverName: String = "TDSSANDBOX", programName: String = "TDS Sandbox",
+        programVersion: (major: UInt8, minor: UInt8, build: UInt16) = (16, 0, 1000),
+        maximumMessageSize: Int = 64 * 1024 * 1024, eventLoopThreads: Int = 2
+    ) {
+        self.serverName = serverName
+        self.programName = programName
+        self.programVersion = programVersion
+        self.maximumMessageSize = maximumMessageSize
+        self.eventLoopThreads = eventLoopThreads
+    }
+}

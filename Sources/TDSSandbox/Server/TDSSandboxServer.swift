@@ -1,0 +1,100 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A TDS 7.4 server ([MS-TDS]) that hands every client session to its own ``SessionEngine``.
+///
+/// Each connection gets a session with its own engine, created at LOGIN7 by the factory, and its own serial
+/// worker queue: the blocking engine never runs on an event loop. Results stream to the client packet by
+/// packet with backpressure. A malformed message closes only the session that sent it.
+///
+/// ```swift
+/// let server = TDSSandboxServer()
+/// let port = try server.start(host: "127.0.0.1", port: 0, engineFactory: factory)
+/// defer { server.stop() }
+/// ```
+///
+/// Call ``stop()`` when done: it releases the event-loop threads.
+///
+/// `@unchecked Sendable`: its mutable state (the listening channel and the live sessions) is guarded by a lock.
+public final class TDSSandboxServer: @unchecked Sendable {
+    private let configuration: TDSSandboxConfiguration
+    private let group: MultiThreadedEventLoopGroup
+    private let lock = NSLock()
+    private var serverChannel: (any Channel)?
+    private var sessions: [ObjectIdentifier: TDSSession] = [:]
+    private var nextSPID: UInt16 = 51
+    private var stopped = false
+
+    /// Creates a server; it listens once ``start(host:port:engineFactory:)`` is called.
+    public init(configuration: TDSSandboxConfiguration = TDSSandboxConfiguration()) {
+        self.configuration = configuration
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+    }
+
+    /// Starts listening on `host:port` (port 0 picks a free port) and returns the bound port.
+    @discardableResult
+    public func start(host: String, port: Int, engineFactory: @escaping SessionEngineFactory) throws -> Int {
+        let configuration = self.configuration
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [weak self] channel in
+                guard let self else { return channel.close() }
+                let session = self.makeSession(channel: channel, factory: engineFactory)
+                let handler = TDSChannelHandler(
+                    session: session, maximumMessageSize: configuration.maximumMessageSize,
+                    onClose: { [weak self] session in self?.remove(session) })
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel = try bootstrap.bind(host: host, port: port).wait()
+        lock.lock()
+        serverChannel = channel
+        lock.unlock()
+        guard let bound = channel.localAddress?.port else {
+            throw TDSProtocolError("the listening socket has no port")
+        }
+        return bound
+    }
+
+    /// Stops listening and closes every session. Idempotent.
+    public func stop() {
+        lock.lock()
+        let listener = serverChannel
+        let live = Array(sessions.values)
+        serverChannel = nil
+        let alreadyStopped = stopped
+        stopped = true
+        lock.unlock()
+        guard !alreadyStopped else { return }
+        try? listener?.close().wait()
+        for session in live { try? session.channel.close().wait() }
+        try? group.syncShutdownGracefully()
+    }
+
+    /// The number of open sessions.
+    public var sessionCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return sessions.count
+    }
+
+    private func makeSession(channel: any Channel, factory: @escaping SessionEngineFactory) -> TDSSession {
+        lock.lock()
+        defer { lock.unlock() }
+        let spid = nextSPID
+        nextSPID = nextSPID >= 32_000 ? 51 : nextSPID + 1
+        let session = TDSSession(channel: channel, spid: spid, configuration: configuration, factory: factory)
+        sessions[ObjectIdentifier(session)] = session
+        return session
+    }
+
+    private func remove(_ session: TDSSession) {
+        lock.lock()
+        sessions[ObjectIdentifier(session)] = nil
+        lock.unlock()
+    }
+}
