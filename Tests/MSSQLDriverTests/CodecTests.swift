@@ -11,8 +11,8 @@ struct CodecTests {
     }
 
     @Test("DBDECIMAL fixtures decode exactly", arguments: [
-        // precision 5, scale 2, positive, magnitude 12345 (0x3039) big-endian in 2 bytes → 123.45
-        ([5, 2, 0, 0x30, 0x39], "123.45"),
+        // precision 5 (4 bytes with the sign), scale 2, positive, magnitude 12345 (0x003039) → 123.45
+        ([5, 2, 0, 0x00, 0x30, 0x39], "123.45"),
         // negative, scale 3, magnitude 5 → -0.005
         ([4, 3, 1, 0x00, 0x05], "-0.005"),
         // precision 10, scale 0, magnitude 9_999_999_999 (0x02540BE3FF) in 5 bytes
@@ -26,7 +26,7 @@ struct CodecTests {
 
     @Test("DECIMAL(38,s) round-trips through DBDECIMAL without rounding", arguments: [
         "12345678901234567890123456.7890123456", "-99999999999999999999999999999999999999", "0.0000000001",
-        "1.50", "0", "-42", "170141183460469231731687303715884105727",
+        "1.50", "0", "-42", "-170141183460469231731687303715884105.27",
     ])
     func decimalRoundTrip(text: String) throws {
         let value = try #require(SQLDecimal(text))
