@@ -42,7 +42,8 @@ struct CodecTests {
         let value = try #require(SQLDecimal(text))
         let mine = try DBNumericCodec.encode(value)
         let theirs = try #require(
-            DBLibConversions.decimalBytes(text: text, precision: mine.precision, scale: mine.scale))
+            DBLibConversions.decimalBytes(
+                text: text, precision: DBNumericCodec.wirePrecision(mine.precision), scale: mine.scale))
         #expect(mine.bytes == theirs)
     }
 

@@ -24,7 +24,6 @@ struct ParameterEncoderTests {
         #expect(encoded[12].type == TDSTypeCode.ntext)
         #expect(encoded[0].type == TDSTypeCode.varchar)
         #expect(encoded[1].bytes == [1, 0, 0, 0, 0, 0, 0, 0])
-        #expect(encoded[1].isFixed)
     }
 
     @Test("strings switch to NVARCHAR(MAX) by UTF-8 length, binary to IMAGE above 8000 bytes")

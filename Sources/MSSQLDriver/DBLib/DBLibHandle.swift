@@ -138,7 +138,9 @@ final class DBLibHandle: @unchecked Sendable {
                     buffers.append(buffer)
                     buffer.copyBytes(from: bytes)
                     pointer = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    length = parameter.value.isFixed ? -1 : Int32(bytes.count)
+                    // The real length for every type: dbrpcparam turns it into -1 itself for fixed types, and
+                    // nullable fixed types (UNIQUEIDENTIFIER) need it.
+                    length = Int32(bytes.count)
                 }
                 let status = UInt8(parameter.isOutput ? DBRPCRETURN : 0)
                 let maxLength: Int32 = parameter.isOutput ? parameter.maxLength : -1
