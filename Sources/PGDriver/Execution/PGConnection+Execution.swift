@@ -1,0 +1,152 @@
+import DBCore
+import Foundation
+import Synchronization
+
+/// Where a cursor's results come from.
+enum PGResultSource {
+    /// Every result already received, in order.
+    case buffered([PQResult])
+    /// Results still arriving (single-row mode).
+    case stream(PGResultStream)
+}
+
+extension PGConnection {
+    /// Runs a statement: opens a transaction first when autocommit is off, sends the SQL (extended protocol with
+    /// parameters and binary results; the simple protocol for several statements without parameters), and
+    /// either receives every result (`streaming == false`) or the first one, leaving the rest on the wire.
+    func run(_ statement: BoundStatement, streaming: Bool) throws -> PGResultSource {
+        try withIdleHandle { handle in
+            cancelRequested.store(false, ordering: .sequentiallyConsistent)
+            try beginIfNeeded(handle)
+            if statement.parameters.isEmpty && PGStatementScanner.containsMultipleStatements(statement.sql) {
+                try handle.sendSimple(statement.sql)
+            } else {
+                try handle.sendParameterized(statement.sql, try PQParameters(statement.parameters))
+            }
+            if streaming {
+                guard handle.enableSingleRowMode() else {
+                    drain(handle)
+                    throw DatabaseError(kind: .other, message: "libpq refused single-row mode", statement: statement.sql)
+                }
+                let first = handle.nextResult()
+                if let first, first.kind == .error {
+                    let error = failure(first, statement: statement.sql)
+                    drain(handle)
+                    throw error
+                }
+                let stream = PGResultStream(statement: statement.sql, lookahead: first)
+                if first == nil {
+                    stream.finished = true
+                } else {
+                    activeStream = stream
+                }
+                return .stream(stream)
+            }
+            var results: [PQResult] = []
+            var firstError: DatabaseError?
+            while let result = handle.nextResult() {
+                if result.kind == .error {
+                    if firstError == nil { firstError = failure(result, statement: statement.sql) }
+                } else {
+                    results.append(result)
+                }
+            }
+            if let firstError { throw firstError }
+            if results.isEmpty && !handle.isHealthy { throw failure(nil, statement: statement.sql) }
+            return .buffered(results)
+        }
+    }
+
+    /// The next result of a stream, or `nil` when all have arrived. Throws the statement's error (after reading
+    /// the rest, so the connection is ready again), or `.misuse` if the stream was abandoned.
+    func pull(_ stream: PGResultStream) throws -> PQResult? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stream.abandoned else {
+            throw DatabaseError.misuse(
+                "the streamed result was abandoned: another statement ran on the connection, or it was closed")
+        }
+        if let lookahead = stream.lookahead {
+            stream.lookahead = nil
+            return lookahead
+        }
+        if stream.finished { return nil }
+        guard let result = handle.nextResult() else {
+            stream.finished = true
+            activeStream = nil
+            return nil
+        }
+        if result.kind == .error {
+            let error = failure(result, statement: stream.statement)
+            drain(handle)
+            stream.finished = true
+            activeStream = nil
+            throw error
+        }
+        return result
+    }
+
+    /// Stops reading a stream: drops its remaining results so the connection is free.
+    func abandon(_ stream: PGResultStream) {
+        lock.lock()
+        defer { lock.unlock() }
+        if activeStream === stream { abandonActiveStream() }
+    }
+
+    /// Reads and drops every remaining result. Call under `lock`.
+    func drain(_ handle: PQHandle) {
+        while handle.nextResult() != nil {}
+    }
+
+    /// Runs one statement once per parameter set: prepared once (the unnamed statement) and executed per set.
+    /// When sets disagree on a parameter's type, each set runs on its own instead. Returns the total of
+    /// affected rows.
+    func runMany(_ sql: String, parameterSets: [[SQLValue]]) throws -> Int {
+        let encoded = try parameterSets.map { try PQParameters($0) }
+        guard let first = encoded.first else { return 0 }
+        // Each parameter's type: the first non-NULL value's, if all non-NULL values agree.
+        var types = [UInt32](repeating: 0, count: first.count)
+        var consistent = true
+        for set in encoded {
+            guard set.count == first.count else {
+                throw DatabaseError(
+                    kind: .invalidParameters, message: "every parameter set needs \(first.count) values", statement: sql)
+            }
+            for (index, type) in set.types.enumerated() where type != 0 {
+                if types[index] == 0 {
+                    types[index] = type
+                } else if types[index] != type {
+                    consistent = false
+                }
+            }
+        }
+        return try withIdleHandle { handle in
+            cancelRequested.store(false, ordering: .sequentiallyConsistent)
+            try beginIfNeeded(handle)
+            var total = 0
+            if consistent {
+                let prepared = handle.prepareUnnamed(sql, types: types)
+                guard let prepared, prepared.kind == .command else { throw failure(prepared, statement: sql) }
+                for parameters in encoded {
+                    let result = handle.execUnnamed(parameters)
+                    guard let result, result.kind != .error else { throw failure(result, statement: sql) }
+                    total += result.affectedRows ?? 0
+                }
+            } else {
+                for parameters in encoded {
+                    try handle.sendParameterized(sql, parameters)
+                    var firstError: DatabaseError?
+                    while let result = handle.nextResult() {
+                        if result.kind == .error {
+                            if firstError == nil { firstError = failure(result, statement: sql) }
+                        } else {
+                            total += result.affectedRows ?? 0
+                        }
+                    }
+                    if let firstError { throw firstError }
+                }
+            }
+            return total
+        }
+    }
+}

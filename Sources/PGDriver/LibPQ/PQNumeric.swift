@@ -1,0 +1,95 @@
+import DBCore
+
+/// PostgreSQL `numeric` in its binary wire format: a header (digit count, weight, sign, display scale) and
+/// base-10000 digits, most significant first. Decoded to exact decimal text; encoded as text (exact and simple).
+enum PQNumeric {
+    private static let positive: UInt16 = 0x0000
+    private static let negative: UInt16 = 0x4000
+    private static let notANumber: UInt16 = 0xC000
+    private static let positiveInfinity: UInt16 = 0xD000
+    private static let negativeInfinity: UInt16 = 0xF000
+
+    /// The exact value of a binary `numeric`: `.decimal`, or `.string` for `NaN`, `Infinity` and `-Infinity`
+    /// (which ``SQLDecimal`` does not represent).
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> SQLValue {
+        guard bytes.count >= 8 else {
+            throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value has only \(bytes.count) bytes")
+        }
+        let count = Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: Int16.self)))
+        let weight = Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 2, as: Int16.self)))
+        let sign = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
+        let scale = Int(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: 6, as: UInt16.self)))
+        switch sign {
+        case notANumber: return .string("NaN")
+        case positiveInfinity: return .string("Infinity")
+        case negativeInfinity: return .string("-Infinity")
+        case positive, negative: break
+        default: throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value has sign 0x\(String(sign, radix: 16))")
+        }
+        guard count >= 0, bytes.count == 8 + 2 * count else {
+            throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value has a bad length")
+        }
+        func digit(_ index: Int) -> Int {
+            guard index >= 0, index < count else { return 0 }
+            return Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 8 + 2 * index, as: Int16.self)))
+        }
+
+        var text: [UInt8] = []
+        text.reserveCapacity(4 * (max(weight, 0) + 1) + scale + 2)
+        if sign == negative { text.append(UInt8(ascii: "-")) }
+        // Integer part: groups 0...weight; the first without leading zeros.
+        if weight < 0 {
+            text.append(UInt8(ascii: "0"))
+        } else {
+            appendGroup(digit(0), padded: false, to: &text)
+            if weight >= 1 {
+                for index in 1...weight { appendGroup(digit(index), padded: true, to: &text) }
+            }
+        }
+        // Fraction: `scale` digits from groups weight+1, weight+2, ...
+        if scale > 0 {
+            text.append(UInt8(ascii: "."))
+            var written = 0
+            var index = weight + 1
+            while written < scale {
+                var group = digit(index)
+                var divisor = 1000
+                for _ in 0..<4 where written < scale {
+                    text.append(UInt8(ascii: "0") + UInt8(group / divisor))
+                    group %= divisor
+                    divisor /= 10
+                    written += 1
+                }
+                index += 1
+            }
+        }
+        let string = String(decoding: text, as: UTF8.self)
+        guard let decimal = SQLDecimal(string) else {
+            throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value decoded to '\(string)'")
+        }
+        return .decimal(decimal)
+    }
+
+    private static func appendGroup(_ group: Int, padded: Bool, to text: inout [UInt8]) {
+        if !padded {
+            if group >= 1000 { text.append(UInt8(ascii: "0") + UInt8(group / 1000)) }
+            if group >= 100 { text.append(UInt8(ascii: "0") + UInt8(group / 100 % 10)) }
+            if group >= 10 { text.append(UInt8(ascii: "0") + UInt8(group / 10 % 10)) }
+            text.append(UInt8(ascii: "0") + UInt8(group % 10))
+        } else {
+            text.append(UInt8(ascii: "0") + UInt8(group / 1000))
+            text.append(UInt8(ascii: "0") + UInt8(group / 100 % 10))
+            text.append(UInt8(ascii: "0") + UInt8(group / 10 % 10))
+            text.append(UInt8(ascii: "0") + UInt8(group % 10))
+        }
+    }
+
+    /// A `money` amount in cents (the C locale's two fraction digits) as an exact decimal.
+    static func decimal(cents: Int64) -> SQLDecimal {
+        let negative = cents < 0
+        let magnitude = cents.magnitude
+        let fraction = magnitude % 100
+        let text = (negative ? "-" : "") + "\(magnitude / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+        return SQLDecimal(text)!
+    }
+}

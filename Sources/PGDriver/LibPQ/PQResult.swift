@@ -1,0 +1,139 @@
+import CLibPQ
+import DBCore
+
+/// What a result is.
+enum PQResultKind {
+    /// A command without rows (`PGRES_COMMAND_OK`).
+    case command
+    /// A complete result set, or the end of a streamed one (`PGRES_TUPLES_OK`).
+    case rows
+    /// One row of a streamed result set (`PGRES_SINGLE_TUPLE`).
+    case singleRow
+    /// An empty query string.
+    case empty
+    /// An error.
+    case error
+    /// Anything else (COPY).
+    case other
+}
+
+/// Owns one `PGresult` and frees it on release. Results do not depend on their connection, so they outlive it.
+final class PQResult {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { PQclear(pointer) }
+
+    /// The result's status.
+    var status: ExecStatusType { PQresultStatus(pointer) }
+
+    /// The result's status under Swift names.
+    var kind: PQResultKind {
+        switch status {
+        case PGRES_COMMAND_OK: return .command
+        case PGRES_TUPLES_OK: return .rows
+        case PGRES_SINGLE_TUPLE: return .singleRow
+        case PGRES_EMPTY_QUERY: return .empty
+        case PGRES_FATAL_ERROR, PGRES_BAD_RESPONSE, PGRES_NONFATAL_ERROR: return .error
+        default: return .other
+        }
+    }
+
+    /// Whether the result carries rows (all of a result set, or one row in single-row mode).
+    var hasRows: Bool { status == PGRES_TUPLES_OK || status == PGRES_SINGLE_TUPLE }
+
+    /// Whether the result is an error.
+    var isError: Bool { status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR }
+
+    /// The number of rows in this result.
+    var rowCount: Int { Int(PQntuples(pointer)) }
+
+    /// The rows affected by the command (`PQcmdTuples`), or `nil` when the command reports none.
+    var affectedRows: Int? {
+        guard let text = PQcmdTuples(pointer), text.pointee != 0 else { return nil }
+        return Int(String(cString: text))
+    }
+
+    /// The column descriptions and decoders of this result's columns, built once per result set.
+    func describeColumns() -> (RowColumns, [PQColumnDecoder], [Bool]) {
+        let count = Int(PQnfields(pointer))
+        var descriptions: [ColumnDescription] = []
+        var decoders: [PQColumnDecoder] = []
+        var binary: [Bool] = []
+        descriptions.reserveCapacity(count)
+        decoders.reserveCapacity(count)
+        for column in 0..<Int32(count) {
+            let oid = PQftype(pointer, column)
+            let info = PQTypes.info(oid)
+            let modifiers = PQTypes.modifiers(oid: oid, typmod: PQfmod(pointer, column))
+            let name = PQfname(pointer, column).map { String(cString: $0) } ?? ""
+            // PQftable is InvalidOid (0) and PQftablecol 0 for anything but a plain table column.
+            let table = PQftable(pointer, column)
+            let tableColumn = PQftablecol(pointer, column)
+            descriptions.append(
+                ColumnDescription(
+                    name: name, type: info.family, nativeTypeName: info.name, nativeTypeID: Int(oid),
+                    size: modifiers.size, precision: modifiers.precision, scale: modifiers.scale,
+                    sourceTableID: table == 0 ? nil : Int(table),
+                    sourceColumnNumber: tableColumn == 0 ? nil : Int(tableColumn)))
+            decoders.append(info.decoder)
+            binary.append(PQfformat(pointer, column) == 1)
+        }
+        return (RowColumns(descriptions), decoders, binary)
+    }
+
+    /// The values of row `row`, decoded straight from libpq's buffers.
+    func decodeRow(_ row: Int, decoders: [PQColumnDecoder], binary: [Bool]) throws -> [SQLValue] {
+        let rowIndex = Int32(row)
+        var values: [SQLValue] = []
+        values.reserveCapacity(decoders.count)
+        for column in 0..<decoders.count {
+            let columnIndex = Int32(column)
+            if PQgetisnull(pointer, rowIndex, columnIndex) != 0 {
+                values.append(.null)
+                continue
+            }
+            let length = Int(PQgetlength(pointer, rowIndex, columnIndex))
+            let bytes = UnsafeRawBufferPointer(start: PQgetvalue(pointer, rowIndex, columnIndex), count: length)
+            values.append(
+                binary[column] ? try decoders[column].decodeBinary(bytes) : try decoders[column].decodeText(bytes))
+        }
+        return values
+    }
+
+    /// The error this result reports, with the server's fields.
+    func error(statement: String?, cancelRequested: Bool, connectionBroken: Bool) -> DatabaseError {
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(pointer, code).map { String(cString: $0) }
+        }
+        let sqlState = field(clibpq_diag_sqlstate())
+        var message = field(clibpq_diag_message_primary()) ?? ""
+        if message.isEmpty {
+            message = PQresultErrorMessage(pointer).map { String(cString: $0) } ?? "unknown error"
+            message = message.trimmingTrailingNewlines()
+        }
+        var kind: DatabaseError.Kind
+        if let sqlState {
+            kind = PQErrorMapping.kind(sqlState: sqlState, cancelRequested: cancelRequested)
+        } else {
+            kind = .other
+        }
+        if connectionBroken { kind = .connectionLost }
+        return DatabaseError(
+            kind: kind, code: sqlState.map(DatabaseError.Code.sqlState), message: message,
+            detail: field(clibpq_diag_message_detail()), hint: field(clibpq_diag_message_hint()),
+            line: field(clibpq_diag_statement_position()).flatMap { Int($0) }, table: field(clibpq_diag_table_name()),
+            column: field(clibpq_diag_column_name()), constraint: field(clibpq_diag_constraint_name()),
+            statement: statement)
+    }
+}
+
+extension String {
+    /// The string without trailing newlines (libpq's messages end with one).
+    func trimmingTrailingNewlines() -> String {
+        var text = Substring(self)
+        while text.last == "\n" { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,225 @@
+import DBCore
+
+/// Runs statements on a ``PGConnection`` and reads their results, as a DB-API cursor does.
+///
+/// By default a cursor receives each statement's whole result before `execute` returns (libpq buffers it; the
+/// fastest way to read results that fit in memory). Set ``streamsResults`` to read huge results in constant
+/// memory instead. A cursor is not `Sendable`: use it from one thread or task at a time.
+public final class PGCursor: DatabaseCursor {
+    /// PostgreSQL: `$n` placeholders.
+    public var dialect: SQLDialect { .postgresql }
+
+    /// How many rows ``fetchMany()`` returns when asked for none in particular. 1 by default.
+    public var arraySize = 1
+
+    /// Whether statements stream their rows (libpq single-row mode) instead of buffering the whole result.
+    ///
+    /// Streaming keeps memory constant however many rows a SELECT returns, at a cost: each row arrives as its own
+    /// libpq result (slower per row than the buffered path), ``rowCount`` is -1 until the last row is read, an
+    /// error in the middle of the result (say, division by zero at row 1000) surfaces from a fetch rather than
+    /// from `execute`, and the connection stays busy until the rows are read or the cursor is closed: another
+    /// statement on the same connection first reads and drops the rest of the stream.
+    public var streamsResults = false
+
+    let connection: PGConnection
+    private var source: PGResultSource?
+    private var bufferedIndex = 0
+    private var closed = false
+
+    // The current result set.
+    private var columnSet: RowColumns?
+    private var decoders: [PQColumnDecoder] = []
+    private var binaryColumns: [Bool] = []
+    private var current: PQResult?
+    private var currentRowCount = 0
+    private var rowIndex = 0
+    private var setEnded = true
+    private var rowsSeen = 0
+    /// A result of the next statement, read while looking for the end of a streamed set.
+    private var pendingNext: PQResult?
+
+    /// Rows affected by the last INSERT/UPDATE/DELETE (the total for ``executeMany(_:parameterSets:)``), or the
+    /// rows of the current result set once known (at once when buffered, after the last row when streaming);
+    /// -1 otherwise.
+    public private(set) var rowCount = -1
+
+    init(connection: PGConnection) {
+        self.connection = connection
+    }
+
+    deinit { close() }
+
+    /// The columns of the current result set, or `nil` when the statement returned no rows.
+    public var columns: [ColumnDescription]? { columnSet?.descriptions }
+
+    /// Runs a statement with `$n` placeholders; the values go as typed, server-side parameters.
+    public func execute(_ statement: BoundStatement) throws {
+        try checkOpen()
+        reset()
+        source = try connection.run(statement, streaming: streamsResults)
+        try startSet(try nextResult())
+    }
+
+    /// Runs one statement once per parameter set (prepared once); ``rowCount`` is the total of affected rows.
+    public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
+        try checkOpen()
+        reset()
+        rowCount = try connection.runMany(sql, parameterSets: parameterSets)
+    }
+
+    /// Moves to the next result set of the last statement (several statements in one `execute`); `false` when
+    /// there is none.
+    public func nextResultSet() throws -> Bool {
+        try checkOpen()
+        guard source != nil else { return false }
+        if columnSet != nil {
+            while try refill() { rowIndex = currentRowCount }
+        }
+        let next: PQResult?
+        if let pendingNext {
+            next = pendingNext
+            self.pendingNext = nil
+        } else {
+            next = try nextResult()
+        }
+        guard let next else {
+            columnSet = nil
+            current = nil
+            return false
+        }
+        try startSet(next)
+        return true
+    }
+
+    /// Drops pending results (reading the rest of a stream) and releases the cursor. Idempotent.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        if case .stream(let stream) = source { connection.abandon(stream) }
+        reset()
+    }
+
+    // MARK: - Result sets
+
+    private func checkOpen() throws {
+        if closed { throw DatabaseError.misuse("the cursor is closed") }
+        if connection.isClosed { throw PQHandle.closedError }
+    }
+
+    private func reset() {
+        if case .stream(let stream) = source, !stream.finished { connection.abandon(stream) }
+        source = nil
+        bufferedIndex = 0
+        columnSet = nil
+        decoders = []
+        binaryColumns = []
+        current = nil
+        currentRowCount = 0
+        rowIndex = 0
+        setEnded = true
+        rowsSeen = 0
+        pendingNext = nil
+        rowCount = -1
+    }
+
+    private func nextResult() throws -> PQResult? {
+        switch source {
+        case .buffered(let results):
+            guard bufferedIndex < results.count else { return nil }
+            bufferedIndex += 1
+            return results[bufferedIndex - 1]
+        case .stream(let stream):
+            return try connection.pull(stream)
+        case nil:
+            return nil
+        }
+    }
+
+    private func startSet(_ result: PQResult?) throws {
+        current = nil
+        rowIndex = 0
+        currentRowCount = 0
+        rowsSeen = 0
+        guard let result else {
+            columnSet = nil
+            setEnded = true
+            return
+        }
+        switch result.kind {
+        case .rows, .singleRow:
+            (columnSet, decoders, binaryColumns) = result.describeColumns()
+            current = result
+            currentRowCount = result.rowCount
+            setEnded = result.kind == .rows
+            rowCount = setEnded ? (result.affectedRows ?? currentRowCount) : -1
+        default:
+            columnSet = nil
+            setEnded = true
+            rowCount = result.affectedRows ?? -1
+        }
+    }
+
+    /// Makes sure a row is ready in `current`; `false` at the end of the set. Pulls further results when
+    /// streaming.
+    private func refill() throws -> Bool {
+        while true {
+            if current != nil, rowIndex < currentRowCount { return true }
+            if setEnded { return false }
+            guard let result = try nextResult() else {
+                endStreamedSet()
+                return false
+            }
+            switch result.kind {
+            case .singleRow:
+                current = result
+                currentRowCount = result.rowCount
+                rowIndex = 0
+            case .rows:
+                // The end of a streamed set (no rows of its own in single-row mode).
+                current = result
+                currentRowCount = result.rowCount
+                rowIndex = 0
+                endStreamedSet(keepCurrent: true)
+            default:
+                pendingNext = result
+                endStreamedSet()
+                return false
+            }
+        }
+    }
+
+    private func endStreamedSet(keepCurrent: Bool = false) {
+        setEnded = true
+        if !keepCurrent { current = nil }
+        rowCount = rowsSeen + (keepCurrent ? currentRowCount : 0)
+    }
+
+    // MARK: - Fetching
+
+    /// The next row of the current result set, or `nil` when none is left.
+    public func fetchOne() throws -> Row? {
+        try checkOpen()
+        guard let columnSet else { throw DatabaseError.misuse("no result set: the last statement returned no rows") }
+        guard try refill(), let current else { return nil }
+        let values = try current.decodeRow(rowIndex, decoders: decoders, binary: binaryColumns)
+        rowIndex += 1
+        rowsSeen += 1
+        return Row(columns: columnSet, values: values)
+    }
+
+    /// Up to `count` further rows of the current result set.
+    public func fetchMany(_ count: Int) throws -> [Row] {
+        var rows: [Row] = []
+        rows.reserveCapacity(max(0, min(count, 1024)))
+        while rows.count < count, let row = try fetchOne() { rows.append(row) }
+        return rows
+    }
+
+    /// All remaining rows of the current result set.
+    public func fetchAll() throws -> [Row] {
+        var rows: [Row] = []
+        if !streamsResults, current != nil { rows.reserveCapacity(max(0, currentRowCount - rowIndex)) }
+        while let row = try fetchOne() { rows.append(row) }
+        return rows
+    }
+}
