@@ -19,9 +19,11 @@ let package = Package(
         .library(name: "ThrowawayServers", targets: ["ThrowawayServers"]),
         .executable(name: "quickstart", targets: ["quickstart"]),
         .executable(name: "tds-sandbox", targets: ["tds-sandbox"]),
+        .executable(name: "bench", targets: ["bench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2")
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // C libraries, wrapped as system-library modules.
@@ -36,7 +38,7 @@ let package = Package(
         ),
 
         // The shared API and the drivers.
-        .target(name: "DBCore"),
+        .target(name: "DBCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "PGDriver", dependencies: ["DBCore", "CLibPQ"]),
         .target(name: "MSSQLDriver", dependencies: ["DBCore", "CSybDB"]),
 
@@ -57,9 +59,19 @@ let package = Package(
         // Samples.
         .executableTarget(name: "quickstart", dependencies: ["DBCore", "PGDriver", "ThrowawayServers"]),
 
+        // Benchmarks (not tests): `swift run -c release bench`.
+        .executableTarget(
+            name: "bench",
+            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]
+        ),
+
         // Tests.
         .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
         .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers"]),
+        .testTarget(
+            name: "PoolingTests",
+            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]
+        ),
         .testTarget(
             name: "MSSQLDriverTests",
             dependencies: ["MSSQLDriver", "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers"]

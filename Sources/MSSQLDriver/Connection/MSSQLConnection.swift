@@ -1,0 +1,177 @@
+import DBCore
+import Foundation
+
+/// A connection to SQL Server (or a TDS 7.x server such as Azure SQL) over FreeTDS DB-Library.
+///
+/// DB-API semantics: autocommit is off by default (the session runs with `IMPLICIT_TRANSACTIONS ON`, as pymssql
+/// does), so the first statement opens a transaction that lasts until ``commit()`` or ``rollback()``.
+///
+/// Thread safety: `lock` serialises every DB-Library call on the connection, so one statement runs at a time;
+/// the `DBPROCESS*` is touched only while it is held. ``cancel()`` does not take the lock: it sets a flag that the
+/// process-wide interrupt handler reads while the running call waits for the server (within about a second),
+/// which then sends an attention from the waiting thread itself (DB-Library's `dbcancel` is not safe from another
+/// thread). That makes the `@unchecked Sendable` sound.
+public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
+    private let lock = NSLock()
+    private let handle: DBLibHandle
+    private var autocommitEnabled = false
+    private var closed = false
+    /// The cursor whose results may be pending on the wire, if any.
+    private var resultOwner: ObjectIdentifier?
+    /// The configuration the connection was opened with (the password stays hidden in its description).
+    public let configuration: ConnectionConfiguration
+
+    private init(handle: DBLibHandle, configuration: ConnectionConfiguration) {
+        self.handle = handle
+        self.configuration = configuration
+    }
+
+    deinit { handle.close() }
+
+    /// Opens a connection and sets the session up: `TEXTSIZE` at its maximum (so `(max)` values are not cut at
+    /// 4 KB), the ANSI options SQL Server's own drivers set, and `IMPLICIT_TRANSACTIONS ON`.
+    ///
+    /// Login is configured in code only: host, port (1433 by default) or `host\instance`, database, user,
+    /// password, application name, TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login timeout
+    /// (``ConnectionConfiguration/connectTimeout``, 15 s by default) and UTF-8 as the client charset.
+    /// ``ConnectionConfiguration/queryTimeout`` limits each statement (see ``cancel()`` for how).
+    /// TLS: FreeTDS 1.3 DB-Library cannot choose the encryption level, so every ``TLSMode`` logs in with FreeTDS's
+    /// "request" level (TLS whenever the server offers or requires it, certificate not verified).
+    public static func connect(_ configuration: ConnectionConfiguration) throws -> MSSQLConnection {
+        if let backend = configuration.backend, backend != .sqlServer {
+            throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not SQL Server")
+        }
+        let handle = try DBLibHandle.open(configuration)
+        handle.queryTimeout = configuration.queryTimeout.flatMap { $0 > 0 ? $0 : nil }
+        let connection = MSSQLConnection(handle: handle, configuration: configuration)
+        do {
+            try handle.runToEnd(MSSQLConnection.sessionSetup)
+        } catch {
+            handle.close()
+            throw error
+        }
+        return connection
+    }
+
+    /// The session options set after login.
+    static let sessionSetup = """
+        SET TEXTSIZE 2147483647; SET ANSI_NULLS ON; SET ANSI_PADDING ON; SET ANSI_WARNINGS ON; \
+        SET CONCAT_NULL_YIELDS_NULL ON; SET QUOTED_IDENTIFIER ON; SET IMPLICIT_TRANSACTIONS ON
+        """
+
+    /// ``SQLDialect/sqlServer``: `@P1`, `@P2`, … placeholders.
+    public var dialect: SQLDialect { .sqlServer }
+
+    /// Opens a cursor.
+    public func cursor() throws -> any DatabaseCursor {
+        try makeCursor()
+    }
+
+    /// Opens a cursor, typed.
+    public func makeCursor() throws -> MSSQLCursor {
+        try withHandle { _ in }
+        return MSSQLCursor(connection: self)
+    }
+
+    /// Runs `body` with the handle while holding the lock; `owner` claims the wire for its results (any other
+    /// cursor's pending results are discarded first).
+    func withHandle<T>(
+        owner: ObjectIdentifier? = nil, claim: Bool = false, _ body: (DBLibHandle) throws -> T
+    ) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { throw DatabaseError(kind: .connectionLost, message: "the connection is closed") }
+        if claim {
+            if resultOwner != nil { handle.discardResults() }
+            resultOwner = owner
+        } else if let owner, resultOwner != owner {
+            throw DatabaseError.misuse(
+                "another statement ran on this connection since; this cursor's pending results were discarded")
+        }
+        return try body(handle)
+    }
+
+    /// Lets go of the wire if cursor `owner` holds it, discarding its pending results.
+    func release(_ owner: ObjectIdentifier) {
+        lock.withLock {
+            guard resultOwner == owner, !closed else { return }
+            handle.discardResults()
+            resultOwner = nil
+        }
+    }
+
+    /// Runs a session command (no parameters, rows discarded), claiming the wire.
+    func runCommand(_ sql: String) throws {
+        try withHandle(claim: true) { try $0.runToEnd(sql) }
+    }
+
+    /// Commits the open transaction, if any (`IF @@TRANCOUNT > 0 COMMIT TRAN`).
+    public func commit() throws {
+        try runCommand("IF @@TRANCOUNT > 0 COMMIT TRAN")
+    }
+
+    /// Rolls back the open transaction, if any (`IF @@TRANCOUNT > 0 ROLLBACK TRAN`).
+    public func rollback() throws {
+        try runCommand("IF @@TRANCOUNT > 0 ROLLBACK TRAN")
+    }
+
+    /// Whether each statement commits on its own.
+    public var autocommit: Bool { lock.withLock { autocommitEnabled } }
+
+    /// Turns autocommit on (committing the open transaction, then `SET IMPLICIT_TRANSACTIONS OFF`) or off
+    /// (`SET IMPLICIT_TRANSACTIONS ON`).
+    public func setAutocommit(_ enabled: Bool) throws {
+        if enabled {
+            try runCommand("IF @@TRANCOUNT > 0 COMMIT TRAN; SET IMPLICIT_TRANSACTIONS OFF")
+        } else {
+            try runCommand("SET IMPLICIT_TRANSACTIONS ON")
+        }
+        lock.withLock { autocommitEnabled = enabled }
+    }
+
+    /// Sets the isolation level of this session's transactions (`SET TRANSACTION ISOLATION LEVEL …`).
+    public func setIsolationLevel(_ level: MSSQLIsolationLevel) throws {
+        try runCommand("SET TRANSACTION ISOLATION LEVEL \(level.rawValue)")
+    }
+
+    /// `false` once closed or once DB-Library marked the connection dead.
+    public var isAlive: Bool {
+        lock.withLock { !closed && !handle.isDead }
+    }
+
+    /// Runs `SELECT 1`; throws ``DatabaseError/Kind/connectionLost`` when the server is gone.
+    public func ping() throws {
+        try runCommand("SELECT 1")
+    }
+
+    /// Cancels the running statement, if any, from any thread. The statement fails with
+    /// ``DatabaseError/Kind/cancelled`` and the connection stays usable.
+    ///
+    /// DB-Library's `dbcancel` must not be called while another thread is inside a call on the same
+    /// `DBPROCESS`, so this only raises a flag; the interrupt handler (`dbsetinterrupt`), which FreeTDS calls about
+    /// once a second while the statement's thread waits for the server, sees it and makes FreeTDS send an
+    /// attention and read the server's acknowledgement on that thread. A cancel therefore takes effect within
+    /// about one second; the query timeout works the same way.
+    public func cancel() {
+        handle.requestCancel()
+    }
+
+    /// Returns and forgets informational messages (severity 10 or below) and PRINT output. The login's
+    /// "Changed database context" (5701) and "Changed language setting" (5703) messages are dropped.
+    public func takeNotices() -> [DatabaseNotice] {
+        handle.messages.takeNotices()
+    }
+
+    /// Closes the connection (`dbclose`); the server rolls back an open transaction. Idempotent.
+    public func close() {
+        lock.withLock {
+            guard !closed else { return }
+            closed = true
+            resultOwner = nil
+            handle.close()
+        }
+    }
+
+    /// Whether ``close()`` has been called.
+    public var isClosed: Bool { lock.withLock { closed } }
+}

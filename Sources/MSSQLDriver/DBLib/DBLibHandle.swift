@@ -1,0 +1,169 @@
+import CSybDB
+import DBCore
+import Foundation
+
+/// Owns one `DBPROCESS*` and makes every DB-Library call on it.
+///
+/// Not thread-safe by itself: ``MSSQLConnection`` calls it only while holding its lock. The pointer never leaves
+/// this type; `deinit` closes it. The one exception to the lock is ``requestCancel()``, which only touches the
+/// thread-safe ``DBLibMessages``.
+final class DBLibHandle: @unchecked Sendable {
+    /// What one `dbresults` step found.
+    enum ResultStep {
+        /// A result set with these columns; its rows follow.
+        case rows([ColumnDescription], types: [Int])
+        /// A statement without rows; its affected-row count if the server sent one.
+        case done(rowCount: Int?)
+        /// No more results.
+        case end
+    }
+
+    private var dbproc: OpaquePointer?
+    /// The collector the process-wide handlers report this connection's messages to.
+    let messages: DBLibMessages
+    /// The per-statement timeout in seconds, enforced by the interrupt handler.
+    var queryTimeout: Double?
+
+    init(dbproc: OpaquePointer, messages: DBLibMessages) {
+        self.dbproc = dbproc
+        self.messages = messages
+        dbsetuserdata(dbproc, Unmanaged.passUnretained(messages).toOpaque().assumingMemoryBound(to: UInt8.self))
+        dbsetinterrupt(dbproc, dblibInterruptCheck, dblibInterruptHandler)
+    }
+
+    deinit { close() }
+
+    /// Whether `dbclose` ran or DB-Library marked the connection dead.
+    var isDead: Bool {
+        guard let dbproc else { return true }
+        return dbdead(dbproc) != 0
+    }
+
+    /// Whether ``close()`` ran.
+    var isClosed: Bool { dbproc == nil }
+
+    /// Closes the connection. Idempotent.
+    func close() {
+        guard let dbproc else { return }
+        dbsetuserdata(dbproc, nil)
+        dbclose(dbproc)
+        self.dbproc = nil
+    }
+
+    /// Asks the running call to stop (from any thread).
+    func requestCancel() { messages.requestCancel() }
+
+    func live(_ statement: String?) throws -> OpaquePointer {
+        guard let dbproc else {
+            throw DatabaseError(kind: .connectionLost, message: "the connection is closed", statement: statement)
+        }
+        if dbdead(dbproc) != 0 {
+            throw DatabaseError(kind: .connectionLost, message: "the connection to the server is broken", statement: statement)
+        }
+        return dbproc
+    }
+
+    /// Runs DB-Library calls that wait on the server, then turns what the handlers collected into a thrown error:
+    /// a cancel or timeout first, then the first server or library error (the others go in its `detail`).
+    /// `timed` arms the query timeout for this wait.
+    func waiting<T>(statement: String?, timed: Bool = false, _ body: (OpaquePointer) throws -> T) throws -> T {
+        let dbproc = try live(statement)
+        messages.beginWaiting(timeout: timed ? queryTimeout : nil)
+        let result: Result<T, any Error> = Result { try body(dbproc) }
+        let interruption = messages.endWaiting()
+        var errors = messages.takeErrors()
+        if let interruption {
+            errors.removeAll { $0.kind == .other || $0.kind == .timeout }
+            if dbdead(dbproc) == 0 { dbcancel(dbproc) }
+            _ = messages.takeErrors()
+            if dbdead(dbproc) != 0 {
+                throw DatabaseError(
+                    kind: .connectionLost, message: "the server did not acknowledge the cancel; the connection was closed",
+                    statement: statement)
+            }
+            throw interruption == .cancel
+                ? DatabaseError(kind: .cancelled, message: "the statement was cancelled", statement: statement)
+                : DatabaseError(
+                    kind: .timeout, message: "the statement ran longer than the query timeout", statement: statement)
+        }
+        if var first = errors.first {
+            if dbdead(dbproc) == 0 {
+                dbcancel(dbproc)
+                _ = messages.takeErrors()
+            } else if first.kind == .other {
+                first.kind = .connectionLost
+            }
+            first.statement = statement
+            if errors.count > 1 {
+                first.detail = errors.dropFirst().map(\.description).joined(separator: "\n")
+            }
+            throw first
+        }
+        if dbdead(dbproc) != 0 {
+            throw DatabaseError(kind: .connectionLost, message: "the connection to the server was lost", statement: statement)
+        }
+        return try result.get()
+    }
+
+    /// Discards pending results (`dbcancel`).
+    func discardResults() {
+        guard let dbproc, dbdead(dbproc) == 0 else { return }
+        dbcancel(dbproc)
+        _ = messages.takeErrors()
+    }
+
+    /// Sends a batch without parameters (`dbcmd` + `dbsqlexec`).
+    func sendBatch(_ sql: String) throws {
+        try waiting(statement: sql, timed: true) { dbproc in
+            guard dbcmd(dbproc, sql) == SUCCEED, dbsqlexec(dbproc) == SUCCEED else {
+                throw DatabaseError(kind: .other, message: "DB-Library could not run the batch", statement: sql)
+            }
+        }
+    }
+
+    /// Sends an RPC (`dbrpcinit` + `dbrpcparam` + `dbrpcsend` + `dbsqlok`).
+    func sendRPC(_ name: String, _ parameters: [RPCParameter], statement: String?) throws {
+        try waiting(statement: statement, timed: true) { dbproc in
+            // dbrpcparam keeps the value pointers until dbrpcsend: the buffers live until this closure returns.
+            var buffers: [UnsafeMutableRawBufferPointer] = []
+            defer { buffers.forEach { $0.deallocate() } }
+            guard dbrpcinit(dbproc, name, 0) == SUCCEED else {
+                throw DatabaseError(kind: .other, message: "dbrpcinit failed for \(name)", statement: statement)
+            }
+            for parameter in parameters {
+                var pointer: UnsafeMutablePointer<UInt8>?
+                var length: Int32 = 0
+                if let bytes = parameter.value.bytes {
+                    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+                    buffers.append(buffer)
+                    buffer.copyBytes(from: bytes)
+                    pointer = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    // The real length for every type: dbrpcparam turns it into -1 itself for fixed types, and
+                    // nullable fixed types (UNIQUEIDENTIFIER) need it.
+                    length = Int32(bytes.count)
+                }
+                let status = UInt8(parameter.isOutput ? DBRPCRETURN : 0)
+                let maxLength: Int32 = parameter.isOutput ? parameter.maxLength : -1
+                let rc = dbrpcparam(
+                    dbproc, parameter.name, status, Int32(parameter.value.type), maxLength, length, pointer)
+                guard rc == SUCCEED else {
+                    throw DatabaseError(
+                        kind: .invalidParameters, message: "DB-Library refused parameter \(parameter.name ?? "?")",
+                        statement: statement)
+                }
+            }
+            guard dbrpcsend(dbproc) == SUCCEED, dbsqlok(dbproc) == SUCCEED else {
+                throw DatabaseError(kind: .other, message: "DB-Library could not run \(name)", statement: statement)
+            }
+        }
+    }
+}
+
+/// One RPC parameter: its name (`@P1`, `@stmt`; `nil` for positional), value, and whether it is OUTPUT.
+struct RPCParameter {
+    var name: String?
+    var value: EncodedParameter
+    var isOutput: Bool = false
+    /// For OUTPUT parameters of variable length: the largest value the server may return, in bytes.
+    var maxLength: Int32 = -1
+}

@@ -1,0 +1,116 @@
+import DBCore
+
+/// FreeTDS's `DBNUMERIC` / `DBDECIMAL` layout (35 bytes): `precision`, `scale`, then `array[33]` whose first byte is
+/// the sign (1 = negative, FreeTDS flips TDS's wire sign) followed by the magnitude, big-endian, in
+/// `bytesPerPrecision[precision] - 1` bytes (FreeTDS's `tds_numeric_bytes_per_prec`).
+enum DBNumericCodec {
+    /// The size of a `DBNUMERIC`.
+    static let size = 35
+    /// The largest precision SQL Server accepts.
+    static let maxPrecision = 38
+
+    /// Bytes (sign included) FreeTDS uses for each precision (`tds_numeric_bytes_per_prec`).
+    static let bytesPerPrecision: [Int] = [
+        1,
+        2, 2, 3, 3, 4, 4, 4, 5, 5,
+        6, 6, 6, 7, 7, 8, 8, 9, 9, 9,
+        10, 10, 11, 11, 11, 12, 12, 13, 13, 14,
+        14, 14, 15, 15, 16, 16, 16, 17, 17, 18,
+        18, 19, 19, 19, 20, 20, 21, 21, 21, 22,
+        22, 23, 23, 24, 24, 24, 25, 25, 26, 26,
+        26, 27, 27, 28, 28, 28, 29, 29, 30, 30,
+        31, 31, 31, 32, 32, 33, 33, 33,
+    ]
+
+    /// Decodes a `DBNUMERIC` exactly, keeping its scale (`DECIMAL(38,10)` stays 38 digits, no rounding).
+    static func decode(_ raw: UnsafeRawBufferPointer) throws -> SQLDecimal {
+        guard raw.count >= 3 else { throw DatabaseError.typeMismatch("a DECIMAL value of \(raw.count) bytes") }
+        let precision = Int(raw[0])
+        let scale = Int(raw[1])
+        guard precision >= 1, precision < bytesPerPrecision.count, scale <= precision else {
+            throw DatabaseError.typeMismatch("a DECIMAL with precision \(precision) and scale \(scale)")
+        }
+        let end = min(raw.count, 2 + bytesPerPrecision[precision])
+        let negative = raw[2] != 0
+        let digits = decimalDigits(bigEndian: Array(raw[3..<end]))
+        return makeDecimal(digits: digits, scale: scale, negative: negative)
+    }
+
+    /// Builds SQLDecimal text from the digits of the unscaled integer.
+    static func makeDecimal(digits: String, scale: Int, negative: Bool) -> SQLDecimal {
+        var text = digits
+        if scale > 0 {
+            if text.count <= scale { text = String(repeating: "0", count: scale - text.count + 1) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -scale))
+        }
+        if negative { text = "-" + text }
+        return SQLDecimal(text) ?? SQLDecimal(0)
+    }
+
+    /// The decimal digits of a big-endian unsigned integer (`"0"` for zero).
+    static func decimalDigits(bigEndian bytes: [UInt8]) -> String {
+        var magnitude = Array(bytes.drop(while: { $0 == 0 }))
+        if magnitude.count <= 8 {
+            var value: UInt64 = 0
+            for byte in magnitude { value = value << 8 | UInt64(byte) }
+            return String(value)
+        }
+        var chunks: [UInt32] = []  // base 10^9, least significant first
+        while !magnitude.isEmpty {
+            var remainder: UInt64 = 0
+            var quotient: [UInt8] = []
+            quotient.reserveCapacity(magnitude.count)
+            for byte in magnitude {
+                let current = remainder << 8 | UInt64(byte)
+                let digit = current / 1_000_000_000
+                remainder = current % 1_000_000_000
+                if !(quotient.isEmpty && digit == 0) { quotient.append(UInt8(digit)) }
+            }
+            chunks.append(UInt32(remainder))
+            magnitude = quotient
+        }
+        var text = String(chunks.last ?? 0)
+        for chunk in chunks.dropLast().reversed() {
+            let part = String(chunk)
+            text += String(repeating: "0", count: 9 - part.count) + part
+        }
+        return text
+    }
+
+    /// The precision a DECIMAL travels with: the smallest of 9, 19, 28 and 38 that holds `precision`, because TDS
+    /// 7 gives DECIMAL values 5, 9, 13 or 17 bytes and FreeTDS sizes the value by its precision.
+    static func wirePrecision(_ precision: Int) -> Int {
+        precision <= 9 ? 9 : precision <= 19 ? 19 : precision <= 28 ? 28 : 38
+    }
+
+    /// Encodes a decimal as a `DBNUMERIC` at its ``wirePrecision(_:)`` and own scale; `precision` is the value's own
+    /// (for the declaration). Throws for more than 38 digits.
+    static func encode(_ value: SQLDecimal) throws -> (bytes: [UInt8], precision: Int, scale: Int) {
+        let scale = value.scale
+        var digits = value.description.filter { $0.isASCII && $0.isNumber }
+        digits = String(digits.drop(while: { $0 == "0" }))
+        let precision = max(digits.count, scale, 1)
+        guard precision <= maxPrecision else {
+            throw DatabaseError(
+                kind: .dataException,
+                message: "a decimal of \(precision) digits does not fit SQL Server's DECIMAL(38)")
+        }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let wire = wirePrecision(precision)
+        bytes[0] = UInt8(wire)
+        bytes[1] = UInt8(scale)
+        bytes[2] = value.isNegative ? 1 : 0
+        let width = bytesPerPrecision[wire] - 1
+        var magnitude = [UInt8](repeating: 0, count: width)  // big-endian
+        for character in digits.utf8 {
+            var carry = UInt32(character - 48)
+            for index in stride(from: width - 1, through: 0, by: -1) {
+                let product = UInt32(magnitude[index]) * 10 + carry
+                magnitude[index] = UInt8(product & 0xFF)
+                carry = product >> 8
+            }
+        }
+        bytes.replaceSubrange(3..<(3 + width), with: magnitude)
+        return (bytes, precision, scale)
+    }
+}
