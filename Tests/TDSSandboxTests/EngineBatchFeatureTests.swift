@@ -60,6 +60,21 @@ struct EngineBatchFeatureTests {
         #expect(result.resultSets.first?.rows == [[.string("x!")]])
     }
 
+    @Test func temporaryTablesAndBitCasts() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.ok(
+            """
+            CREATE TABLE #Work (Id int IDENTITY(1,1), Label nvarchar(10), Flag bit)
+            INSERT #Work (Label, Flag) VALUES (N'a', CAST(2 AS bit)), (N'b', CAST(0 AS bit)), (N'c', CAST(NULL AS bit))
+            SELECT * FROM #Work ORDER BY Id
+            """)
+        let set = try #require(result.resultSets.first)
+        #expect(set.columns.map(\.name) == ["Id", "Label", "Flag"])
+        #expect(set.columns.map(\.type) == [.int, .nvarchar(10), .bit])
+        #expect(set.rows.map { $0[2] } == [.bool(true), .bool(false), .null])
+    }
+
     @Test func useSwitchesDatabases() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

@@ -45,6 +45,7 @@ extension PostgresSessionEngine {
                 count += 1
             }
             guard batch.count == Self.fetchBatchSize else { break }
+            if cancelRequested { throw DatabaseError(kind: .cancelled, message: "cancelled by the client") }
             batch = try cursor.fetchMany(Self.fetchBatchSize)
         }
         if kind == .dml, cursor.rowCount >= 0 { return cursor.rowCount }

@@ -63,7 +63,8 @@ extension TSQLRewriter {
         case .smalldatetime:
             return "CAST(date_trunc('minute', CAST(\(expression) AS timestamp) + INTERVAL '30 seconds') AS timestamp(0))"
         case .bit:
-            return "CAST(CAST(\(expression) AS text) AS boolean)"
+            // SQL Server: any non-zero number (and 'TRUE') is 1, zero (and 'FALSE') is 0, NULL stays NULL.
+            return "(CAST((\(expression)) AS text) NOT IN ('0', 'false', 'False', 'FALSE', 'f'))"
         default:
             return "CAST(\(expression) AS \(type.postgresStorageType))"
         }
