@@ -54,10 +54,12 @@ struct EngineBatchFeatureTests {
         let result = try engine.ok(
             """
             CREATE TABLE B (Name nvarchar(10), Active bit)
-            INSERT B VALUES (N'x', CAST(1 AS bit)), (N'y', CAST(0 AS bit))
+            INSERT B VALUES (N'x', 1), (N'y', CAST(0 AS bit))
             SELECT Name + N'!' AS shout FROM B WHERE Active = 1
             """)
         #expect(result.resultSets.first?.rows == [[.string("x!")]])
+        let later = try engine.ok("INSERT B (Active, Name) VALUES (0, N'z')\nUPDATE B SET Active = 1 WHERE Name = N'y'\nSELECT COUNT(*) FROM B WHERE Active = 1")
+        #expect(later.scalar == .int(2))
     }
 
     @Test func temporaryTablesAndBitCasts() throws {

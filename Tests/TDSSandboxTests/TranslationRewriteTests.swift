@@ -172,6 +172,25 @@ struct TranslationRewriteTests {
         #expect(error("BEGIN TRY SELECT 1 END TRY BEGIN CATCH END CATCH")?.number == 40517)
     }
 
+    @Test func bitLiteralsBecomeBooleans() throws {
+        let statements = try TSQLTranslator.translate(
+            "CREATE TABLE F (Id int, Flag bit)\nINSERT F VALUES (1, 1)\nINSERT F (Flag, Id) VALUES (0, 0), (1, 1)\nUPDATE F SET Flag = 0 WHERE Id = 1")
+        let sql = statements.dropFirst().map { statement -> String in
+            if case .query(let q, _) = statement.action { return q.sql }
+            return ""
+        }
+        #expect(sql == [
+            "INSERT INTO f VALUES (1, TRUE)", "INSERT INTO f (flag, id) VALUES (FALSE, 0), (TRUE, 1)",
+            "UPDATE f SET flag = FALSE WHERE id = 1",
+        ])
+        var asked: [String] = []
+        _ = try TSQLTranslator.translate("INSERT dbo.G VALUES (1)", columnResolver: { table in
+            asked.append(table)
+            return [CatalogColumn(name: "On", type: .bit)]
+        })
+        #expect(asked == [#""public"."g""#])
+    }
+
     @Test func tableHintsAreRemoved() throws {
         #expect(try query("SELECT a FROM t WITH (NOLOCK) WHERE a = 1").0.sql == "SELECT a FROM t WHERE a = 1")
     }

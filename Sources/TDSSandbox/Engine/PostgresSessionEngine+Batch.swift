@@ -16,7 +16,7 @@ extension PostgresSessionEngine {
         beginRequest()
         let statements: [TranslatedStatement]
         do {
-            statements = try TSQLTranslator.translate(sql)
+            statements = try TSQLTranslator.translate(sql, columnResolver: columnResolver)
         } catch {
             state.lastError = error.number
             try emit(.message(error))
@@ -24,6 +24,12 @@ extension PostgresSessionEngine {
         }
         var context = ExecutionContext(inProcedure: false)
         return try runRequest(statements, context: &context, emit: emit)
+    }
+
+    /// Looks up the recorded columns of existing tables for the translator (bit literals).
+    var columnResolver: TSQLTranslator.ColumnResolver {
+        let connection = self.connection
+        return { table in SandboxCatalog.columns(ofTable: table, on: connection) }
     }
 
     /// Runs translated statements as one request and maps how it stopped to an outcome.

@@ -144,7 +144,7 @@ extension PostgresSessionEngine {
         }
         let statements: [TranslatedStatement]
         do {
-            statements = try TSQLTranslator.translate(sql, variables: context.types)
+            statements = try TSQLTranslator.translate(sql, variables: context.types, columnResolver: columnResolver)
         } catch {
             try report(error, emit: emit)
             if let handle { try emitHandle(handle, parameters: parameters, emit: emit) }

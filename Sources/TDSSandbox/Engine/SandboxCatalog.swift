@@ -109,6 +109,26 @@ enum SandboxCatalog {
             """
     }
 
+    /// The recorded columns of a table (by `to_regclass` text), in column order; `nil` when none are recorded.
+    static func columns(ofTable regclass: String, on connection: any DatabaseConnection) -> [CatalogColumn]? {
+        guard let cursor = try? connection.cursor() else { return nil }
+        defer { cursor.close() }
+        let sql = """
+            SELECT c.original_name, c.tsql_type FROM tds_sandbox.columns c
+            JOIN pg_attribute a ON a.attrelid = c.table_oid AND a.attnum = c.attnum AND NOT a.attisdropped
+            WHERE c.table_oid = to_regclass($1) ORDER BY c.attnum
+            """
+        guard (try? cursor.execute(BoundStatement(sql: sql, parameters: [.string(regclass)]))) != nil,
+            let rows = try? cursor.fetchAll(), !rows.isEmpty
+        else { return nil }
+        return rows.compactMap { row in
+            guard case .string(let name) = row.values[0], case .string(let typeText) = row.values[1],
+                let type = TSQLType.parse(typeText)
+            else { return nil }
+            return CatalogColumn(name: name, type: type)
+        }
+    }
+
     /// Reloads `cache` when another session (or this one) changed the catalog since it was read.
     static func refresh(_ cache: inout CatalogCache, on connection: any DatabaseConnection) throws {
         let cursor = try connection.cursor()

@@ -1,15 +1,18 @@
 extension TSQLTranslator {
     /// `INSERT [INTO] t [(cols)] [OUTPUT INSERTED.…] VALUES … | SELECT … | DEFAULT VALUES` → `INSERT INTO … RETURNING`.
-    func translateInsert(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+    mutating func translateInsert(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var rewriter = TSQLRewriter(variables: variables)
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
         if let top = cursor.current, top.isWord("TOP") { throw .unsupported("INSERT TOP", line: top.line) }
         _ = cursor.skip(word: "INTO")
         let target = Self.tableName(try cursor.readQualifiedName())
         var sql = "INSERT INTO " + target.sql
+        var columnNames: [String]?
         if cursor.current?.isSymbol("(") == true {
             let end = try cursor.matchingParenthesis(from: cursor.position)
-            sql += " (" + (try rewriter.rewrite(tokens[(cursor.position + 1)..<(end - 1)])) + ")"
+            let list = tokens[(cursor.position + 1)..<(end - 1)]
+            columnNames = TSQLRewriter.splitAtCommas(list).map { $0.last?.text.lowercased() ?? "" }
+            sql += " (" + (try rewriter.rewrite(list)) + ")"
             cursor.position = end
         }
         var returning: (String, [OutputColumn])?
@@ -24,7 +27,9 @@ extension TSQLTranslator {
         if source.isWord("SELECT") || source.isWord("WITH") {
             sql += " " + (try rewriter.rewriteQuery(tokens[cursor.position...])).sql
         } else {
-            sql += " " + (try rewriter.rewrite(tokens[cursor.position...]))
+            let key = Self.regclassKey(schema: target.schema, name: target.name)
+            let values = bitValues(tokens[cursor.position...], table: key, columnNames: columnNames)
+            sql += " " + (try rewriter.rewrite(values))
         }
         var columns: [OutputColumn] = []
         if let (list, outputColumns) = returning {
@@ -35,7 +40,7 @@ extension TSQLTranslator {
     }
 
     /// `UPDATE t SET … [OUTPUT INSERTED.…] [FROM …] [WHERE …]` → `UPDATE … RETURNING`.
-    func translateUpdate(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+    mutating func translateUpdate(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var rewriter = TSQLRewriter(variables: variables)
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
         if let top = cursor.current, top.isWord("TOP") { throw .unsupported("UPDATE TOP", line: top.line) }
@@ -54,6 +59,7 @@ extension TSQLTranslator {
         if let from = Self.depthZeroIndex(of: "FROM", in: body) {
             throw .unsupported("UPDATE … FROM", line: body[from].line)
         }
+        body = bitAssignments(body, table: Self.regclassKey(schema: target.schema, name: target.name))
         var sql = "UPDATE " + target.sql + " " + (try rewriter.rewrite(body))
         var columns: [OutputColumn] = []
         if let (list, outputColumns) = returning {

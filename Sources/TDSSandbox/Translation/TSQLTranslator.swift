@@ -1,19 +1,30 @@
+import Foundation
+
 /// Translates a T-SQL batch into statements the engine runs on PostgreSQL. The whole batch is translated before
 /// anything runs, so a syntax error fails the batch as in SQL Server.
 struct TSQLTranslator {
     /// The variables declared so far (lower-cased name with `@` → type), starting with the RPC's parameters.
     var variables: [String: TSQLType]
 
+    /// Looks up a table's recorded columns (in order) by its PostgreSQL name, e.g. `public.t`; `nil` when unknown.
+    typealias ColumnResolver = (String) -> [CatalogColumn]?
+
+    /// How the translator learns the columns of tables that exist before the batch (the engine asks the catalog).
+    var columnResolver: ColumnResolver?
+    /// Tables whose columns the translator knows: created earlier in the batch or already looked up.
+    var knownTables: [String: [CatalogColumn]] = [:]
+
     /// Creates a translator with the variables already in scope (e.g. sp_executesql's parameters).
-    init(variables: [String: TSQLType] = [:]) {
+    init(variables: [String: TSQLType] = [:], columnResolver: ColumnResolver? = nil) {
         self.variables = variables
+        self.columnResolver = columnResolver
     }
 
     /// Translates a batch.
     static func translate(
-        _ batch: String, variables: [String: TSQLType] = [:]
+        _ batch: String, variables: [String: TSQLType] = [:], columnResolver: ColumnResolver? = nil
     ) throws(SQLServerMessage) -> [TranslatedStatement] {
-        var translator = TSQLTranslator(variables: variables)
+        var translator = TSQLTranslator(variables: variables, columnResolver: columnResolver)
         return try translator.translate(batch)
     }
 
@@ -74,6 +85,16 @@ struct TSQLTranslator {
         return (names.joined(separator: "."), schema, name)
     }
 
+    /// A table's name as `to_regclass` text (`"public"."t"`, `"#t"`), the key of ``knownTables``.
+    static func regclassKey(schema: String, name: String) -> String {
+        func bare(_ identifier: String) -> String {
+            guard identifier.hasPrefix("\""), identifier.hasSuffix("\""), identifier.count >= 2 else { return identifier }
+            return String(identifier.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+        }
+        let table = TSQLRewriter.quote(bare(name))
+        return bare(name).hasPrefix("#") || schema.isEmpty ? table : TSQLRewriter.quote(bare(schema)) + "." + table
+    }
+
     private mutating func translateSimple(
         _ tokens: ArraySlice<TSQLToken>
     ) throws(SQLServerMessage) -> [TranslatedStatement] {
@@ -95,7 +116,12 @@ struct TSQLTranslator {
         case "INSERT": return one(try translateInsert(tokens))
         case "UPDATE": return one(try translateUpdate(tokens))
         case "DELETE": return one(try translateDelete(tokens))
-        case "CREATE": return one(try translateCreate(tokens))
+        case "CREATE":
+            let action = try translateCreate(tokens)
+            if case .createTable(_, let table) = action {
+                knownTables[Self.regclassKey(schema: table.schema, name: table.name)] = table.columns
+            }
+            return one(action)
         case "DROP": return one(try translateDrop(tokens))
         case "ALTER": return one(try translateAlter(tokens))
         case "TRUNCATE":
