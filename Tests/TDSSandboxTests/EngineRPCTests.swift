@@ -35,6 +35,21 @@ struct EngineRPCTests {
         }
     }
 
+    @Test func executeSQLInsideABatch() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.ok(
+            """
+            CREATE TABLE T (Id int, Name nvarchar(10))
+            DECLARE @count int
+            EXEC sp_executesql N'INSERT T VALUES (@id, @name)', N'@id int, @name nvarchar(10)', @id = 7, @name = N'seven'
+            EXEC sp_executesql N'SELECT @c = COUNT(*) FROM T', N'@c int OUTPUT', @c = @count OUTPUT
+            SELECT @count AS n, Name FROM T
+            """)
+        #expect(result.resultSets.last?.rows == [[.int(1), .string("seven")]])
+        #expect(result.events.contains { if case .statementDone(1, true) = $0 { return true } else { return false } })
+    }
+
     @Test func missingParameterAndUnknownProcedure() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

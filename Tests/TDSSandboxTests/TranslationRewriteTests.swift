@@ -191,6 +191,23 @@ struct TranslationRewriteTests {
         #expect(asked == [#""public"."g""#])
     }
 
+    @Test func executeSQLArguments() throws {
+        let statements = try TSQLTranslator.translate(
+            "DECLARE @x int\nEXEC sp_executesql N'SELECT @a', N'@a int OUTPUT', @a = @x OUTPUT")
+        guard case .executeSQL(let arguments) = statements.last?.action else {
+            Issue.record("not EXEC sp_executesql")
+            return
+        }
+        #expect(arguments.map(\.name) == [nil, nil, "@a"])
+        #expect(arguments.map(\.outputVariable) == [nil, nil, "@x"])
+        #expect(arguments[0].value.sql == "SELECT 'SELECT @a'")
+        if case .execute(let name)? = try TSQLTranslator.translate("EXEC dbo.usp_Report 1").first?.action {
+            #expect(name == "dbo.usp_Report")
+        } else {
+            Issue.record("EXEC of a procedure")
+        }
+    }
+
     @Test func tableHintsAreRemoved() throws {
         #expect(try query("SELECT a FROM t WITH (NOLOCK) WHERE a = 1").0.sql == "SELECT a FROM t WHERE a = 1")
     }

@@ -146,6 +146,8 @@ extension PostgresSessionEngine {
             try done(nil, context, emit: emit)
         case .returnFromBatch:
             throw RequestStop.returned
+        case .executeSQL(let arguments):
+            try executeSQL(arguments, line: line, context: &context, emit: emit)
         case .execute(let procedure):
             try report(
                 SQLServerMessage(

@@ -71,7 +71,7 @@ extension PostgresSessionEngine {
         }
     }
 
-    private func isDeclarationParameter(_ parameter: RPCParameter) -> Bool {
+    func isDeclarationParameter(_ parameter: RPCParameter) -> Bool {
         if parameter.name.isEmpty || parameter.name.lowercased() == "@params" {
             if case .string = parameter.value { return true }
             if case .null = parameter.value { return true }
@@ -79,7 +79,7 @@ extension PostgresSessionEngine {
         return false
     }
 
-    private func stringValue(_ parameters: [RPCParameter], _ index: Int) -> String? {
+    func stringValue(_ parameters: [RPCParameter], _ index: Int) -> String? {
         guard index < parameters.count else { return nil }
         if case .string(let text) = parameters[index].value { return text }
         return nil
@@ -119,9 +119,11 @@ extension PostgresSessionEngine {
 
     /// Binds the values (named or positional) to the declared parameters, runs the statement and returns the
     /// OUTPUT parameters and the return status.
-    private func runParameterized(
+    /// OUTPUT values go to the client as RETURNVALUE tokens, or, for `EXEC sp_executesql` in a batch, to `outputSink`
+    /// (with the argument's ordinal).
+    func runParameterized(
         _ sql: String, declarations: [TSQLParameterDeclaration], parameters: [RPCParameter], valueStart: Int,
-        handle: Int32?, emit: (SandboxEvent) throws -> Void
+        handle: Int32?, outputSink: ((Int, SQLValue) -> Void)? = nil, emit: (SandboxEvent) throws -> Void
     ) throws -> RequestOutcome {
         let values = valueStart < parameters.count ? Array(parameters[valueStart...].enumerated()) : []
         var context = ExecutionContext(inProcedure: true)
@@ -156,6 +158,10 @@ extension PostgresSessionEngine {
         if let handle { try emitHandle(handle, parameters: parameters, emit: emit) }
         for output in outputs {
             let value = ResultTyping.convert(context.values[output.declaration.name] ?? .null, to: output.type)
+            if let outputSink {
+                outputSink(output.ordinal, ResultTyping.convert(context.values[output.declaration.name] ?? .null, to: output.declaration.type))
+                continue
+            }
             let parameter = RPCParameter(name: output.declaration.spelling, type: output.type, value: value, isOutput: true)
             try emit(.returnValue(parameter, ordinal: output.ordinal))
         }

@@ -142,6 +142,9 @@ struct TSQLTranslator {
                 throw .unsupported("EXEC of a string or variable", line: line)
             }
             let name = try cursor.readQualifiedName()
+            if name.last?.text.lowercased() == "sp_executesql" {
+                return one(try translateExecuteSQL(tokens[cursor.position...]))
+            }
             return one(.execute(procedure: name.map(\.text).joined(separator: ".")))
         case "USE":
             guard tokens.count == 2, let database = tokens.last, database.isIdentifier else {
@@ -157,6 +160,34 @@ struct TSQLTranslator {
         default:
             throw .incorrectSyntax(near: first)
         }
+    }
+
+    /// The arguments of `EXEC sp_executesql`: `[@name =] value [OUTPUT]`, values being literals or variables.
+    private func translateExecuteSQL(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+        var arguments: [ExecuteArgument] = []
+        for var item in TSQLRewriter.splitAtCommas(tokens) {
+            guard let first = item.first else { throw .incorrectSyntax(near: tokens.first) }
+            var name: String?
+            if first.kind == .variable, item.count > 2, item[item.startIndex + 1].isSymbol("=") {
+                name = first.text.lowercased()
+                item = item.dropFirst(2)
+            }
+            var outputVariable: String?
+            if let last = item.last, last.isWord("OUTPUT") || last.isWord("OUT") {
+                item = item.dropLast()
+                guard item.count == 1, let variable = item.first, variable.kind == .variable else {
+                    throw .incorrectSyntax(near: last)
+                }
+                outputVariable = variable.text.lowercased()
+            }
+            var rewriter = TSQLRewriter(variables: variables)
+            let sql = "SELECT " + (try rewriter.rewrite(item))
+            arguments.append(
+                ExecuteArgument(
+                    name: name, value: PostgresQuery(sql: sql, parameters: rewriter.parameters),
+                    outputVariable: outputVariable))
+        }
+        return .executeSQL(arguments: arguments)
     }
 
     /// `WAITFOR DELAY 'hh:mm:ss[.fff]'` → `pg_sleep`.

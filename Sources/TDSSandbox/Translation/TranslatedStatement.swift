@@ -104,11 +104,23 @@ struct TranslatedStatement: Sendable, Hashable {
         case use(String)
         /// `RETURN`: stop the batch.
         case returnFromBatch
-        /// `EXEC procedure …`: procedures other than the RPC ones are not known yet.
+        /// `EXEC procedure …`: procedures other than sp_executesql are not known yet.
         case execute(procedure: String)
+        /// `EXEC sp_executesql @stmt, @params, @P1 = value, …`: each argument's value as a one-column query.
+        case executeSQL(arguments: [ExecuteArgument])
         /// `IF condition … [ELSE …]`: the condition as a query returning one boolean.
         case ifElse(condition: PostgresQuery, then: [TranslatedStatement], otherwise: [TranslatedStatement])
         /// `BEGIN … END`.
         case block([TranslatedStatement])
     }
+}
+
+/// An argument of `EXEC sp_executesql` in a batch.
+struct ExecuteArgument: Sendable, Hashable {
+    /// The parameter name (lower case, with `@`), or `nil` for a positional argument.
+    var name: String?
+    /// `SELECT value`.
+    var value: PostgresQuery
+    /// For `@P = @v OUTPUT`, the batch variable that receives the output value.
+    var outputVariable: String?
 }
