@@ -71,5 +71,14 @@ struct EngineErrorTests {
             #expect(error.number == 18456)
             #expect(error.message == "Login failed for user 'nobody_here'.")
         }
+        let noDatabase = SandboxLogin(
+            user: configuration.user ?? "postgres", password: configuration.password ?? "",
+            database: "no_such_database_at_all", applicationName: "t", hostName: "h")
+        do {
+            _ = try factory(noDatabase)
+            Issue.record("login to a missing database should fail")
+        } catch let error as SQLServerMessage {
+            #expect(error.number == 4060)
+        }
     }
 }

@@ -84,6 +84,13 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
             let connection: any DatabaseConnection
             do {
                 connection = try connector(nil)
+            } catch let error as DatabaseError where error.message.contains("database \"")
+                && error.message.contains("does not exist")
+            {
+                let name = configuration.database ?? ""
+                throw SQLServerMessage(
+                    number: 4060, state: 1, severity: 11,
+                    message: "Cannot open database \"\(name)\" requested by the login. The login failed.")
             } catch {
                 throw loginFailed
             }
