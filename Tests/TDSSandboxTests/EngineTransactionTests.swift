@@ -60,6 +60,34 @@ struct EngineTransactionTests {
         #expect(after.scalar == .int(0))
     }
 
+    @Test func dbAPIDriverSessionCommands() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok(
+            "SET TEXTSIZE 2147483647; SET ANSI_NULLS ON; SET ANSI_PADDING ON; SET ANSI_WARNINGS ON; "
+                + "SET CONCAT_NULL_YIELDS_NULL ON; SET QUOTED_IDENTIFIER ON; SET IMPLICIT_TRANSACTIONS ON")
+        #expect(try engine.ok("IF @@TRANCOUNT > 0 COMMIT TRAN").errors.isEmpty)
+        let created = try engine.ok("CREATE TABLE T (Id bigint)")
+        #expect(created.environmentChanges.count == 1)
+        let inserted = try engine.rpc("sp_executesql", [
+            RPCParameter(name: "", type: .nvarchar(nil), value: .string("INSERT INTO T (Id) VALUES (@P1)")),
+            RPCParameter(name: "", type: .nvarchar(nil), value: .string("@P1 BIGINT")),
+            RPCParameter(name: "@P1", type: .bigint, value: .int(42)),
+        ])
+        #expect(inserted.errors.isEmpty, "\(inserted.errors)")
+        let committed = try engine.ok("IF @@TRANCOUNT > 0 COMMIT TRAN")
+        guard case .commitTransaction? = committed.environmentChanges.first else {
+            Issue.record("the DDL and INSERT ran in one implicit transaction that COMMIT ends")
+            return
+        }
+        _ = try engine.ok("INSERT T VALUES (43)")
+        _ = try engine.ok("IF @@TRANCOUNT > 0 ROLLBACK TRAN")
+        let after = try engine.ok("IF @@TRANCOUNT > 0 COMMIT TRAN; SET IMPLICIT_TRANSACTIONS OFF")
+        #expect(after.environmentChanges.isEmpty)
+        #expect(try engine.ok("SELECT COUNT(*) FROM T").scalar == .int(1))
+        #expect(try engine.ok("SELECT @@TRANCOUNT").scalar == .int(0))
+    }
+
     @Test func xactAbortOffRollsBackOnlyTheStatement() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
