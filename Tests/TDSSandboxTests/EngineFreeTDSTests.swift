@@ -40,6 +40,46 @@ struct EngineFreeTDSTests {
         return String(decoding: output, as: UTF8.self)
     }
 
+    @Test func freebcpCopiesATableOut() throws {
+        let server = try ThrowawayPostgres.shared()
+        let database = "tds_bcp_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        try server.createDatabase(named: database)
+        let configuration = server.configuration(database: database)
+        let sandbox = TDSSandboxServer()
+        let port = try sandbox.start(
+            host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: configuration))
+        defer { sandbox.stop() }
+        let setup = try tsql(
+            port: port, configuration: configuration,
+            input: "CREATE TABLE Fruit (Id int, Name nvarchar(20))\nINSERT Fruit VALUES (1, N'apple'), (2, N'pear')\ngo\nexit\n")
+        #expect(!setup.contains("Msg "), "\(setup)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bcp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("freetds.conf")
+        try Data().write(to: config)
+        let file = directory.appendingPathComponent("fruit.txt")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/freebcp")
+        process.arguments = [
+            "Fruit", "out", file.path, "-c", "-t", ",", "-S", "127.0.0.1:\(port)", "-U", configuration.user ?? "postgres",
+            "-P", configuration.password?.revealed ?? "", "-D", database,
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["FREETDSCONF"] = config.path
+        environment["TDSVER"] = "7.4"
+        environment["HOME"] = directory.path
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let copied = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        #expect(copied.split(separator: "\n").sorted() == ["1,apple", "2,pear"], "\(log)")
+    }
+
     @Test func inventoryThroughTsql() throws {
         let server = try ThrowawayPostgres.shared()
         let database = "tds_e2e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
