@@ -53,6 +53,18 @@ struct EngineResultTypingTests {
         #expect(named.map(\.type) == [.int, .money])
     }
 
+    @Test func storedDateTimeOffsetsDecodeFromTextAndBinary() {
+        let expected = SQLValue.timestampTZ(SQLTimestampTZ(iso: "2024-05-01 10:00:00+02:00")!)
+        #expect(ResultTyping.convert(.string(#"("2024-05-01 08:00:00",120)"#), to: .datetimeoffset(scale: 7)) == expected)
+        // Binary record: 2 fields; timestamp (oid 1114, 8 bytes) 2024-05-01 08:00:00 UTC; int2 (oid 21) 120.
+        let micros = Int64(767_865_600_000_000)
+        var bytes: [UInt8] = [0, 0, 0, 2, 0, 0, 0x04, 0x5A, 0, 0, 0, 8]
+        bytes += withUnsafeBytes(of: micros.bigEndian) { Array($0) }
+        bytes += [0, 0, 0, 21, 0, 0, 0, 2, 0, 120]
+        #expect(ResultTyping.convert(.bytes(bytes), to: .datetimeoffset(scale: 7)) == expected)
+        #expect(ResultTyping.convert(.bytes([1, 2, 3]), to: .datetimeoffset(scale: 7)) == .bytes([1, 2, 3]))
+    }
+
     @Test func valuesConvertToTheDeclaredType() {
         #expect(ResultTyping.convert(.int(1), to: .bit) == .bool(true))
         #expect(ResultTyping.convert(.bool(true), to: .int) == .int(1))

@@ -39,8 +39,8 @@ struct EngineTypeTests {
          [.timestamp(SQLTimestamp(iso: "1900-01-01 00:00:00")!), .timestamp(SQLTimestamp(iso: "2079-06-06 23:59:00")!)]),
         (.datetime2(scale: 7), ["'0001-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'"],
          [.timestamp(SQLTimestamp(iso: "0001-01-01 00:00:00")!), .timestamp(SQLTimestamp(iso: "9999-12-31 23:59:59.999999")!)]),
-        (.datetimeoffset(scale: 7), ["'2024-05-01 10:00:00 +00:00'", "'2000-01-01 00:00:00 +00:00'"],
-         [.timestampTZ(SQLTimestampTZ(iso: "2024-05-01 10:00:00+00:00")!), .timestampTZ(SQLTimestampTZ(iso: "2000-01-01 00:00:00+00:00")!)]),
+        (.datetimeoffset(scale: 7), ["'0001-01-01 00:00:00 -14:00'", "'9999-12-31 23:59:59.999999 +14:00'"],
+         [.timestampTZ(SQLTimestampTZ(iso: "0001-01-01 00:00:00-14:00")!), .timestampTZ(SQLTimestampTZ(iso: "9999-12-31 23:59:59.999999+14:00")!)]),
         (.uniqueidentifier, ["'6F9619FF-8B86-D011-B42D-00C04FC964FF'", "'00000000-0000-0000-0000-000000000000'"],
          [.uuid(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!), .uuid(UUID(uuidString: "00000000-0000-0000-0000-000000000000")!)]),
     ]
@@ -94,6 +94,36 @@ struct EngineTypeTests {
             [.timestamp(SQLTimestamp(iso: "2024-01-01 10:00:00")!), .timestamp(SQLTimestamp(iso: "2024-01-01 10:00:00")!)],
             [.timestamp(SQLTimestamp(iso: "2024-01-01 10:00:00.007")!), .timestamp(SQLTimestamp(iso: "2024-01-01 10:01:00")!)],
         ])
+    }
+
+    @Test func datetimeOffsetKeepsItsOffset() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok(
+            """
+            CREATE TABLE O (Id int, At datetimeoffset(7))
+            INSERT O VALUES (1, '2024-05-01 10:00:00 +02:00'), (2, '2024-05-01 08:30:00 +00:00')
+            UPDATE O SET At = '2024-05-01 12:00:00 +05:30' WHERE Id = 2
+            """)
+        let inserted = try engine.rpc("sp_executesql", [
+            RPCParameter(name: "", type: .nvarchar(nil), value: .string("INSERT O VALUES (3, @at)")),
+            RPCParameter(name: "", type: .nvarchar(nil), value: .string("@at datetimeoffset(7)")),
+            RPCParameter(name: "@at", type: .datetimeoffset(scale: 7), value: .timestampTZ(SQLTimestampTZ(iso: "2024-05-01 01:00:00-07:00")!)),
+        ])
+        #expect(inserted.errors.isEmpty, "\(inserted.errors)")
+        let rows = try engine.ok("SELECT At FROM O ORDER BY At, Id").resultSets.first?.rows
+        // By instant (06:30Z, then 08:00Z twice, tied, so by Id), as SQL Server orders datetimeoffset.
+        #expect(rows == [
+            [.timestampTZ(SQLTimestampTZ(iso: "2024-05-01 12:00:00+05:30")!)],
+            [.timestampTZ(SQLTimestampTZ(iso: "2024-05-01 10:00:00+02:00")!)],
+            [.timestampTZ(SQLTimestampTZ(iso: "2024-05-01 01:00:00-07:00")!)],
+        ])
+        let same = try engine.ok(
+            "SELECT COUNT(*) FROM O WHERE At = CAST('2024-05-01 08:00:00 +00:00' AS datetimeoffset)")
+        #expect(same.scalar == .int(2))
+        let computed = try engine.ok("SELECT CAST('2024-01-02 03:04:05 -03:00' AS datetimeoffset(3)) AS v")
+        #expect(computed.resultSets.first?.columns.first?.type == .datetimeoffset(scale: 3))
+        #expect(computed.scalar == .timestampTZ(SQLTimestampTZ(iso: "2024-01-02 03:04:05-03:00")!))
     }
 
     @Test func formatOnlyDescribesWithoutRows() throws {

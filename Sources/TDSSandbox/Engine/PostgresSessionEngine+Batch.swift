@@ -28,8 +28,12 @@ extension PostgresSessionEngine {
 
     /// Looks up the recorded columns of existing tables for the translator (bit literals).
     var columnResolver: TSQLTranslator.ColumnResolver {
-        let connection = self.connection
-        return { table in SandboxCatalog.columns(ofTable: table, on: connection) }
+        return { [unowned self] table in
+            if let cached = state.tableColumns[table] { return cached }
+            let columns = SandboxCatalog.columns(ofTable: table, on: connection)
+            state.tableColumns[table] = .some(columns)
+            return columns
+        }
     }
 
     /// Runs translated statements as one request and maps how it stopped to an outcome.
@@ -98,6 +102,7 @@ extension PostgresSessionEngine {
                 try inStatementSavepoint { try runQuery(query, kind: kind, context: context, emit: emit) }
             }
             guard let count else { return }
+            if kind == .ddl { state.tableColumns = [:] }
             state.rowCount = kind == .ddl || kind == .silent ? 0 : count
             state.lastError = 0
             try done(kind == .ddl || kind == .silent ? nil : count, context, emit: emit)
@@ -113,6 +118,7 @@ extension PostgresSessionEngine {
                 }
             }
             guard ok != nil else { return }
+            state.tableColumns = [:]
             state.rowCount = 0
             state.lastError = 0
             try done(nil, context, emit: emit)

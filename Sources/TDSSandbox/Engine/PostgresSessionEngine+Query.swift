@@ -11,7 +11,13 @@ extension PostgresSessionEngine {
             case "@@rowcount": return .int(Int64(state.rowCount))
             case "@@trancount": return .int(Int64(state.tranCount))
             case "@@error": return .int(Int64(state.lastError))
-            default: return ResultTyping.convert(context.values[reference.name] ?? .null, to: reference.type)
+            default:
+                let value = ResultTyping.convert(context.values[reference.name] ?? .null, to: reference.type)
+                // datetimeoffset goes as text so that its offset survives (`tds_sandbox.dto(text)`).
+                if case .datetimeoffset = reference.type, case .timestampTZ(let timestamp) = value {
+                    return .string(timestamp.description)
+                }
+                return value
             }
         }
     }

@@ -117,6 +117,10 @@ enum ResultTyping {
             return UUIDParsing.uuid(text).map { .uuid($0) } ?? value
         case (.datetimeoffset, .timestamp(let local)):
             return .timestampTZ(SQLTimestampTZ(local: local, offsetSeconds: 0))
+        case (.datetimeoffset, .string(let text)):
+            return SandboxCatalog.decodeDateTimeOffset(value) ?? SQLTimestampTZ(iso: text).map { .timestampTZ($0) } ?? value
+        case (.datetimeoffset, .bytes):
+            return SandboxCatalog.decodeDateTimeOffset(value) ?? value
         default:
             return value
         }

@@ -17,6 +17,7 @@ enum SandboxCatalog {
                 AND to_regprocedure('tds_sandbox.last_identity()') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.text_plus(text,text)') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.round_datetime(timestamp)') IS NOT NULL
+                AND to_regprocedure('tds_sandbox.dto(text)') IS NOT NULL
             """
         try cursor.execute(check)
         if case .bool(true)? = try cursor.fetchOne()?.values.first { return }
@@ -42,6 +43,7 @@ enum SandboxCatalog {
             END $$
             """)
         try installOperators(cursor)
+        try installDateTimeOffset(cursor)
         try cursor.execute(
             """
             CREATE OR REPLACE FUNCTION tds_sandbox.round_datetime(value timestamp) RETURNS timestamp(3)

@@ -30,6 +30,8 @@ struct SessionState {
     var lastHandle: Int32 = 0
     /// The sandbox catalog as this session last read it.
     var catalog = CatalogCache()
+    /// Recorded columns by table (`to_regclass` text) for the translator; cleared when this session runs DDL.
+    var tableColumns: [String: [CatalogColumn]?] = [:]
 
     init(database: String) {
         self.database = database

@@ -62,6 +62,8 @@ extension TSQLRewriter {
         switch type {
         case .smalldatetime:
             return "CAST(date_trunc('minute', CAST(\(expression) AS timestamp) + INTERVAL '30 seconds') AS timestamp(0))"
+        case .datetimeoffset:
+            return "tds_sandbox.dto(CAST((\(expression)) AS text))"
         case .bit:
             // SQL Server: any non-zero number (and 'TRUE') is 1, zero (and 'FALSE') is 0, NULL stays NULL.
             return "(CAST((\(expression)) AS text) NOT IN ('0', 'false', 'False', 'FALSE', 'f'))"

@@ -95,7 +95,8 @@ extension TSQLRewriter {
             return RewrittenExpression(sql: "(now() AT TIME ZONE 'UTC')", typeHint: .datetime2(scale: 7))
         case "SYSDATETIMEOFFSET":
             try arity(0...0)
-            return RewrittenExpression(sql: "CURRENT_TIMESTAMP", typeHint: .datetimeoffset(scale: 7))
+            return RewrittenExpression(
+                sql: "tds_sandbox.dto(CAST(CURRENT_TIMESTAMP AS text))", typeHint: .datetimeoffset(scale: 7))
         case "NEWID":
             try arity(0...0)
             return RewrittenExpression(sql: "gen_random_uuid()", typeHint: .uniqueidentifier)

@@ -51,6 +51,7 @@ struct TSQLRewriter {
             parameters.append(ParameterReference(name: name, type: type))
             index = parameters.count
         }
+        if case .datetimeoffset = type { return TSQLRewriter.cast("$\(index)", to: type) }
         return "CAST($\(index) AS \(type.postgresStorageType))"
     }
 

@@ -28,7 +28,7 @@ extension TSQLTranslator {
             sql += " " + (try rewriter.rewriteQuery(tokens[cursor.position...])).sql
         } else {
             let key = Self.regclassKey(schema: target.schema, name: target.name)
-            let values = bitValues(tokens[cursor.position...], table: key, columnNames: columnNames)
+            let values = adaptValues(tokens[cursor.position...], table: key, columnNames: columnNames)
             sql += " " + (try rewriter.rewrite(values))
         }
         var columns: [OutputColumn] = []
@@ -59,7 +59,7 @@ extension TSQLTranslator {
         if let from = Self.depthZeroIndex(of: "FROM", in: body) {
             throw .unsupported("UPDATE … FROM", line: body[from].line)
         }
-        body = bitAssignments(body, table: Self.regclassKey(schema: target.schema, name: target.name))
+        body = adaptAssignments(body, table: Self.regclassKey(schema: target.schema, name: target.name))
         var sql = "UPDATE " + target.sql + " " + (try rewriter.rewrite(body))
         var columns: [OutputColumn] = []
         if let (list, outputColumns) = returning {

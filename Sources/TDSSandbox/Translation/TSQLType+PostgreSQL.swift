@@ -20,7 +20,7 @@ extension TSQLType {
         case .datetime: return "timestamp(3)"
         case .smalldatetime: return "timestamp(0)"
         case .datetime2(let s): return "timestamp(\(min(s, 6)))"
-        case .datetimeoffset(let s): return "timestamptz(\(min(s, 6)))"
+        case .datetimeoffset: return "tds_sandbox.datetimeoffset"
         case .uniqueidentifier: return "uuid"
         }
     }
