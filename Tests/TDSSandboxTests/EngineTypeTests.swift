@@ -121,6 +121,11 @@ struct EngineTypeTests {
         let same = try engine.ok(
             "SELECT COUNT(*) FROM O WHERE At = CAST('2024-05-01 08:00:00 +00:00' AS datetimeoffset)")
         #expect(same.scalar == .int(2))
+        let computedColumn = try engine.ok("SELECT COALESCE(At, At) AS v FROM O WHERE Id = 1")
+        #expect(computedColumn.resultSets.first?.columns.first?.type == .datetimeoffset(scale: 7))
+        #expect(computedColumn.scalar == .timestampTZ(SQLTimestampTZ(iso: "2024-05-01 10:00:00+02:00")!))
+        // Not supported on the composite: an error, never a wrong value.
+        #expect(try engine.run("SELECT MAX(At) FROM O").errors.first?.number == 195)
         let computed = try engine.ok("SELECT CAST('2024-01-02 03:04:05 -03:00' AS datetimeoffset(3)) AS v")
         #expect(computed.resultSets.first?.columns.first?.type == .datetimeoffset(scale: 3))
         #expect(computed.scalar == .timestampTZ(SQLTimestampTZ(iso: "2024-01-02 03:04:05-03:00")!))

@@ -23,6 +23,8 @@ enum ResultTyping {
             let type: TSQLType
             if let known = hint ?? recorded?.type {
                 type = known
+            } else if let typeID = catalog.dateTimeOffsetTypeID, description.nativeTypeID == typeID {
+                type = .datetimeoffset(scale: 7)
             } else {
                 type = try postgresType(description, index: index, sampleRows: sampleRows)
             }

@@ -149,7 +149,10 @@ enum SandboxCatalog {
             else { continue }
             columns[CatalogCache.Key(table: Int(oid), column: Int(attnum))] = CatalogColumn(name: name, type: type)
         }
-        cache = CatalogCache(version: version, isLoaded: true, columns: columns)
+        try cursor.execute("SELECT to_regtype('tds_sandbox.datetimeoffset')::oid::bigint")
+        var dateTimeOffsetTypeID: Int?
+        if case .int(let oid)? = try cursor.fetchOne()?.values.first { dateTimeOffsetTypeID = Int(oid) }
+        cache = CatalogCache(version: version, isLoaded: true, columns: columns, dateTimeOffsetTypeID: dateTimeOffsetTypeID)
     }
 }
 
@@ -167,6 +170,8 @@ struct CatalogCache {
     var isLoaded = false
     /// The recorded columns.
     var columns: [Key: CatalogColumn] = [:]
+    /// The OID of `tds_sandbox.datetimeoffset` in this database, to type computed columns of that type.
+    var dateTimeOffsetTypeID: Int?
 
     /// The recorded column a result column comes from, if any.
     func column(for description: ColumnDescription) -> CatalogColumn? {
