@@ -78,6 +78,13 @@ struct TranslationRewriteTests {
         #expect(error("SELECT FORMAT(1, 'N')")?.number == 40517)
     }
 
+    @Test func operatorsAndDateParts() throws {
+        #expect(try query("SELECT 5 ^ 3, DATEPART(year, d), DATEPART(dy, d) FROM t").0.sql
+            == "SELECT 5 # 3, CAST(extract(year FROM d) AS integer), CAST(extract(doy FROM d) AS integer) FROM t")
+        #expect(error("SELECT * FROM t WHERE name LIKE '[a-c]%'")?.number == 40517)
+        #expect(try query("SELECT * FROM t WHERE name LIKE 'a%'").0.sql == "SELECT * FROM t WHERE name LIKE 'a%'")
+    }
+
     @Test func castAndConvert() throws {
         let (q, _) = try query("SELECT CAST(a AS nvarchar(20)), CONVERT(decimal(10, 2), b), CONVERT(varchar(10), d, 23) FROM t")
         #expect(q.sql == "SELECT CAST(a AS varchar(20)), CAST(b AS numeric(10,2)), CAST(to_char(d, 'YYYY-MM-DD') AS varchar(10)) FROM t")

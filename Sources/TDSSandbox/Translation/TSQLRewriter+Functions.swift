@@ -150,6 +150,15 @@ extension TSQLRewriter {
             try arity(3...3)
             let unit = try Self.datePart(parts[0], at: name)
             return RewrittenExpression(sql: "(\(args[2]) + (\(args[1])) * INTERVAL '1 \(unit)')")
+        case "DATEPART":
+            try arity(2...2)
+            let unit = try Self.datePart(parts[0], at: name)
+            guard unit != "millisecond", unit != "microsecond" else {
+                throw .unsupported("DATEPART(\(unit), …)", line: name.line)
+            }
+            let field = unit == "day" && parts[0].first?.keyword.map({ ["DAYOFYEAR", "DY", "Y"].contains($0) }) == true
+                ? "doy" : unit
+            return RewrittenExpression(sql: "CAST(extract(\(field) FROM \(args[1])) AS integer)", typeHint: .int)
         case "DATEDIFF":
             try arity(3...3)
             let unit = try Self.datePart(parts[0], at: name)

@@ -97,6 +97,10 @@ struct TSQLRewriter {
                 output.append(try rewriteWord(token, next: next), space: token.spaceBefore)
             case .string:
                 let previous = index > tokens.startIndex ? tokens[index - 1] : nil
+                if previous?.isWord("LIKE") == true, token.text.contains("[") {
+                    // T-SQL LIKE's [a-z] classes mean nothing to PostgreSQL's LIKE: refuse rather than match wrongly.
+                    throw .unsupported("LIKE patterns with [ ] character classes", line: token.line)
+                }
                 if previous?.isWord("AS") == true {
                     output.append(Self.quote(token.text), space: token.spaceBefore)
                 } else {
@@ -174,6 +178,7 @@ struct TSQLRewriter {
         switch token.text {
         case "!<": return ">="
         case "!>": return "<="
+        case "^": return "#"  // T-SQL's ^ is exclusive or; PostgreSQL's is a power.
         case "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "{", "}", "`", "\\":
             throw .incorrectSyntax(near: token)
         default: return token.text
