@@ -29,6 +29,19 @@ struct EngineBatchFeatureTests {
         #expect(result.resultSets.last?.rows.first == [.string("absent")])
     }
 
+    @Test func raiserrorContinuesThrowEndsTheBatch() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.run(
+            "RAISERROR('first problem', 16, 2)\nRAISERROR(N'just info', 10, 1) WITH NOWAIT\nSELECT @@ERROR\nTHROW 50001, N'stop here', 3\nSELECT 99")
+        #expect(result.errors.map(\.number) == [50000, 50001])
+        #expect(result.errors.map(\.line) == [1, 4])
+        #expect(result.errors.map(\.state) == [2, 3])
+        #expect(result.messages.contains { $0.severity == 10 && $0.message == "just info" })
+        #expect(result.resultSets.count == 1)
+        #expect(result.scalar == .int(0))
+    }
+
     @Test func identityFunctionsAndSelectAssignment() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

@@ -142,16 +142,33 @@ extension PostgresSessionEngine {
                 }
             }
             state.rowCount = values == nil ? 0 : 1
+            state.lastError = 0
         case .print(let query):
             let values = try guarded(line: line, verb: "PRINT", emit: emit) { try fetchValues(query, context: context) }
             guard let values else { return }
             let text = values?.first.map { ResultTyping.text(of: $0) } ?? ""
+            state.lastError = 0
             try emit(.message(SQLServerMessage(number: 0, state: 1, severity: 0, message: text, line: line)))
         case .use(let database):
             try use(database, line: line, emit: emit)
             try done(nil, context, emit: emit)
         case .returnFromBatch:
             throw RequestStop.returned
+        case .raise(let query, let number, let severity, let errorState, let endsBatch):
+            let values = try guarded(line: line, verb: "RAISERROR", emit: emit) { try fetchValues(query, context: context) }
+            guard let values else { return }
+            let text = values?.first.map { ResultTyping.text(of: $0) } ?? ""
+            let message = SQLServerMessage(number: number, state: errorState, severity: severity, message: text, line: line)
+            if severity > 10 {
+                try report(message, emit: emit)
+            } else {
+                state.lastError = 0
+                try emit(.message(message))
+            }
+            if endsBatch {
+                if state.xactAbort, state.tranCount > 0 { try rollbackAll(emit: emit) }
+                throw RequestStop.batchAborted
+            }
         case .executeSQL(let arguments):
             try executeSQL(arguments, line: line, context: &context, emit: emit)
         case .execute(let procedure):

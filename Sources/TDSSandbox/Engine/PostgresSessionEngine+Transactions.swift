@@ -54,7 +54,9 @@ extension PostgresSessionEngine {
         _ statement: TranslatedStatement, context: ExecutionContext, emit: (SandboxEvent) throws -> Void
     ) throws {
         let line = statement.line
+        var statementFailed = false
         func fail(_ number: Int, _ text: String) throws {
+            statementFailed = true
             try report(SQLServerMessage(number: number, severity: 16, message: text, line: line), emit: emit)
         }
         let ok: Void? = try guarded(line: line, verb: "SET", emit: emit) {
@@ -115,6 +117,7 @@ extension PostgresSessionEngine {
         }
         guard ok != nil else { return }
         state.rowCount = 0
+        if !statementFailed { state.lastError = 0 }
         try emit(.statementDone(rowCount: nil, inProcedure: context.inProcedure))
     }
 }

@@ -155,7 +155,8 @@ struct TSQLTranslator {
         case "RETURN":
             guard tokens.count == 1 else { throw .unsupported("RETURN with a value in a batch", line: line) }
             return one(.returnFromBatch)
-        case "MERGE", "WHILE", "GOTO", "BREAK", "CONTINUE", "RAISERROR", "THROW", "GRANT", "REVOKE", "DENY":
+        case "RAISERROR", "THROW": return one(try translateRaise(tokens))
+        case "MERGE", "WHILE", "GOTO", "BREAK", "CONTINUE", "GRANT", "REVOKE", "DENY":
             throw .unsupported(first.text.uppercased(), line: line)
         default:
             throw .incorrectSyntax(near: first)

@@ -104,6 +104,9 @@ struct TranslatedStatement: Sendable, Hashable {
         case use(String)
         /// `RETURN`: stop the batch.
         case returnFromBatch
+        /// `RAISERROR (message, severity, state)` or `THROW number, message, state` (which also ends the batch):
+        /// the message text as a query.
+        case raise(message: PostgresQuery, number: Int, severity: Int, state: Int, endsBatch: Bool)
         /// `EXEC procedure …`: procedures other than sp_executesql are not known yet.
         case execute(procedure: String)
         /// `EXEC sp_executesql @stmt, @params, @P1 = value, …`: each argument's value as a one-column query.
