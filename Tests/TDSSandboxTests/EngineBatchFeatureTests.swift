@@ -29,6 +29,26 @@ struct EngineBatchFeatureTests {
         #expect(result.resultSets.last?.rows.first == [.string("absent")])
     }
 
+    @Test func whileLoopsWithBreakAndContinue() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let result = try engine.ok(
+            """
+            SET NOCOUNT ON
+            CREATE TABLE N (n int)
+            DECLARE @i int = 0
+            WHILE @i < 1000
+            BEGIN
+                SET @i = @i + 1
+                IF @i % 2 = 0 CONTINUE
+                IF @i > 901 BREAK
+                INSERT N VALUES (@i)
+            END
+            SELECT COUNT(*), MAX(n), @i FROM N
+            """)
+        #expect(result.resultSets.first?.rows.first == [.int(451), .int(901), .int(903)])
+    }
+
     @Test func raiserrorContinuesThrowEndsTheBatch() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

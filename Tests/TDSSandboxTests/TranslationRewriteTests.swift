@@ -237,6 +237,17 @@ struct TranslationRewriteTests {
         for type in types { #expect(TSQLType.parse(type.description) == type) }
     }
 
+    @Test func whileNeedsALoopForBreak() throws {
+        #expect(error("BREAK")?.number == 135)
+        let statements = try TSQLTranslator.translate("DECLARE @i int = 0\nWHILE @i < 3 BEGIN SET @i += 1 IF @i = 2 BREAK END")
+        guard case .whileLoop(let condition, let body)? = statements.last?.action else {
+            Issue.record("not a WHILE")
+            return
+        }
+        #expect(condition.sql == "SELECT COALESCE((CAST($1 AS integer) < 3), false)")
+        #expect(body.count == 1)
+    }
+
     @Test func rejectsSevenDigitFractions() {
         #expect(error("SELECT CAST('2024-01-01 10:00:00.1234567' AS datetime2(7))")?.number == 241)
         #expect(error("SELECT CAST('2024-01-01 10:00:00.1234560' AS datetime2(7))") == nil)

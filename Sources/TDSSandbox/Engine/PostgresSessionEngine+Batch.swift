@@ -10,6 +10,12 @@ enum RequestStop: Error {
     case returned
 }
 
+/// BREAK and CONTINUE, unwinding to the innermost WHILE.
+enum LoopControl: Error {
+    case breakLoop
+    case continueLoop
+}
+
 extension PostgresSessionEngine {
     /// Runs a SQL batch: translates all of it first (a syntax error runs nothing), then runs its statements.
     public func executeBatch(_ sql: String, emit: (SandboxEvent) throws -> Void) throws -> RequestOutcome {
@@ -154,6 +160,25 @@ extension PostgresSessionEngine {
             try done(nil, context, emit: emit)
         case .returnFromBatch:
             throw RequestStop.returned
+        case .whileLoop(let condition, let body):
+            while true {
+                if cancelRequested { throw RequestStop.cancelled }
+                let value = try guarded(line: line, verb: "SELECT", emit: emit) {
+                    try fetchValues(condition, context: context)?.first
+                }
+                guard case .bool(true)?? = value else { return }
+                do {
+                    try run(body, context: &context, emit: emit)
+                } catch LoopControl.breakLoop {
+                    return
+                } catch LoopControl.continueLoop {
+                    continue
+                }
+            }
+        case .breakLoop:
+            throw LoopControl.breakLoop
+        case .continueLoop:
+            throw LoopControl.continueLoop
         case .raise(let query, let number, let severity, let errorState, let endsBatch):
             let values = try guarded(line: line, verb: "RAISERROR", emit: emit) { try fetchValues(query, context: context) }
             guard let values else { return }

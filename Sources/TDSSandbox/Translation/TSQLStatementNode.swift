@@ -7,12 +7,14 @@ indirect enum TSQLStatementNode: Sendable, Hashable {
     case block([TSQLStatementNode], line: Int)
     /// `IF condition statement [ELSE statement]`.
     case ifElse(condition: [TSQLToken], then: TSQLStatementNode, otherwise: TSQLStatementNode?, line: Int)
+    /// `WHILE condition statement`.
+    case whileLoop(condition: [TSQLToken], body: TSQLStatementNode, line: Int)
 
     /// The 1-based line on which the statement starts.
     var line: Int {
         switch self {
         case .simple(let tokens): return tokens.first?.line ?? 1
-        case .block(_, let line), .ifElse(_, _, _, let line): return line
+        case .block(_, let line), .ifElse(_, _, _, let line), .whileLoop(_, _, let line): return line
         }
     }
 }

@@ -68,6 +68,12 @@ struct TSQLStatementSplitter {
             }
             return .ifElse(condition: condition, then: then, otherwise: otherwise, line: token.line)
         }
+        if token.isWord("WHILE") {
+            index += 1
+            let condition = collectSimple(first: "WHILE")
+            guard !condition.isEmpty, index < tokens.count else { throw syntaxError(at: index) }
+            return .whileLoop(condition: condition, body: try parseStatement(), line: token.line)
+        }
         if token.isWord("BEGIN") {
             let next = index + 1 < tokens.count ? tokens[index + 1] : nil
             if let next, next.isWord("TRY") || next.isWord("CATCH") {

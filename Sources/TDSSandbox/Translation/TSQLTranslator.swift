@@ -13,6 +13,8 @@ struct TSQLTranslator {
     var columnResolver: ColumnResolver?
     /// Tables whose columns the translator knows: created earlier in the batch or already looked up.
     var knownTables: [String: [CatalogColumn]] = [:]
+    /// How many WHILE loops enclose the statement being translated (BREAK and CONTINUE need one).
+    var loopDepth = 0
 
     /// Creates a translator with the variables already in scope (e.g. sp_executesql's parameters).
     init(variables: [String: TSQLType] = [:], columnResolver: ColumnResolver? = nil) {
@@ -48,16 +50,27 @@ struct TSQLTranslator {
             if otherwise == nil, let drop = dropIfExists(condition: condition, then: then) {
                 return [TranslatedStatement(line: line, action: .query(PostgresQuery(sql: drop), .ddl))]
             }
-            var rewriter = TSQLRewriter(variables: variables)
-            let sql = "SELECT COALESCE((" + (try rewriter.rewrite(condition[...])) + "), false)"
-            let query = PostgresQuery(sql: sql, parameters: rewriter.parameters)
+            let query = try conditionQuery(condition)
             let thenStatements = try translate(then)
             let elseStatements = try otherwise.map { node throws(SQLServerMessage) in try translate(node) } ?? []
             return [
                 TranslatedStatement(
                     line: line, action: .ifElse(condition: query, then: thenStatements, otherwise: elseStatements))
             ]
+        case .whileLoop(let condition, let body, let line):
+            let query = try conditionQuery(condition)
+            loopDepth += 1
+            defer { loopDepth -= 1 }
+            let statements = try translate(body)
+            return [TranslatedStatement(line: line, action: .whileLoop(condition: query, body: statements))]
         }
+    }
+
+    /// The condition of IF or WHILE as a query returning one boolean (NULL counts as false).
+    private func conditionQuery(_ condition: [TSQLToken]) throws(SQLServerMessage) -> PostgresQuery {
+        var rewriter = TSQLRewriter(variables: variables)
+        let sql = "SELECT COALESCE((" + (try rewriter.rewrite(condition[...])) + "), false)"
+        return PostgresQuery(sql: sql, parameters: rewriter.parameters)
     }
 
     /// `IF OBJECT_ID('t'[, 'U']) IS NOT NULL DROP TABLE t` → `DROP TABLE IF EXISTS t`.
@@ -156,7 +169,15 @@ struct TSQLTranslator {
             guard tokens.count == 1 else { throw .unsupported("RETURN with a value in a batch", line: line) }
             return one(.returnFromBatch)
         case "RAISERROR", "THROW": return one(try translateRaise(tokens))
-        case "MERGE", "WHILE", "GOTO", "BREAK", "CONTINUE", "GRANT", "REVOKE", "DENY":
+        case "BREAK", "CONTINUE":
+            guard loopDepth > 0, tokens.count == 1 else {
+                throw SQLServerMessage(
+                    number: 135, severity: 15,
+                    message: "Cannot use a \(first.text.uppercased()) statement outside the scope of a WHILE statement.",
+                    line: line)
+            }
+            return one(first.isWord("BREAK") ? .breakLoop : .continueLoop)
+        case "MERGE", "GOTO", "GRANT", "REVOKE", "DENY":
             throw .unsupported(first.text.uppercased(), line: line)
         default:
             throw .incorrectSyntax(near: first)

@@ -115,6 +115,12 @@ struct TranslatedStatement: Sendable, Hashable {
         case ifElse(condition: PostgresQuery, then: [TranslatedStatement], otherwise: [TranslatedStatement])
         /// `BEGIN … END`.
         case block([TranslatedStatement])
+        /// `WHILE condition statement`.
+        case whileLoop(condition: PostgresQuery, body: [TranslatedStatement])
+        /// `BREAK`: leave the innermost WHILE.
+        case breakLoop
+        /// `CONTINUE`: next iteration of the innermost WHILE.
+        case continueLoop
     }
 }
 
