@@ -54,6 +54,8 @@ struct EngineErrorTests {
         let continued = try engine.run("INSERT K VALUES (1)\nINSERT K VALUES (1)\nSELECT COUNT(*) FROM K")
         #expect(continued.errors.map(\.number) == [2627])
         #expect(continued.scalar == .int(1))
+        // The failed statement still ends with its own DONE (no count), as SQL Server sends it.
+        #expect(continued.doneCounts == [1, nil, 1])
         let aborted = try engine.run("SELECT * FROM Missing\nSELECT 42")
         #expect(aborted.errors.map(\.number) == [208])
         #expect(aborted.resultSets.isEmpty)

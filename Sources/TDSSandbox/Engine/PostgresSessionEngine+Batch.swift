@@ -46,6 +46,9 @@ extension PostgresSessionEngine {
     func runRequest(
         _ statements: [TranslatedStatement], context: inout ExecutionContext, emit: (SandboxEvent) throws -> Void
     ) throws -> RequestOutcome {
+        let outerInProcedure = state.inProcedure
+        state.inProcedure = context.inProcedure
+        defer { state.inProcedure = outerInProcedure }
         do {
             try run(statements, context: &context, emit: emit)
         } catch let stop as RequestStop {
@@ -201,6 +204,7 @@ extension PostgresSessionEngine {
                 SQLServerMessage(
                     number: 2812, state: 62, severity: 16, message: "Could not find stored procedure '\(procedure)'.",
                     line: line), emit: emit)
+            try done(nil, context, emit: emit)
         default:
             try runSessionStatement(statement, context: context, emit: emit)
         }
@@ -224,14 +228,15 @@ extension PostgresSessionEngine {
             let message = PostgresErrorMapping.message(for: error, line: line, verb: verb)
             try report(message, emit: emit)
             try afterError(message, emit: emit)
-            return nil
         } catch let message as SQLServerMessage {
             var located = message
             located.line = line
             try report(located, emit: emit)
             try afterError(located, emit: emit)
-            return nil
         }
+        // The failed statement's DONE (the protocol layer marks it with the ERROR bit), as SQL Server sends it.
+        try emit(.statementDone(rowCount: nil, inProcedure: state.inProcedure))
+        return nil
     }
 
     /// SQL Server's error numbers that end the batch (compile-time errors, conversions, deadlocks).

@@ -24,6 +24,8 @@ struct SessionState {
     var rowCount = 0
     /// `@@ERROR`: the previous statement's error number, or 0.
     var lastError = 0
+    /// Whether the running request is an RPC (statements end with DONEINPROC).
+    var inProcedure = false
     /// Prepared statements (`sp_prepare`) by handle.
     var prepared: [Int32: PreparedStatement] = [:]
     /// The last handle handed out.
