@@ -1,4 +1,5 @@
 import DBCore
+import Foundation
 import TDSSandbox
 import Testing
 
@@ -33,6 +34,52 @@ struct EngineRPCTests {
             Issue.record("RETURNSTATUS 0 must end the RPC")
             return
         }
+    }
+
+    /// The parameters as the MSSQLDriver sends them (named @stmt/@params, UUID as text, DATE as DATETIME2, empty
+    /// values as NULL plus `SET @Pn = N''` in the statement).
+    @Test func theDriversParameterShapes() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let uuid = UUID()
+        let values: [(TSQLType, SQLValue)] = [
+            (.nvarchar(4000), .string("héllo 日本 🌍")), (.bigint, .int(-9_000_000_000)), (.bit, .bool(true)),
+            (.float, .double(2.5)), (.decimal(precision: 38, scale: 10), .decimal(SQLDecimal("12345678901234567890123456.7890123456")!)),
+            (.varbinary(nil), .bytes([0, 1, 2, 255])), (.datetime2(scale: 7), .timestamp(SQLTimestamp(iso: "2024-02-29 13:45:30.123456")!)),
+            (.datetime2(scale: 7), .timestamp(SQLTimestamp(iso: "0001-01-01 00:00:00")!)), (.time(scale: 7), .time(SQLTime(iso: "23:59:59.999999")!)),
+            (.datetimeoffset(scale: 7), .timestampTZ(SQLTimestampTZ(iso: "2024-01-01 01:30:00.5+05:30")!)),
+            (.varchar(36), .string(uuid.uuidString)), (.nvarchar(4000), .null), (.nvarchar(4000), .null), (.varbinary(nil), .null),
+        ]
+        var parameters = [
+            RPCParameter(name: "@stmt", type: .nvarchar(nil), value: .string("SET @P13 = N''; SET @P14 = 0x; SELECT @P1, @P2, @P3, @P4, @P5, @P6, @P7, @P8, @P9, @P10, @P11, @P12, @P13, @P14")),
+            RPCParameter(name: "@params", type: .nvarchar(nil), value: .string(
+                "@P1 NVARCHAR(4000), @P2 BIGINT, @P3 BIT, @P4 FLOAT, @P5 DECIMAL(36,10), @P6 VARBINARY(MAX), "
+                    + "@P7 DATETIME2(7), @P8 DATE, @P9 TIME(7), @P10 DATETIMEOFFSET(7), @P11 UNIQUEIDENTIFIER, "
+                    + "@P12 NVARCHAR(4000), @P13 NVARCHAR(4000), @P14 VARBINARY(MAX)")),
+        ]
+        for (index, (type, value)) in values.enumerated() {
+            parameters.append(RPCParameter(name: "@P\(index + 1)", type: type, value: value))
+        }
+        let result = try engine.rpc("sp_executesql", parameters)
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        let set = try #require(result.resultSets.first)
+        #expect(set.columns.map(\.type) == [
+            .nvarchar(4000), .bigint, .bit, .float, .decimal(precision: 36, scale: 10), .varbinary(nil), .datetime2(scale: 7),
+            .date, .time(scale: 7), .datetimeoffset(scale: 7), .uniqueidentifier, .nvarchar(4000), .nvarchar(4000), .varbinary(nil),
+        ])
+        #expect(set.rows.first == [
+            .string("héllo 日本 🌍"), .int(-9_000_000_000), .bool(true), .double(2.5),
+            .decimal(SQLDecimal("12345678901234567890123456.7890123456")!), .bytes([0, 1, 2, 255]),
+            .timestamp(SQLTimestamp(iso: "2024-02-29 13:45:30.123456")!), .date(SQLDate(year: 1, month: 1, day: 1)!),
+            .time(SQLTime(iso: "23:59:59.999999")!), .timestampTZ(SQLTimestampTZ(iso: "2024-01-01 01:30:00.5+05:30")!),
+            .uuid(uuid), .null, .string(""), .bytes([]),
+        ])
+        let sevenDigits = try engine.rpc("sp_executesql", [
+            RPCParameter(name: "@stmt", type: .nvarchar(nil), value: .string("SELECT @P1")),
+            RPCParameter(name: "@params", type: .nvarchar(nil), value: .string("@P1 DATETIME2(7)")),
+            RPCParameter(name: "@P1", type: .datetime2(scale: 7), value: .timestamp(SQLTimestamp(iso: "2024-02-29 13:45:30.1234567")!)),
+        ])
+        #expect(sevenDigits.errors.first?.number == 241)
     }
 
     @Test func executeSQLInsideABatch() throws {
