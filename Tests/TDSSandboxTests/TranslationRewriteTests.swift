@@ -235,6 +235,9 @@ struct TranslationRewriteTests {
             .datetime2(scale: 7), .datetimeoffset(scale: 0), .uniqueidentifier,
         ]
         for type in types { #expect(TSQLType.parse(type.description) == type) }
+        #expect(TSQLType.parse("ntext") == .nvarchar(nil))
+        #expect(TSQLType.parse("image") == .varbinary(nil))
+        #expect(TSQLType.parse("timestamp") == nil)
     }
 
     @Test func whileNeedsALoopForBreak() throws {

@@ -79,6 +79,10 @@ extension TSQLType {
             guard case .some(let n) = length(), (n ?? 0) <= 4000 else { return nil }
             return .nvarchar(n)
         case "sysname": return .nvarchar(128)
+        // The deprecated large-object types, as the (max) types that replaced them.
+        case "text": return arguments.isEmpty ? .varchar(nil) : nil
+        case "ntext": return arguments.isEmpty ? .nvarchar(nil) : nil
+        case "image": return arguments.isEmpty ? .varbinary(nil) : nil
         case "binary":
             guard case .some(.some(let n)) = length() else { return nil }
             return .binary(n)
