@@ -88,6 +88,54 @@ struct EngineTransactionTests {
         #expect(try engine.ok("SELECT @@TRANCOUNT").scalar == .int(0))
     }
 
+    @Test func tryCatchHandsTheErrorToCatch() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE T (id int PRIMARY KEY)")
+        let result = try engine.run(
+            """
+            BEGIN TRY
+                INSERT T VALUES (1)
+                INSERT T VALUES (1)
+                SELECT 'not reached'
+            END TRY
+            BEGIN CATCH
+                SELECT ERROR_NUMBER() AS n, ERROR_LINE() AS l, XACT_STATE() AS x, ERROR_MESSAGE() AS m
+            END CATCH
+            SELECT COUNT(*) FROM T
+            """)
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        let caught = try #require(result.resultSets.first?.rows.first)
+        #expect(Array(caught.prefix(3)) == [.int(2627), .int(3), .int(0)])
+        #expect(result.scalar == .int(1))
+    }
+
+    @Test func tryCatchUnderXactAbortDoomsTheTransactionAndThrowRethrows() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE T (id int PRIMARY KEY)")
+        let result = try engine.run(
+            """
+            SET XACT_ABORT ON
+            BEGIN TRY
+                BEGIN TRAN
+                INSERT T VALUES (1)
+                INSERT T VALUES (1)
+                COMMIT
+            END TRY
+            BEGIN CATCH
+                SELECT XACT_STATE() AS x, @@TRANCOUNT AS tc
+                IF XACT_STATE() = -1 ROLLBACK
+                ;THROW
+            END CATCH
+            SELECT 'not reached'
+            """)
+        #expect(result.resultSets.first?.rows.first == [.int(-1), .int(1)])
+        #expect(result.resultSets.count == 1)
+        #expect(result.errors.map(\.number) == [2627])
+        #expect(try engine.ok("SET XACT_ABORT OFF SELECT @@TRANCOUNT, COUNT(*) FROM T").resultSets.first?.rows.first == [.int(0), .int(0)])
+    }
+
     @Test func xactAbortOffRollsBackOnlyTheStatement() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

@@ -10,6 +10,11 @@ enum RequestStop: Error {
     case returned
 }
 
+/// An error raised inside TRY, unwinding to its CATCH block.
+struct CaughtError: Error {
+    var message: SQLServerMessage
+}
+
 /// BREAK and CONTINUE, unwinding to the innermost WHILE.
 enum LoopControl: Error {
     case breakLoop
@@ -104,6 +109,14 @@ extension PostgresSessionEngine {
             if count != nil { try done(0, context, emit: emit) }
         case .createTable where state.formatOnly:
             try done(nil, context, emit: emit)
+        case .query(_, .dml) where state.transactionDoomed, .query(_, .ddl) where state.transactionDoomed,
+            .createTable where state.transactionDoomed:
+            try report(
+                SQLServerMessage(
+                    number: 3930, severity: 16,
+                    message: "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.",
+                    line: line), emit: emit)
+            try done(nil, context, emit: emit)
         case .query(let query, let kind):
             if kind != .silent { try beginImplicitTransaction(emit: emit) }
             let verb = query.sql.prefix(while: { $0 != " " }).uppercased()
@@ -178,6 +191,27 @@ extension PostgresSessionEngine {
                     continue
                 }
             }
+        case .tryCatch(let body, let handler):
+            state.tryDepth += 1
+            do {
+                try run(body, context: &context, emit: emit)
+                state.tryDepth -= 1
+            } catch let caught as CaughtError {
+                state.tryDepth -= 1
+                let outer = context.caught
+                context.caught = caught.message
+                defer { context.caught = outer }
+                try run(handler, context: &context, emit: emit)
+            } catch {
+                state.tryDepth -= 1
+                throw error
+            }
+        case .rethrow:
+            guard let caught = context.caught else { return }
+            var message = caught
+            message.line = line
+            try report(message, emit: emit)
+            throw RequestStop.batchAborted
         case .breakLoop:
             throw LoopControl.breakLoop
         case .continueLoop:
@@ -213,6 +247,15 @@ extension PostgresSessionEngine {
     /// Emits an error and records it in `@@ERROR`.
     func report(_ message: SQLServerMessage, emit: (SandboxEvent) throws -> Void) throws {
         state.lastError = message.number
+        if state.tryDepth > 0, message.severity > 10 {
+            if state.xactAbort, state.tranCount > 0, !state.transactionDoomed {
+                // SQL Server dooms the transaction (XACT_STATE() = -1) and lets CATCH read; PostgreSQL cannot run
+                // anything in a failed transaction, so it is rolled back now and only ROLLBACK is accepted.
+                state.transactionDoomed = true
+                try? runSilently("ROLLBACK")
+            }
+            throw CaughtError(message: message)
+        }
         try emit(.message(message))
     }
 

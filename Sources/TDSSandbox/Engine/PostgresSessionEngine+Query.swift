@@ -11,6 +11,13 @@ extension PostgresSessionEngine {
             case "@@rowcount": return .int(Int64(state.rowCount))
             case "@@trancount": return .int(Int64(state.tranCount))
             case "@@error": return .int(Int64(state.lastError))
+            case "@@error_number": return context.caught.map { .int(Int64($0.number)) } ?? .null
+            case "@@error_severity": return context.caught.map { .int(Int64($0.severity)) } ?? .null
+            case "@@error_state": return context.caught.map { .int(Int64($0.state)) } ?? .null
+            case "@@error_line": return context.caught.map { .int(Int64($0.line)) } ?? .null
+            case "@@error_message": return context.caught.map { .string($0.message) } ?? .null
+            case "@@error_procedure": return context.caught.map { .string($0.procedure) } ?? .null
+            case "@@xact_state": return .int(state.tranCount == 0 ? 0 : state.transactionDoomed ? -1 : 1)
             default:
                 let value = ResultTyping.convert(context.values[reference.name] ?? .null, to: reference.type)
                 // datetimeoffset goes as text so that its offset survives (`tds_sandbox.dto(text)`).

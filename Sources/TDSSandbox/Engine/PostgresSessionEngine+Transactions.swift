@@ -7,7 +7,7 @@ extension PostgresSessionEngine {
 
     /// Runs `body` inside a statement savepoint when a transaction is open.
     func inStatementSavepoint<T>(_ body: () throws -> T) throws -> T {
-        guard state.tranCount > 0, !state.xactAbort else { return try body() }
+        guard state.tranCount > 0, !state.xactAbort, !state.transactionDoomed else { return try body() }
         try runSilently("SAVEPOINT \(Self.statementSavepoint)")
         do {
             let result = try body()
@@ -45,6 +45,7 @@ extension PostgresSessionEngine {
         state.tranCount = 0
         state.transactionDescriptor = 0
         state.savepoints = []
+        state.transactionDoomed = false
         try runSilently("ROLLBACK")
         try emit(.environmentChange(.rollbackTransaction(descriptor: descriptor)))
     }
@@ -66,6 +67,12 @@ extension PostgresSessionEngine {
             case .commit:
                 guard state.tranCount > 0 else {
                     return try fail(3902, "The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.")
+                }
+                if state.transactionDoomed {
+                    try rollbackAll(emit: emit)
+                    return try fail(
+                        3930,
+                        "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.")
                 }
                 state.tranCount -= 1
                 if state.tranCount == 0 {

@@ -132,6 +132,7 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
         lock.lock()
         _cancelRequested = false
         lock.unlock()
+        state.tryDepth = 0
     }
 
     /// Switches to another database (`USE`): opens a connection to it and closes the current one.

@@ -26,6 +26,10 @@ struct SessionState {
     var lastError = 0
     /// Whether the running request is an RPC (statements end with DONEINPROC).
     var inProcedure = false
+    /// How many TRY blocks enclose the running statement: errors then go to the CATCH block, not the client.
+    var tryDepth = 0
+    /// Whether the open transaction can only be rolled back (an error under XACT_ABORT inside TRY).
+    var transactionDoomed = false
     /// Prepared statements (`sp_prepare`) by handle.
     var prepared: [Int32: PreparedStatement] = [:]
     /// The last handle handed out.
@@ -56,4 +60,6 @@ struct ExecutionContext {
     var types: [String: TSQLType] = [:]
     /// Whether the request is an RPC (DONEINPROC).
     var inProcedure: Bool
+    /// The error the innermost running CATCH block handles (ERROR_NUMBER() and friends).
+    var caught: SQLServerMessage?
 }

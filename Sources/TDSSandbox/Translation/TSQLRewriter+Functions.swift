@@ -103,6 +103,16 @@ extension TSQLRewriter {
         case "DB_NAME":
             try arity(0...0)
             return RewrittenExpression(sql: "current_database()", typeHint: .nvarchar(128))
+        case "ERROR_NUMBER", "ERROR_SEVERITY", "ERROR_STATE", "ERROR_LINE":
+            try arity(0...0)
+            return RewrittenExpression(sql: placeholder(name: "@@" + upper.lowercased(), type: .int), typeHint: .int)
+        case "ERROR_MESSAGE", "ERROR_PROCEDURE":
+            try arity(0...0)
+            return RewrittenExpression(
+                sql: placeholder(name: "@@" + upper.lowercased(), type: .nvarchar(4000)), typeHint: .nvarchar(4000))
+        case "XACT_STATE":
+            try arity(0...0)
+            return RewrittenExpression(sql: placeholder(name: "@@xact_state", type: .smallint), typeHint: .smallint)
         case "SCOPE_IDENTITY":
             try arity(0...0)
             return RewrittenExpression(sql: "tds_sandbox.last_identity()", typeHint: .decimal(precision: 38, scale: 0))

@@ -7,6 +7,8 @@ indirect enum TSQLStatementNode: Sendable, Hashable {
     case block([TSQLStatementNode], line: Int)
     /// `IF condition statement [ELSE statement]`.
     case ifElse(condition: [TSQLToken], then: TSQLStatementNode, otherwise: TSQLStatementNode?, line: Int)
+    /// `BEGIN TRY … END TRY BEGIN CATCH … END CATCH`.
+    case tryCatch(body: [TSQLStatementNode], handler: [TSQLStatementNode], line: Int)
     /// `WHILE condition statement`.
     case whileLoop(condition: [TSQLToken], body: TSQLStatementNode, line: Int)
 
@@ -14,7 +16,9 @@ indirect enum TSQLStatementNode: Sendable, Hashable {
     var line: Int {
         switch self {
         case .simple(let tokens): return tokens.first?.line ?? 1
-        case .block(_, let line), .ifElse(_, _, _, let line), .whileLoop(_, _, let line): return line
+        case .block(_, let line), .ifElse(_, _, _, let line), .whileLoop(_, _, let line),
+            .tryCatch(_, _, let line):
+            return line
         }
     }
 }

@@ -76,9 +76,10 @@ struct TSQLStatementSplitter {
         }
         if token.isWord("BEGIN") {
             let next = index + 1 < tokens.count ? tokens[index + 1] : nil
-            if let next, next.isWord("TRY") || next.isWord("CATCH") {
-                throw SQLServerMessage.unsupported("BEGIN TRY / BEGIN CATCH", line: token.line)
+            if let next, next.isWord("TRY") {
+                return try parseTryCatch(line: token.line)
             }
+            if let next, next.isWord("CATCH") { throw syntaxError(at: index + 1) }
             let isTransaction = next.map { $0.isWord("TRAN") || $0.isWord("TRANSACTION") || $0.isWord("DISTRIBUTED") }
             if isTransaction != true {
                 index += 1
@@ -92,6 +93,23 @@ struct TSQLStatementSplitter {
         var tokens = [self.tokens[start]]
         tokens += collectSimple(first: first)
         return .simple(tokens)
+    }
+
+    /// `BEGIN TRY … END TRY BEGIN CATCH … END CATCH`, from `BEGIN TRY`.
+    private mutating func parseTryCatch(line: Int) throws(SQLServerMessage) -> TSQLStatementNode {
+        index += 2
+        let body = try parseList(insideBlock: true)
+        guard index < tokens.count, tokens[index].isWord("TRY") else { throw syntaxError(at: index) }
+        index += 1
+        skipSemicolons()
+        guard index + 1 < tokens.count, tokens[index].isWord("BEGIN"), tokens[index + 1].isWord("CATCH") else {
+            throw syntaxError(at: index)
+        }
+        index += 2
+        let handler = try parseList(insideBlock: true)
+        guard index < tokens.count, tokens[index].isWord("CATCH") else { throw syntaxError(at: index) }
+        index += 1
+        return .tryCatch(body: body, handler: handler, line: line)
     }
 
     /// Collects tokens up to the end of the current simple statement (not consuming the terminator).

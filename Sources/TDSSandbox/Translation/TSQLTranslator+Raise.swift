@@ -12,6 +12,14 @@ extension TSQLTranslator {
             }
             body = body.dropFirst().dropLast()
         }
+        if verb.isWord("THROW"), body.isEmpty {
+            guard catchDepth > 0 else {
+                throw SQLServerMessage(
+                    number: 10704, severity: 15,
+                    message: "To rethrow an error, a THROW statement must be used inside a CATCH block.", line: verb.line)
+            }
+            return .rethrow
+        }
         let parts = TSQLRewriter.splitAtCommas(body)
         guard parts.count == 3 else {
             if parts.count > 3 { throw .unsupported("RAISERROR with format arguments", line: verb.line) }

@@ -15,6 +15,8 @@ struct TSQLTranslator {
     var knownTables: [String: [CatalogColumn]] = [:]
     /// How many WHILE loops enclose the statement being translated (BREAK and CONTINUE need one).
     var loopDepth = 0
+    /// How many CATCH blocks enclose the statement being translated (`THROW;` needs one).
+    var catchDepth = 0
 
     /// Creates a translator with the variables already in scope (e.g. sp_executesql's parameters).
     init(variables: [String: TSQLType] = [:], columnResolver: ColumnResolver? = nil) {
@@ -57,6 +59,14 @@ struct TSQLTranslator {
                 TranslatedStatement(
                     line: line, action: .ifElse(condition: query, then: thenStatements, otherwise: elseStatements))
             ]
+        case .tryCatch(let body, let handler, let line):
+            var bodyStatements: [TranslatedStatement] = []
+            for node in body { bodyStatements.append(contentsOf: try translate(node)) }
+            catchDepth += 1
+            defer { catchDepth -= 1 }
+            var handlerStatements: [TranslatedStatement] = []
+            for node in handler { handlerStatements.append(contentsOf: try translate(node)) }
+            return [TranslatedStatement(line: line, action: .tryCatch(body: bodyStatements, handler: handlerStatements))]
         case .whileLoop(let condition, let body, let line):
             let query = try conditionQuery(condition)
             loopDepth += 1

@@ -117,6 +117,10 @@ struct TranslatedStatement: Sendable, Hashable {
         case block([TranslatedStatement])
         /// `WHILE condition statement`.
         case whileLoop(condition: PostgresQuery, body: [TranslatedStatement])
+        /// `BEGIN TRY … END TRY BEGIN CATCH … END CATCH`.
+        case tryCatch(body: [TranslatedStatement], handler: [TranslatedStatement])
+        /// `THROW;` in a CATCH block: raise the caught error again.
+        case rethrow
         /// `BREAK`: leave the innermost WHILE.
         case breakLoop
         /// `CONTINUE`: next iteration of the innermost WHILE.
