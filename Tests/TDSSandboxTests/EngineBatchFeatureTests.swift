@@ -29,6 +29,18 @@ struct EngineBatchFeatureTests {
         #expect(result.resultSets.last?.rows.first == [.string("absent")])
     }
 
+    @Test func updateOutputsOldAndNewValues() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        _ = try engine.ok("CREATE TABLE Stock (Id int PRIMARY KEY, Qty int)\nINSERT Stock VALUES (1, 10), (2, 20)")
+        let result = try engine.ok("UPDATE Stock SET Qty = Qty - 3 OUTPUT DELETED.Qty AS Before, INSERTED.Qty WHERE Id = 2")
+        let set = try #require(result.resultSets.first)
+        #expect(set.columns.map(\.name) == ["Before", "Qty"])
+        #expect(set.rows == [[.int(20), .int(17)]])
+        #expect(result.doneCounts == [1])
+        #expect(try engine.ok("SELECT SUM(Qty) FROM Stock").scalar == .int(27))
+    }
+
     @Test func whileLoopsWithBreakAndContinue() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

@@ -125,7 +125,10 @@ struct TranslationRewriteTests {
     @Test func updateAndDeleteOutput() throws {
         #expect(try query("UPDATE t SET a = 1 OUTPUT INSERTED.* WHERE id = 2").0.sql == "UPDATE t SET a = 1 WHERE id = 2 RETURNING *")
         #expect(try query("DELETE t OUTPUT DELETED.id WHERE id = 2").0.sql == "DELETE FROM t WHERE id = 2 RETURNING id")
-        #expect(error("UPDATE t SET a = 1 OUTPUT DELETED.a")?.number == 40517)
+        #expect(try query("UPDATE t SET a = a + 1 OUTPUT DELETED.a AS was, INSERTED.a WHERE id = 2").0.sql
+            == "UPDATE t SET a = a + 1 FROM (SELECT tds_source.ctid AS tds_ctid, tds_source AS tds_old FROM t AS tds_source "
+            + #"WHERE id = 2 FOR UPDATE) AS tds_deleted WHERE t.ctid = tds_deleted.tds_ctid RETURNING (tds_deleted.tds_old).a AS "was", t.a AS "a""#)
+        #expect(error("UPDATE t SET a = 1 OUTPUT DELETED.a + 1")?.number == 40517)
     }
 
     @Test func sessionStatements() throws {

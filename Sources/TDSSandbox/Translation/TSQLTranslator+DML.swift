@@ -48,19 +48,35 @@ extension TSQLTranslator {
         guard cursor.current?.isWord("SET") == true else { throw cursor.syntaxError() }
         var body = Array(tokens[cursor.position...])[...]
         var returning: (String, [OutputColumn])?
+        var oldValues = false
         if let start = Self.depthZeroIndex(of: "OUTPUT", in: body) {
             let end = Self.clauseEnd(body, from: start + 1, at: ["FROM", "WHERE", "OPTION"])
             if body[(start + 1)..<end].contains(where: { $0.isWord("DELETED") }) {
-                throw .unsupported("UPDATE … OUTPUT DELETED (old values)", line: body[start].line)
+                returning = try oldAndNewValues(body[(start + 1)..<end], target: target.sql)
+                oldValues = true
+            } else {
+                returning = try outputClause(body[(start + 1)..<end], allowed: "INSERTED", rewriter: &rewriter)
             }
-            returning = try outputClause(body[(start + 1)..<end], allowed: "INSERTED", rewriter: &rewriter)
             body = (Array(body[body.startIndex..<start]) + Array(body[end...]))[...]
         }
         if let from = Self.depthZeroIndex(of: "FROM", in: body) {
             throw .unsupported("UPDATE … FROM", line: body[from].line)
         }
         body = adaptAssignments(body, table: Self.regclassKey(schema: target.schema, name: target.name))
-        var sql = "UPDATE " + target.sql + " " + (try rewriter.rewrite(body))
+        var sql: String
+        if oldValues {
+            // The old row comes from a locked self-join on ctid: UPDATE … FROM (SELECT ctid, row …) … RETURNING.
+            let whereIndex = Self.depthZeroIndex(of: "WHERE", in: body)
+            let setPart = body[body.startIndex..<(whereIndex ?? body.endIndex)]
+            let filter = try whereIndex.map { index throws(SQLServerMessage) in
+                " " + (try rewriter.rewrite(body[index...]))
+            } ?? ""
+            sql = "UPDATE " + target.sql + " " + (try rewriter.rewrite(setPart))
+                + " FROM (SELECT tds_source.ctid AS tds_ctid, tds_source AS tds_old FROM \(target.sql) AS tds_source"
+                + filter + " FOR UPDATE) AS tds_deleted WHERE \(target.sql).ctid = tds_deleted.tds_ctid"
+        } else {
+            sql = "UPDATE " + target.sql + " " + (try rewriter.rewrite(body))
+        }
         var columns: [OutputColumn] = []
         if let (list, outputColumns) = returning {
             sql += " RETURNING " + list
@@ -119,6 +135,44 @@ extension TSQLTranslator {
         var sql = "SELECT " + items.joined(separator: ", ")
         if listEnd < tokens.endIndex { sql += " " + (try rewriter.rewrite(tokens[listEnd...])) }
         return .assign(names: names, query: PostgresQuery(sql: sql, parameters: rewriter.parameters))
+    }
+
+    /// `UPDATE … OUTPUT DELETED.x, INSERTED.y [AS alias]`: items of the form `INSERTED.col`, `DELETED.col`,
+    /// `INSERTED.*`, `DELETED.*`, as a RETURNING list over the target (new values) and `tds_deleted.tds_old` (old).
+    private func oldAndNewValues(
+        _ tokens: ArraySlice<TSQLToken>, target: String
+    ) throws(SQLServerMessage) -> (String, [OutputColumn]) {
+        if let into = Self.depthZeroIndex(of: "INTO", in: tokens) {
+            throw .unsupported("OUTPUT … INTO", line: tokens[into].line)
+        }
+        var items: [String] = []
+        var columns: [OutputColumn] = []
+        for item in TSQLRewriter.splitAtCommas(tokens) {
+            let parts = Array(item)
+            guard parts.count >= 3, parts[0].isWord("INSERTED") || parts[0].isWord("DELETED"), parts[1].isSymbol("."),
+                parts[2].isIdentifier || parts[2].isSymbol("*")
+            else {
+                throw .unsupported("OUTPUT expressions other than INSERTED.column / DELETED.column", line: item.first?.line ?? 1)
+            }
+            var alias: String?
+            if parts.count == 5, parts[3].isWord("AS"), parts[4].isIdentifier || parts[4].isString {
+                alias = parts[4].text
+            } else if parts.count == 4, parts[3].isIdentifier {
+                alias = parts[3].text
+            } else if parts.count != 3 {
+                throw .unsupported("OUTPUT expressions other than INSERTED.column / DELETED.column", line: parts[3].line)
+            }
+            let source = parts[0].isWord("DELETED") ? "(tds_deleted.tds_old)" : target
+            if parts[2].isSymbol("*") {
+                items.append(source + ".*")
+                columns.append(OutputColumn(name: nil, isStar: true))
+                continue
+            }
+            let name = alias ?? parts[2].text
+            items.append(source + "." + TSQLRewriter.identifier(parts[2]) + " AS " + TSQLRewriter.quote(name.lowercased()))
+            columns.append(OutputColumn(name: name))
+        }
+        return (items.joined(separator: ", "), columns)
     }
 
     /// An OUTPUT list with its `INSERTED.`/`DELETED.` prefixes removed, as a RETURNING list and its columns.
