@@ -1,1 +1,76 @@
-print("bench: not implemented yet")
+import DBCore
+import Foundation
+import PGDriver
+import ThrowawayServers
+
+// The benchmark: `swift run -c release bench` (see scripts/bench.sh, which prepares the competitors).
+// Starts a throwaway PostgreSQL (or uses DBHOST), runs every workload for the raw C loop, psycopg 3 and PGDriver
+// in this one run, prints the table and writes it to benchmarks/RESULTS.md (BENCH_RESULTS overrides the path).
+
+let sizes = BenchSizes.fromEnvironment()
+print("starting PostgreSQL…")
+let server = try ThrowawayPostgres.shared()
+let configuration = server.configuration(tls: .disable)
+let childEnvironment: [String: String] = [
+    "PGHOST": configuration.host, "PGPORT": String(configuration.port ?? 5432),
+    "PGUSER": configuration.user ?? "postgres", "PGPASSWORD": configuration.password?.revealed ?? "",
+    "PGDATABASE": configuration.database ?? "postgres", "PGSSLMODE": "disable",
+]
+let workloads = PGWorkloads(configuration: configuration, sizes: sizes)
+print("preparing tables (\(sizes.fetchRows) rows)…")
+try workloads.prepare()
+let serverVersion: String = try {
+    let connection = try PGDriver.connect(configuration)
+    defer { connection.close() }
+    return try connection.query("SHOW server_version").first.flatMap { try? $0.get(String.self, at: 0) } ?? "?"
+}()
+
+let c = CompetitorPaths.pgC
+let psycopg = CompetitorPaths.psycopg
+let n = sizes.repeats
+var results: [WorkloadResult] = []
+
+func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String], py pyArgs: [String],
+         swift: () throws -> Measurement) -> WorkloadResult {
+    print("running \(title)…")
+    let ceiling = repeated(n, c, cArgs, childEnvironment)
+    let peer = repeated(n, psycopg, pyArgs, childEnvironment)
+    let ours = repeated(n, swift)
+    return WorkloadResult(
+        title: title, unit: unit, backend: "PostgreSQL", ceiling: (c.name, ceiling), peer: (psycopg.name, peer),
+        ours: ("PGDriver", ours), showsLatency: latency)
+}
+
+let fetch = run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.fetch)
+let point = run("\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
+    c: ["point", "\(sizes.pointQueries)"], py: ["point", "\(sizes.pointQueries)"], swift: workloads.pointSelects)
+let many = run("executeMany insert \(sizes.manyRows) rows", unit: "rows/s",
+    c: ["many", "bench_many_c", "\(sizes.manyRows)"], py: ["many", "bench_many_py", "\(sizes.manyRows)"],
+    swift: workloads.executeMany)
+let copy = run("bulk insert (COPY) \(sizes.copyRows) rows", unit: "rows/s",
+    c: ["copy", "bench_copy_c", "\(sizes.copyRows)"], py: ["copy", "bench_copy_py", "\(sizes.copyRows)"],
+    swift: workloads.copy)
+results += [fetch, point, many, copy, OtherWorkloads.poolAcquireRelease()]
+results += OtherWorkloads.sqlServer()
+
+/// A target line: `ours / other` against `goal`.
+func target(_ label: String, _ ours: Outcome, _ other: Outcome, goal: Double) -> String {
+    guard let a = ours.measurement, let b = other.measurement, b.rate > 0 else { return "\(label): not measured" }
+    let ratio = a.rate / b.rate
+    return String(format: "%@: %.2fx (target ≥ %.2fx) — %@", label, ratio, goal, ratio >= goal ? "met" : "MISSED")
+}
+let notes = [
+    target("fetch vs raw C", fetch.ours.outcome, fetch.ceiling.outcome, goal: 0.85),
+    target("fetch vs psycopg", fetch.ours.outcome, fetch.peer.outcome, goal: 2),
+    target("executeMany vs psycopg executemany", many.ours.outcome, many.peer.outcome, goal: 1),
+    target("COPY vs our executeMany (rows/s)", copy.ours.outcome, many.ours.outcome, goal: 10),
+]
+
+let report = ResultsReport(
+    results: results, machine: ResultsReport.describeMachine(serverVersion: serverVersion), notes: notes)
+let markdown = report.markdown()
+print(markdown)
+let path = ProcessInfo.processInfo.environment["BENCH_RESULTS"] ?? "benchmarks/RESULTS.md"
+try markdown.write(toFile: path, atomically: true, encoding: .utf8)
+print("wrote \(path)")
+server.stop()
