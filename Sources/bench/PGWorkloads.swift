@@ -75,7 +75,7 @@ struct PGWorkloads {
         var measurement = try Clock.measure {
             for i in 0..<sizes.pointQueries {
                 let start = Clock.now()
-                let id = Int64(i * 7919 % 1_000_000 + 1)
+                let id = Int64(i * 7919 % sizes.fetchRows + 1)
                 try cursor.execute(
                     BoundStatement(sql: "SELECT id, t, f, ts, n FROM bench_fetch WHERE id = $1", parameters: [.int(id)]))
                 guard let row = try cursor.fetchOne(), row[0] == .int(id) else {

@@ -32,6 +32,13 @@ var results: [WorkloadResult] = []
 
 func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String], py pyArgs: [String],
          swift: () throws -> Measurement) -> WorkloadResult {
+    // BENCH_ONLY=fetch,copy runs only the named workloads (for profiling); the others say so.
+    if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"], !only.split(separator: ",").contains(where: { title.contains($0) }) {
+        let skipped = Outcome.notMeasured("skipped (BENCH_ONLY)")
+        return WorkloadResult(
+            title: title, unit: unit, backend: "PostgreSQL", ceiling: (c.name, skipped), peer: (psycopg.name, skipped),
+            ours: ("PGDriver", skipped), showsLatency: latency)
+    }
     print("running \(title)…")
     let ceiling = repeated(n, c, cArgs, childEnvironment)
     let peer = repeated(n, psycopg, pyArgs, childEnvironment)
@@ -43,7 +50,8 @@ func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String]
 
 let fetch = run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.fetch)
 let point = run("\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
-    c: ["point", "\(sizes.pointQueries)"], py: ["point", "\(sizes.pointQueries)"], swift: workloads.pointSelects)
+    c: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"],
+    py: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"], swift: workloads.pointSelects)
 let many = run("executeMany insert \(sizes.manyRows) rows", unit: "rows/s",
     c: ["many", "bench_many_c", "\(sizes.manyRows)"], py: ["many", "bench_many_py", "\(sizes.manyRows)"],
     swift: workloads.executeMany)

@@ -4,7 +4,7 @@
  * PGDATABASE, PGSSLMODE).
  *
  *   pg_bench fetch                 fetch every row of bench_fetch into native values
- *   pg_bench point N               N prepared single-row SELECTs by id (latencies)
+ *   pg_bench point N ROWS          N prepared single-row SELECTs by id in 1...ROWS (latencies)
  *   pg_bench many TABLE N          insert N rows with a pipelined prepared INSERT, one transaction
  *   pg_bench copy TABLE N          COPY N rows in binary format, one transaction
  *
@@ -111,13 +111,14 @@ int main(int argc, char **argv) {
         PQclear(r);
     } else if (strcmp(workload, "point") == 0) {
         int n = argc > 2 ? atoi(argv[2]) : 10000;
+        long table_rows = argc > 3 ? atol(argv[3]) : 1000000;
         double *lat = malloc(sizeof(double) * n);
         PGresult *prep = PQprepare(conn, "pt", "SELECT id, t, f, ts, n FROM bench_fetch WHERE id = $1", 1, NULL);
         if (PQresultStatus(prep) != PGRES_COMMAND_OK) die(conn, "prepare");
         PQclear(prep);
         t0 = now(); c0 = cpu();
         for (int i = 0; i < n; i++) {
-            uint32_t id = htonl((uint32_t)((long)i * 7919 % 1000000 + 1));
+            uint32_t id = htonl((uint32_t)((long)i * 7919 % table_rows + 1));
             const char *values[1] = {(const char *)&id};
             int lengths[1] = {4}, formats[1] = {1};
             double q0 = now();

@@ -3,7 +3,7 @@
 Connection settings come from libpq's environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE,
 PGSSLMODE). Usage mirrors benchmarks/c/pg_bench.c:
 
-    python pg_bench.py fetch | point N | many TABLE N | copy TABLE N
+    python pg_bench.py fetch | point N ROWS | many TABLE N | copy TABLE N
 
 Prints one JSON object: rows, seconds (wall), cpu (time.process_time() of this process during the workload) and
 p50_us / p99_us for `point`.
@@ -38,13 +38,13 @@ def main():
                 rows += 1
                 checksum += r[0] + len(r[1])
     elif workload == "point":
-        n = int(sys.argv[2])
+        n, table_rows = int(sys.argv[2]), int(sys.argv[3])
         latencies = []
         t0, c0 = time.perf_counter(), time.process_time()
         with conn.cursor() as cur:
             for i in range(n):
                 q0 = time.perf_counter()
-                cur.execute("SELECT id, t, f, ts, n FROM bench_fetch WHERE id = %s", (i * 7919 % 1000000 + 1,))
+                cur.execute("SELECT id, t, f, ts, n FROM bench_fetch WHERE id = %s", (i * 7919 % table_rows + 1,))
                 r = cur.fetchone()
                 checksum += r[0]
                 latencies.append((time.perf_counter() - q0) * 1e6)

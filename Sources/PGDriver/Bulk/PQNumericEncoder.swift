@@ -37,28 +37,22 @@ enum PQNumericEncoder {
                 return fractionIndex < scale ? Int(bytes[fractionStart + fractionIndex] &- 48) : 0
             }
             let totalGroups = integerGroups + fractionGroups
-            var groups = [Int16]()
-            groups.reserveCapacity(totalGroups)
-            for group in 0..<totalGroups {
-                let p = group * 4
-                groups.append(Int16(digit(p) * 1000 + digit(p + 1) * 100 + digit(p + 2) * 10 + digit(p + 3)))
+            func group(_ index: Int) -> Int16 {
+                let p = index * 4
+                return Int16(digit(p) * 1000 + digit(p + 1) * 100 + digit(p + 2) * 10 + digit(p + 3))
             }
-            var weight = integerGroups - 1
             var first = 0
-            while first < groups.count && groups[first] == 0 {
-                first += 1
-                weight -= 1
-            }
-            var last = groups.count
-            while last > first && groups[last - 1] == 0 { last -= 1 }
+            while first < totalGroups && group(first) == 0 { first += 1 }
+            var last = totalGroups
+            while last > first && group(last - 1) == 0 { last -= 1 }
             let count = last - first
-            if count == 0 { weight = 0 }
+            let weight = count == 0 ? 0 : integerGroups - 1 - first
             buffer.append(bigEndian: Int32(8 + 2 * count))
             buffer.append(bigEndian: Int16(count))
             buffer.append(bigEndian: Int16(weight))
             buffer.append(bigEndian: UInt16(negative && count > 0 ? 0x4000 : 0))
             buffer.append(bigEndian: UInt16(scale))
-            for index in first..<last { buffer.append(bigEndian: groups[index]) }
+            for index in first..<last { buffer.append(bigEndian: group(index)) }
             return true
         }
     }
