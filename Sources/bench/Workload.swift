@@ -40,3 +40,15 @@ func repeated(_ repeats: Int, _ competitor: Competitor, _ arguments: [String], _
     }
     return median(runs).map(Outcome.measured) ?? .notMeasured("no runs")
 }
+
+/// The median (by wall time) of several single-run outcomes; the first "not measured" reason if any failed.
+func medianOutcome(_ outcomes: [Outcome]) -> Outcome {
+    var runs: [Measurement] = []
+    for outcome in outcomes {
+        switch outcome {
+        case .measured(let m): runs.append(m)
+        case .notMeasured: return outcome
+        }
+    }
+    return median(runs).map(Outcome.measured) ?? .notMeasured("no runs")
+}

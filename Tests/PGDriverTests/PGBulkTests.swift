@@ -107,7 +107,11 @@ struct PGBulkTests {
         defer { connection.close() }
         let table = TestDatabase.uniqueName("bulk_fail_ac")
         try connection.run("CREATE TABLE \(table) (id int4 CHECK (id <> 1500), name text)")
-        let rows = (0..<5000).lazy.map { [SQLValue.int(Int64($0)), .string("n\($0)")] }
+        let produced = Counter()
+        let rows = (0..<5000).lazy.map { i -> [SQLValue] in
+            produced.value += 1
+            return [.int(Int64(i)), .string("n\(i)")]
+        }
         let error = databaseError {
             try connection.bulkInsert(
                 into: BulkTableName(table), columns: ["id", "name"], rows: rows, options: BulkCopyOptions(batchSize: 1000))
@@ -117,6 +121,8 @@ struct PGBulkTests {
         #expect(error?.detail?.contains("rows committed by this copy before the failure: 1000") == true)
         #expect(try connection.scalar("SELECT count(*) FROM \(table)") == .int(1000))
         #expect(try connection.scalar("SELECT max(id) FROM \(table)") == .int(999))
+        // Rows after the failing batch are never pulled from the source.
+        #expect(produced.value <= 2001)
         try connection.run("DROP TABLE \(table)")
     }
 

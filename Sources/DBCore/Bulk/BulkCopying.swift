@@ -25,6 +25,14 @@
 /// A failure is a ``DatabaseError`` whose message starts with `bulk copy failed at row N (batch B)`, where `N`
 /// is the 0-based index of the failing row in the input sequence and `B` the 0-based batch; ``DatabaseError/detail``
 /// adds how many rows were committed before it. The server's code (SQLSTATE, error number) and kind are kept.
+///
+/// ## Drivers
+///
+/// - PostgreSQL (PGDriver): `COPY table (columns) FROM STDIN (FORMAT binary)`, one `COPY` per batch; the server
+///   reports the failing row as a line number of that `COPY`, turned into the input's row index.
+/// - SQL Server (MSSQLDriver, later): `bcp_init(table, DB_IN)`, `bcp_bind` per column (types from the table's
+///   metadata), `bcp_sendrow` per row (a failing row is known there), `bcp_batch` every ``BulkCopyOptions/batchSize``
+///   rows (a failure reported by the server at a batch names that batch's first row) and `bcp_done` at the end.
 public protocol BulkCopying: DatabaseConnection {
     /// Copies the rows of `source` into `columns` of `table`, streaming them in batches; returns the number of rows copied.
     ///
