@@ -15,7 +15,8 @@ public enum PGCopyFormat: String, Sendable, Hashable {
 
 extension PGConnection {
     /// Exports the rows of `query` with `COPY (query) TO STDOUT`, passing each chunk to `body` as it arrives, in
-    /// constant memory; returns the number of rows exported.
+    /// constant memory; returns the number of rows exported. `query` is one `SELECT` (or `VALUES`, `TABLE t`)
+    /// without a trailing semicolon; it is SQL you control, never user input.
     ///
     /// Each chunk is one message from the server: exactly one row (with its newline) for `.text` and `.csv`; for
     /// `.binary` one row each, except that the header arrives with the first and the trailer on its own. The
