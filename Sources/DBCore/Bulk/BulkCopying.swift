@@ -46,6 +46,7 @@ public protocol BulkCopying: DatabaseConnection {
 
 extension BulkCopying {
     /// Copies rows of values, one value per column in the order of `columns`, pulled lazily from `rows`.
+    @inlinable
     @discardableResult
     public func bulkInsert<Rows: Sequence>(
         into table: BulkTableName, columns: [String], rows: Rows, options: BulkCopyOptions = BulkCopyOptions()

@@ -8,13 +8,17 @@ public protocol BulkRowSource {
 }
 
 /// The rows of a `Sequence` of value rows, pulled lazily.
+///
+/// Inlinable, so that a driver's inlinable entry point can pull rows through code specialised for `Base`.
 public struct BulkValueRows<Base: Sequence>: BulkRowSource where Base.Element == [SQLValue] {
-    private var iterator: Base.Iterator
+    @usableFromInline var iterator: Base.Iterator
 
     /// Wraps `rows`; nothing is read until the copy pulls the first row.
+    @inlinable
     public init(_ rows: Base) { self.iterator = rows.makeIterator() }
 
     /// The sequence's next row.
+    @inlinable
     public mutating func nextRow() -> [SQLValue]? { iterator.next() }
 }
 

@@ -13,8 +13,19 @@ extension PGConnection: BulkCopying {
     /// commits when it ends, and a failure rolls back only its own batch.
     ///
     /// The progress closure runs while the connection is busy with the copy: it must not use this connection.
+    @inlinable
     public func bulkInsert<Source: BulkRowSource>(
         into table: BulkTableName, columns: [String], from source: Source, options: BulkCopyOptions
+    ) throws -> Int {
+        // Inlinable so that callers pull rows through code specialised for their source; the work is not generic.
+        var source = source
+        return try bulkInsertRows(into: table, columns: columns, options: options) { try source.nextRow() }
+    }
+
+    /// The copy itself, pulling rows from `next` until it returns `nil`.
+    @usableFromInline
+    func bulkInsertRows(
+        into table: BulkTableName, columns: [String], options: BulkCopyOptions, next: () throws -> [SQLValue]?
     ) throws -> Int {
         try options.validate()
         guard !columns.isEmpty else { throw DatabaseError.misuse("a bulk copy needs at least one column") }
@@ -28,8 +39,7 @@ extension PGConnection: BulkCopying {
             let copier = PGBulkCopier(
                 connection: self, handle: handle, columns: columns, encoders: encoders, options: options,
                 sql: "COPY \(quotedTable) (\(columnList)) FROM STDIN (FORMAT binary)")
-            var source = source
-            return try copier.run(&source)
+            return try copier.run(next)
         }
     }
 
@@ -78,18 +88,18 @@ final class PGBulkCopier {
         self.sql = sql
     }
 
-    /// Copies every row of `source`; returns the number copied.
-    func run<Source: BulkRowSource>(_ source: inout Source) throws -> Int {
-        var next = try source.nextRow()
+    /// Copies every row `source` returns until `nil`; returns the number copied.
+    func run(_ source: () throws -> [SQLValue]?) throws -> Int {
+        var next = try source()
         while next != nil {
-            try runBatch(first: &next, source: &source)
+            try runBatch(first: &next, source: source)
         }
         return rowsCompleted
     }
 
     /// Runs one `COPY` with up to `batchSize` rows, starting with `first`; leaves the next batch's first row in
     /// `first` (nil at the end).
-    private func runBatch<Source: BulkRowSource>(first: inout [SQLValue]?, source: inout Source) throws {
+    private func runBatch(first: inout [SQLValue]?, source: () throws -> [SQLValue]?) throws {
         let start = handle.exec(sql)
         guard let start, start.status == PGRES_COPY_IN else {
             throw failure(connection.failure(start, statement: sql), row: rowsSent)
@@ -115,7 +125,7 @@ final class PGBulkCopier {
                     break
                 }
                 if let interval = options.progressInterval, rowsSent % interval == 0 { try report(batchEnd: false) }
-                first = try source.nextRow()
+                first = try source()
             }
         } catch {
             // A row that cannot be encoded, a failing source or progress closure: roll the COPY back.
