@@ -1,4 +1,5 @@
 import DBCore
+import Synchronization
 
 extension PGConnection {
     /// Returns the session to a fresh connection's state for the next user of a pooled connection: rolls back an
@@ -10,8 +11,10 @@ extension PGConnection {
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
             switch handle.transactionState {
             case .open, .failed:
-                // DISCARD ALL cannot run inside a transaction block: end it first, in the same round trip.
-                try runReset("ROLLBACK; DISCARD ALL", handle)
+                // DISCARD ALL cannot run inside a transaction block (nor in a multi-statement query string, which
+                // is an implicit one): end the transaction first, on its own.
+                try runReset("ROLLBACK", handle)
+                try runReset("DISCARD ALL", handle)
             case .idle:
                 try runReset("DISCARD ALL", handle)
             case .busy, .unknown:
@@ -21,16 +24,9 @@ extension PGConnection {
         }
     }
 
-    /// Sends `sql` (several statements, simple protocol) and fails on the first error. Call under `lock`.
+    /// Runs one command and fails unless it succeeded. Call under `lock`.
     private func runReset(_ sql: String, _ handle: PQHandle) throws {
-        try handle.sendSimple(sql)
-        var firstError: DatabaseError?
-        var sawResult = false
-        while let result = handle.nextResult() {
-            sawResult = true
-            if result.kind == .error, firstError == nil { firstError = failure(result, statement: sql) }
-        }
-        if let firstError { throw firstError }
-        if !sawResult || !handle.isHealthy { throw failure(nil, statement: sql) }
+        let result = handle.exec(sql)
+        guard let result, result.kind == .command else { throw failure(result, statement: sql) }
     }
 }

@@ -9,6 +9,7 @@ extension ConnectionPool {
     ///
     /// Throws ``DatabaseError/Kind/timeout`` when no connection becomes free within
     /// ``PoolConfiguration/acquireTimeout``, or the connect error when a new connection cannot be opened.
+    @available(*, noasync, message: "blocks the thread; from async code use the async withConnection")
     public func withConnection<T>(_ body: (PooledConnection) throws -> T) throws -> T {
         let connection = try acquire()
         defer { release(connection) }
@@ -17,6 +18,7 @@ extension ConnectionPool {
 
     /// Borrows a connection until ``release(_:)``; prefer ``withConnection(_:)-(_)``, which cannot forget to
     /// return it. Blocks up to `timeout` seconds (``PoolConfiguration/acquireTimeout`` by default).
+    @available(*, noasync, message: "blocks the thread; from async code use acquireAsync")
     public func acquire(timeout: Double? = nil) throws -> PooledConnection {
         let wait = timeout ?? settings.acquireTimeout
         let start = PoolClock.now()
