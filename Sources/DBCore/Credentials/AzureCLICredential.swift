@@ -55,8 +55,9 @@ public final class AzureCLICredential: TokenCredential {
         }
     }
 
-    /// Reads `az account get-access-token` JSON.
-    static func parse(_ output: Data) throws -> AccessToken {
+    /// Reads the JSON `az account get-access-token` prints: `accessToken`, and `expires_on` (seconds since 1970)
+    /// or else `expiresOn` (local time, `yyyy-MM-dd HH:mm:ss.ffffff`).
+    public static func parse(_ output: Data) throws -> AccessToken {
         let name = "AzureCLICredential"
         guard let json = TokenHTTP.object(output), let token = json["accessToken"] as? String, !token.isEmpty else {
             throw TokenCredentialError(credential: name, reason: .invalidResponse, message: "az printed no accessToken")
