@@ -19,7 +19,7 @@ struct AsyncConnectionTests {
         // Cancel once the statement runs on the server.
         let admin = try PoolTestDatabase.adminConnection()
         defer { admin.close() }
-        #expect(try PoolTestDatabase.eventually {
+        #expect(try await PoolTestDatabase.eventuallyAsync {
             try admin.integer("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%\(marker)%' AND pid <> pg_backend_pid()") == 1
         })
         sleeper.cancel()
@@ -47,7 +47,7 @@ struct AsyncConnectionTests {
                 try await Task.sleep(for: .seconds(30))
             }
         }
-        #expect(await Task.detached { PoolTestDatabase.eventually { pool.statistics.inUse == 1 } }.value)
+        #expect(await PoolTestDatabase.eventuallyAsync { pool.statistics.inUse == 1 })
         holder.cancel()
         _ = await holder.result
         #expect(pool.statistics.inUse == 0)

@@ -15,7 +15,7 @@ struct CredentialTests {
             tenantID: "tenant-1", clientID: "app-1", clientSecret: Secret("s3cr3t-value"),
             environment: ["AZURE_AUTHORITY_HOST": server.baseURL])
         let token = try await credential.token(for: [Self.scope])
-        #expect(token.token.revealed == issued)
+        #expect(token.token == Secret(issued))
         #expect(token.expiresOn.timeIntervalSinceNow > 3000)
         _ = try await credential.token(for: [Self.scope])   // from the cache
         let requests = server.requests
@@ -65,7 +65,7 @@ struct CredentialTests {
             "AZURE_AUTHORITY_HOST": server.baseURL,
         ]))
         let token = try await credential.token(for: [Self.scope])
-        #expect(token.token.revealed == issued)
+        #expect(token.token == Secret(issued))
         let request = try #require(server.requests.first)
         #expect(request.path == "/tenant-2/oauth2/v2.0/token")
         #expect(request.form == [
@@ -87,7 +87,7 @@ struct CredentialTests {
             "IDENTITY_ENDPOINT": server.baseURL + "/msi/token", "IDENTITY_HEADER": "header-value",
         ])
         let token = try await credential.token(for: [Self.scope])
-        #expect(token.token.revealed == issued)
+        #expect(token.token == Secret(issued))
         #expect(Int(token.expiresOn.timeIntervalSince1970) == expiresOn)
         let request = try #require(server.requests.first)
         #expect(request.method == "GET")
@@ -106,7 +106,7 @@ struct CredentialTests {
             clientID: "user-assigned-1", environment: [:],
             imdsEndpoint: URL(string: server.baseURL + "/metadata/identity/oauth2/token")!)
         let token = try await credential.token(for: [EntraScope.azureSQL])
-        #expect(token.token.revealed == issued)
+        #expect(token.token == Secret(issued))
         let request = try #require(server.requests.first)
         #expect(request.path == "/metadata/identity/oauth2/token")
         #expect(request.headers["metadata"] == "true")
@@ -122,7 +122,7 @@ struct CredentialTests {
         defer { cli.remove() }
         let credential = AzureCLICredential(environment: cli.environment)
         let token = try await credential.token(for: [Self.scope])
-        #expect(token.token.revealed == issued)
+        #expect(token.token == Secret(issued))
         #expect(Int(token.expiresOn.timeIntervalSince1970) == cli.expiresOn)
         #expect(cli.arguments == [
             "account", "get-access-token", "--resource", "https://ossrdbms-aad.database.windows.net", "-o", "json",
@@ -172,11 +172,11 @@ struct CredentialTests {
         let credential = ClientSecretCredential(
             tenantID: "t", clientID: "c", clientSecret: Secret("s"), authorityHost: URL(string: server.baseURL)!,
             clock: { now.withLock { $0 } })
-        #expect(try await credential.token(for: [Self.scope]).token.revealed == tokens[0])
+        #expect(try await credential.token(for: [Self.scope]).token == Secret(tokens[0]))
         now.withLock { $0 = $0.addingTimeInterval(3600 - 600) }   // 10 minutes left: still fine
-        #expect(try await credential.token(for: [Self.scope]).token.revealed == tokens[0])
+        #expect(try await credential.token(for: [Self.scope]).token == Secret(tokens[0]))
         now.withLock { $0 = $0.addingTimeInterval(400) }          // under 5 minutes left: refresh
-        #expect(try await credential.token(for: [Self.scope]).token.revealed == tokens[1])
+        #expect(try await credential.token(for: [Self.scope]).token == Secret(tokens[1]))
         #expect(server.requests.count == 2)
     }
 
@@ -204,15 +204,15 @@ struct CredentialTests {
         #expect(all.credentialNames == [
             "ClientSecretCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCLICredential",
         ])
-        #expect(try await all.token(for: [Self.scope]).token.revealed == secretToken)
+        #expect(try await all.token(for: [Self.scope]).token == Secret(secretToken))
 
         environment["AZURE_CLIENT_SECRET"] = nil
         let noSecret = DefaultAzureCredential(environment: environment, imdsEndpoint: imds)
-        #expect(try await noSecret.token(for: [Self.scope]).token.revealed == identityToken)
+        #expect(try await noSecret.token(for: [Self.scope]).token == Secret(identityToken))
 
         environment["IDENTITY_ENDPOINT"] = nil
         let cliOnly = DefaultAzureCredential(environment: environment, imdsEndpoint: imds)
-        #expect(try await cliOnly.token(for: [Self.scope]).token.revealed == cliToken)
+        #expect(try await cliOnly.token(for: [Self.scope]).token == Secret(cliToken))
     }
 
     @Test("the default chain reports every failure, in order, when nothing works")

@@ -113,7 +113,7 @@ struct PoolConcurrencyTests {
             try await pool.withConnection { connection in try await connection.query("SELECT 1").count }
         }
         let waiter = Task { try await pool.withConnection(isolation: nil) { _ in 1 } }
-        #expect(PoolTestDatabase.eventually { pool.statistics.waiters == 1 } || pool.statistics.timeouts > 1)
+        #expect(await PoolTestDatabase.eventuallyAsync { pool.statistics.waiters == 1 } || pool.statistics.timeouts > 1)
         waiter.cancel()
         let outcome = await waiter.result
         #expect(throws: DatabaseError.self) { try outcome.get() }

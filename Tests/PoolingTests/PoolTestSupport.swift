@@ -45,6 +45,19 @@ enum PoolTestDatabase {
     }
 }
 
+extension PoolTestDatabase {
+    /// Waits up to `seconds` for `condition`, sleeping the task (never blocking a cooperative thread) between
+    /// checks.
+    static func eventuallyAsync(within seconds: Double = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try condition()
+    }
+}
+
 extension DatabaseConnection {
     /// The rows of `sql` (no parameters).
     @discardableResult
