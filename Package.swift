@@ -52,7 +52,8 @@ let package = Package(
                 "DBCore", "PGDriver",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .executableTarget(name: "tds-sandbox", dependencies: ["TDSSandbox", "PGDriver"]),
 

@@ -69,10 +69,15 @@ case .failure(let error):
 }
 
 let server = TDSSandboxServer()
+let engineFactory: SessionEngineFactory
+do {
+    engineFactory = try makeEngineFactory(postgres: arguments.postgres)
+} catch {
+    fail("tds-sandbox: bad --postgres connection settings: \(error)")
+}
 let port: Int
 do {
-    port = try server.start(
-        host: arguments.host, port: arguments.port, engineFactory: makeEngineFactory(postgres: arguments.postgres))
+    port = try server.start(host: arguments.host, port: arguments.port, engineFactory: engineFactory)
 } catch {
     fail("tds-sandbox: cannot listen on \(arguments.host):\(arguments.port): \(error)")
 }
