@@ -8,7 +8,8 @@ extension MSSQLConnection {
     /// tables, closes cursors and restores the login's `SET` options). Where the server has no such procedure
     /// (the TDS sandbox, some TDS servers) the call fails once per server and is not tried again; either way the
     /// session `SET`s of ``connect(_:)`` (`TEXTSIZE`, the ANSI options, `IMPLICIT_TRANSACTIONS ON`) and `READ
-    /// COMMITTED` isolation are set again, and autocommit is off, as on a new connection.
+    /// COMMITTED` isolation, `NOCOUNT OFF` and `XACT_ABORT OFF` are set again, and autocommit is off, as on a new
+    /// connection. (Without `sp_reset_connection`, temporary tables stay until the session ends.)
     public func resetSession() throws {
         try rollback()
         let server = MSSQLConnection.resetKey(configuration)
@@ -19,7 +20,9 @@ extension MSSQLConnection {
                 MSSQLConnection.serversWithoutReset.withLock { _ = $0.insert(server) }
             }
         }
-        try runCommand(MSSQLConnection.sessionSetup + "; SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        try runCommand(
+            MSSQLConnection.sessionSetup
+                + "; SET NOCOUNT OFF; SET XACT_ABORT OFF; SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         if autocommit { try setAutocommit(false) }
     }
 
