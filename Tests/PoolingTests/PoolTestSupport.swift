@@ -35,7 +35,7 @@ enum PoolTestDatabase {
     }
 
     /// Waits up to `seconds` for `condition` (polling); returns whether it became true.
-    static func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+    static func eventually(within seconds: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             if try condition() { return true }
@@ -48,7 +48,7 @@ enum PoolTestDatabase {
 extension PoolTestDatabase {
     /// Waits up to `seconds` for `condition`, sleeping the task (never blocking a cooperative thread) between
     /// checks.
-    static func eventuallyAsync(within seconds: Double = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
+    static func eventuallyAsync(within seconds: Double = 60, _ condition: () throws -> Bool) async rethrows -> Bool {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             if try condition() { return true }
