@@ -1,19 +1,5 @@
-/// Workloads that are wired into the table but not measured on this branch yet.
+/// Workloads that are wired into the table but not measured yet.
 enum OtherWorkloads {
-    /// (5) Pool acquire + release.
-    ///
-    /// HOOK(pooling): connection pooling is written on another branch. When `ConnectionPool` lands in DBCore,
-    /// replace this with a loop of acquire + release on a pool of PGDriver connections (median of repeats, with
-    /// p50/p99 per acquire), and compare with psycopg_pool in `benchmarks/python/pg_bench.py`.
-    static func poolAcquireRelease() -> WorkloadResult {
-        let reason = "not measured: pooling not on this branch"
-        return WorkloadResult(
-            title: "pool acquire+release", unit: "ops/s", backend: "PostgreSQL",
-            ceiling: ("raw C (libpq)", .notMeasured("not measured: no C pool")),
-            peer: ("psycopg_pool", .notMeasured(reason)), ours: ("PGDriver pool", .notMeasured(reason)),
-            showsLatency: true)
-    }
-
     /// The SQL Server workloads, through the TDS sandbox, against pymssql and a raw C loop over DB-Library.
     ///
     /// HOOK(sqlserver): these need the TDS sandbox's PostgreSQL engine (another branch) and MSSQLDriver bulk

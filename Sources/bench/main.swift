@@ -67,7 +67,23 @@ let many = run("executeMany insert \(sizes.manyRows) rows", unit: "rows/s",
 let copy = run("bulk insert (COPY) \(sizes.copyRows) rows", unit: "rows/s",
     c: ["copy", "bench_copy_c", "\(sizes.copyRows)"], py: ["copy", "bench_copy_py", "\(sizes.copyRows)"],
     swift: workloads.copy)
-results += [fetch, point, many, copy, OtherWorkloads.poolAcquireRelease()]
+// (5) and issue 7's figures: the pool, 32 tasks with and without it, the async API next to the sync API.
+let pooling = PoolWorkloads(configuration: configuration)
+print("running pool acquire+release…")
+let acquire = repeated(n) { try pooling.acquireRelease() }
+let poolResult = WorkloadResult(
+    title: "pool acquire+release", unit: "ops/s", backend: "PostgreSQL",
+    ceiling: ("raw C (libpq)", .notMeasured("no C pool to compare")),
+    peer: ("psycopg_pool", .notMeasured("not wired: psycopg_pool is not in the competitor scripts")),
+    ours: ("PGDriver pool", acquire), showsLatency: true)
+print("running 32 tasks with and without a pool…")
+let taskQueries = max(320, sizes.pointQueries)
+let pooledTasks = try await pooling.thirtyTwoTasks(queries: taskQueries, pooled: true)
+let unpooledTasks = try await pooling.thirtyTwoTasks(queries: taskQueries, pooled: false)
+print("running the async API against the sync API (from top-level code)…")
+let asyncReport = try await AsyncFetchBenchmark.run(
+    driver: PGDriver(), configuration: configuration, rows: sizes.fetchRows, runs: n)
+results += [fetch, point, many, copy, poolResult]
 results += OtherWorkloads.sqlServer()
 
 /// A target line: `ours / other` against `goal`.
@@ -90,6 +106,14 @@ let notes = [
     context("  context: raw C COPY vs our executeMany", copy.ceiling.outcome, many.ours.outcome),
     context("  context: raw C COPY vs raw C pipelined inserts", copy.ceiling.outcome, many.ceiling.outcome),
     context("  context: our COPY vs raw C COPY", copy.ours.outcome, copy.ceiling.outcome),
+    acquire.measurement.map { String(format: "pool acquire+release: %.2f µs median (target < 10 µs)", $0.p50Micros ?? 0) }
+        ?? "pool acquire+release: not measured",
+    String(
+        format: "32 tasks, %d queries: %.0f queries/s through a pool of 4, %.0f queries/s connecting per query (%.1fx)",
+        pooledTasks.rows, pooledTasks.rate, unpooledTasks.rate, pooledTasks.rate / max(unpooledTasks.rate, 1)),
+    String(
+        format: "async API fetch of %d rows from top-level code: async/sync %.3f (target ≤ 1.10)",
+        asyncReport.rows, asyncReport.ratio),
 ]
 
 let report = ResultsReport(
