@@ -42,6 +42,8 @@ struct SessionState {
     var procedureDepth = 0
     /// The table announced by `INSERT BULK`, which the next bulk-load message fills.
     var pendingBulkLoad: BulkLoadTarget?
+    /// The bulk load whose data is arriving.
+    var activeBulkLoad: ActiveBulkLoad?
 
     init(database: String) {
         self.database = database
