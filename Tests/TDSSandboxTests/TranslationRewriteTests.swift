@@ -212,8 +212,8 @@ struct TranslationRewriteTests {
         #expect(arguments.map(\.name) == [nil, nil, "@a"])
         #expect(arguments.map(\.outputVariable) == [nil, nil, "@x"])
         #expect(arguments[0].value.sql == "SELECT 'SELECT @a'")
-        if case .execute(let name)? = try TSQLTranslator.translate("EXEC dbo.usp_Report 1").first?.action {
-            #expect(name == "dbo.usp_Report")
+        if case .execute(let call)? = try TSQLTranslator.translate("EXEC dbo.usp_Report 1").first?.action {
+            #expect(call.name.schema == "dbo" && call.name.spelling == "usp_Report" && call.arguments.count == 1)
         } else {
             Issue.record("EXEC of a procedure")
         }

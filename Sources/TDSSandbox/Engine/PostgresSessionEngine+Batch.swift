@@ -233,12 +233,8 @@ extension PostgresSessionEngine {
             }
         case .executeSQL(let arguments):
             try executeSQL(arguments, line: line, context: &context, emit: emit)
-        case .execute(let procedure):
-            try report(
-                SQLServerMessage(
-                    number: 2812, state: 62, severity: 16, message: "Could not find stored procedure '\(procedure)'.",
-                    line: line), emit: emit)
-            try done(nil, context, emit: emit)
+        case .execute, .returnValue, .createProcedure, .dropProcedure, .insertBulk:
+            try runProcedureStatement(statement, context: &context, emit: emit)
         default:
             try runSessionStatement(statement, context: context, emit: emit)
         }

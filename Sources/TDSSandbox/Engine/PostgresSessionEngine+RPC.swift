@@ -58,11 +58,7 @@ extension PostgresSessionEngine {
                 try emit(.returnStatus(0))
                 return .completed
             default:
-                try report(
-                    SQLServerMessage(
-                        number: 2812, state: 62, severity: 16, message: "Could not find stored procedure '\(procedure)'."),
-                    emit: emit)
-                return .completed
+                return try executeProcedureRPC(procedure, parameters: parameters, emit: emit)
             }
         } catch let message as SQLServerMessage {
             try report(message, emit: emit)

@@ -18,6 +18,7 @@ enum SandboxCatalog {
                 AND to_regprocedure('tds_sandbox.text_plus(text,text)') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.round_datetime(timestamp)') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.dto(text)') IS NOT NULL
+                AND to_regclass('tds_sandbox.procedures') IS NOT NULL
             """
         try cursor.execute(check)
         if case .bool(true)? = try cursor.fetchOne()?.values.first { return }
@@ -43,6 +44,7 @@ enum SandboxCatalog {
             END $$
             """)
         try installOperators(cursor)
+        try ProcedureCatalog.install(cursor)
         try installDateTimeOffset(cursor)
         try cursor.execute(
             """

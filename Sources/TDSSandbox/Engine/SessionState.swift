@@ -38,6 +38,12 @@ struct SessionState {
     var catalog = CatalogCache()
     /// Recorded columns by table (`to_regclass` text) for the translator; cleared when this session runs DDL.
     var tableColumns: [String: [CatalogColumn]?] = [:]
+    /// How many stored procedure calls are running, nested (SQL Server stops at 32).
+    var procedureDepth = 0
+    /// The table announced by `INSERT BULK`, which the next bulk-load message fills.
+    var pendingBulkLoad: BulkLoadTarget?
+    /// The bulk load whose data is arriving.
+    var activeBulkLoad: ActiveBulkLoad?
 
     init(database: String) {
         self.database = database

@@ -50,6 +50,12 @@ struct TDSMessageAssembler {
             if let current = partialType, current != type {
                 throw TDSProtocolError("packet type changed in the middle of a message")
             }
+            if type == .bulkLoad {
+                // Streamed packet by packet (a bulk load may be gigabytes); the size limit does not apply.
+                return TDSMessage(
+                    type: type, payload: body, resetConnection: false,
+                    isEndOfMessage: status.contains(.endOfMessage) || status.contains(.ignore))
+            }
             if partial == nil {
                 partial = body
                 partialType = type

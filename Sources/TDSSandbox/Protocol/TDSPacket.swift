@@ -36,6 +36,9 @@ struct TDSMessage: Sendable {
     var payload: ByteBuffer
     /// Whether the first packet asked for a connection reset.
     var resetConnection: Bool
+    /// Whether this is the end of the message. Bulk-load messages are streamed: each of their packets arrives as
+    /// its own ``TDSMessage`` and only the last has this set.
+    var isEndOfMessage = true
 }
 
 /// Something a client sent that violates [MS-TDS]; the session that received it is closed or answered with an error.

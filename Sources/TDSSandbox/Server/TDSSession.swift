@@ -12,11 +12,15 @@ import NIOCore
 final class TDSSession: @unchecked Sendable {
     enum Phase { case prelogin, login, loggedIn, closed }
 
-    private struct Shared {
+    struct Shared {
         var closed = false
         var attentionPending = false
         var requestRunning = false
         var engine: (any SessionEngine)?
+        /// Bulk-load bytes received and not yet processed (reading pauses above a limit).
+        var pendingBulkBytes = 0
+        /// Whether reading from the socket is paused.
+        var readPaused = false
     }
 
     let channel: any Channel
@@ -26,13 +30,15 @@ final class TDSSession: @unchecked Sendable {
     private let queue: DispatchQueue
     private let lock = NSLock()
     private var shared = Shared()
+    /// The bulk-load message being received (worker only).
+    var bulkLoad = BulkLoadReception()
 
     // Worker-only state.
     private var phase = Phase.prelogin
-    private var engine: (any SessionEngine)?
+    var engine: (any SessionEngine)?
     private var version = TDSVersion.v7_4
     private var inTransaction = false
-    private lazy var output = TDSOutputStream(channel: channel, spid: spid) { [weak self] in self?.isClosed ?? true }
+    lazy var output = TDSOutputStream(channel: channel, spid: spid) { [weak self] in self?.isClosed ?? true }
 
     init(channel: any Channel, spid: UInt16, configuration: TDSSandboxConfiguration, factory: @escaping SessionEngineFactory) {
         self.channel = channel
@@ -42,11 +48,11 @@ final class TDSSession: @unchecked Sendable {
         self.queue = DispatchQueue(label: "tds-sandbox.session.\(spid)")
     }
 
-    private var writer: TDSTokenWriter { TDSTokenWriter(version: version, serverName: configuration.serverName) }
+    var writer: TDSTokenWriter { TDSTokenWriter(version: version, serverName: configuration.serverName) }
 
     private var isClosed: Bool { withLock { $0.closed } }
 
-    private func withLock<T>(_ body: (inout Shared) -> T) -> T {
+    func withLock<T>(_ body: (inout Shared) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         return body(&shared)
@@ -65,6 +71,7 @@ final class TDSSession: @unchecked Sendable {
             queue.async { self.acknowledgeIdleAttention() }
             return
         }
+        if message.type == .bulkLoad { noteBulkPacketReceived(message) }
         queue.async { self.process(message) }
     }
 
@@ -114,8 +121,7 @@ final class TDSSession: @unchecked Sendable {
             case (.loggedIn, .transactionManager):
                 try runTransactionManager(message.payload)
             case (.loggedIn, .bulkLoad):
-                try answerError(
-                    SQLServerMessage(number: 4801, severity: 16, message: "Bulk load is not supported by the TDS sandbox."))
+                try receiveBulkPacket(message)
             default:
                 throw TDSProtocolError("unexpected \(message.type) message in phase \(phase)")
             }
@@ -180,7 +186,7 @@ final class TDSSession: @unchecked Sendable {
     }
 
     /// Answers a request the sandbox does not run with an ERROR and a DONE.
-    private func answerError(_ message: SQLServerMessage) throws {
+    func answerError(_ message: SQLServerMessage) throws {
         var encoder = TDSResponseEncoder(writer: writer, kind: .batch, inTransaction: inTransaction)
         encoder.finish(failure: message, attention: takeAttention(), into: &output.tokens)
         try output.endMessage()
@@ -247,7 +253,7 @@ final class TDSSession: @unchecked Sendable {
 
     /// Runs one engine call, streaming its events; returns whether it ended by an attention.
     @discardableResult
-    private func execute(
+    func execute(
         kind: TDSResponseEncoder.Kind, moreFollows: Bool = false,
         _ run: (any SessionEngine, (SandboxEvent) throws -> Void) throws -> RequestOutcome
     ) throws -> Bool {
@@ -292,6 +298,7 @@ final class TDSSession: @unchecked Sendable {
 
     /// Acknowledges an attention that arrived when no request was running (or after its response ended).
     private func acknowledgeIdleAttention() {
+        abandonBulkLoad()
         guard phase == .loggedIn, takeAttention() else { return }
         writer.writeDone(status: .attention, into: &output.tokens)
         do { try output.endMessage() } catch { phase = .closed }

@@ -193,7 +193,7 @@ private struct ContinuationState {
             if first == "ALTER" { return false }
             return true
         case "IF":
-            return !(first == "DROP" && ["TABLE", "VIEW", "INDEX", "SCHEMA"].contains(previousKeyword))
+            return !(first == "DROP" && ["TABLE", "VIEW", "INDEX", "SCHEMA", "PROC", "PROCEDURE"].contains(previousKeyword))
         case "DROP", "ALTER":
             return first != "ALTER"
         case "EXEC", "EXECUTE":

@@ -17,6 +17,8 @@ struct TSQLTranslator {
     var loopDepth = 0
     /// How many CATCH blocks enclose the statement being translated (`THROW;` needs one).
     var catchDepth = 0
+    /// Whether a procedure body is being translated (`RETURN n` is allowed).
+    var inProcedure = false
 
     /// Creates a translator with the variables already in scope (e.g. sp_executesql's parameters).
     init(variables: [String: TSQLType] = [:], columnResolver: ColumnResolver? = nil) {
@@ -34,13 +36,17 @@ struct TSQLTranslator {
 
     /// Translates a batch, adding its DECLAREd variables to ``variables``.
     mutating func translate(_ batch: String) throws(SQLServerMessage) -> [TranslatedStatement] {
-        let nodes = try TSQLStatementSplitter.split(try TSQLTokenizer.tokenize(batch))
+        let tokens = try TSQLTokenizer.tokenize(batch)
+        if ProcedureDefinition.startsDefinition(tokens) {
+            return [try translateProcedureDefinition(tokens, source: batch)]
+        }
+        let nodes = try TSQLStatementSplitter.split(tokens)
         var statements: [TranslatedStatement] = []
         for node in nodes { statements.append(contentsOf: try translate(node)) }
         return statements
     }
 
-    private mutating func translate(_ node: TSQLStatementNode) throws(SQLServerMessage) -> [TranslatedStatement] {
+    mutating func translate(_ node: TSQLStatementNode) throws(SQLServerMessage) -> [TranslatedStatement] {
         switch node {
         case .simple(let tokens):
             return try translateSimple(tokens[...])
@@ -136,7 +142,9 @@ struct TSQLTranslator {
             var rewriter = TSQLRewriter(variables: variables)
             let (sql, columns) = try rewriter.rewriteQuery(tokens)
             return one(.query(PostgresQuery(sql: sql, parameters: rewriter.parameters, columns: columns), .select))
-        case "INSERT": return one(try translateInsert(tokens))
+        case "INSERT":
+            if tokens.dropFirst().first?.isWord("BULK") == true { return one(try translateInsertBulk(tokens)) }
+            return one(try translateInsert(tokens))
         case "UPDATE": return one(try translateUpdate(tokens))
         case "DELETE": return one(try translateDelete(tokens))
         case "CREATE":
@@ -145,7 +153,11 @@ struct TSQLTranslator {
                 knownTables[Self.regclassKey(schema: table.schema, name: table.name)] = table.columns
             }
             return one(action)
-        case "DROP": return one(try translateDrop(tokens))
+        case "DROP":
+            if let what = tokens.dropFirst().first, what.isWord("PROC") || what.isWord("PROCEDURE") {
+                return one(try translateDropProcedure(tokens))
+            }
+            return one(try translateDrop(tokens))
         case "ALTER": return one(try translateAlter(tokens))
         case "TRUNCATE":
             var rewriter = TSQLRewriter(variables: variables)
@@ -160,7 +172,11 @@ struct TSQLTranslator {
             return one(.print(PostgresQuery(sql: sql, parameters: rewriter.parameters)))
         case "EXEC", "EXECUTE":
             var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
-            if cursor.current?.kind == .variable, cursor.peek(1)?.isSymbol("=") == true { cursor.position += 2 }
+            var statusVariable: TSQLToken?
+            if cursor.current?.kind == .variable, cursor.peek(1)?.isSymbol("=") == true {
+                statusVariable = cursor.current
+                cursor.position += 2
+            }
             guard cursor.current?.isIdentifier == true else {
                 throw .unsupported("EXEC of a string or variable", line: line)
             }
@@ -168,7 +184,9 @@ struct TSQLTranslator {
             if name.last?.text.lowercased() == "sp_executesql" {
                 return one(try translateExecuteSQL(tokens[cursor.position...]))
             }
-            return one(.execute(procedure: name.map(\.text).joined(separator: ".")))
+            return one(
+                try translateProcedureCall(
+                    name: name, statusVariable: statusVariable, arguments: tokens[cursor.position...]))
         case "USE":
             guard tokens.count == 2, let database = tokens.last, database.isIdentifier else {
                 throw .incorrectSyntax(near: tokens.dropFirst().first ?? first)
@@ -176,7 +194,7 @@ struct TSQLTranslator {
             return one(.use(database.text))
         case "WAITFOR": return one(try translateWaitFor(tokens))
         case "RETURN":
-            guard tokens.count == 1 else { throw .unsupported("RETURN with a value in a batch", line: line) }
+            guard tokens.count == 1 else { return one(try translateReturnValue(tokens)) }
             return one(.returnFromBatch)
         case "RAISERROR", "THROW": return one(try translateRaise(tokens))
         case "BREAK", "CONTINUE":

@@ -107,8 +107,16 @@ struct TranslatedStatement: Sendable, Hashable {
         /// `RAISERROR (message, severity, state)` or `THROW number, message, state` (which also ends the batch):
         /// the message text as a query.
         case raise(message: PostgresQuery, number: Int, severity: Int, state: Int, endsBatch: Bool)
-        /// `EXEC procedure …`: procedures other than sp_executesql are not known yet.
-        case execute(procedure: String)
+        /// `EXEC [@rc =] procedure …`: a stored procedure call.
+        case execute(ProcedureCall)
+        /// `RETURN expr` in a procedure: the return status.
+        case returnValue(PostgresQuery)
+        /// `CREATE [OR ALTER] PROCEDURE` / `ALTER PROCEDURE`.
+        case createProcedure(ProcedureDefinition)
+        /// `DROP PROCEDURE [IF EXISTS] name, …`.
+        case dropProcedure(names: [ProcedureName], ifExists: Bool)
+        /// `INSERT BULK table (columns) [WITH (…)]`: the next bulk-load message fills the table.
+        case insertBulk(BulkLoadTarget)
         /// `EXEC sp_executesql @stmt, @params, @P1 = value, …`: each argument's value as a one-column query.
         case executeSQL(arguments: [ExecuteArgument])
         /// `IF condition … [ELSE …]`: the condition as a query returning one boolean.

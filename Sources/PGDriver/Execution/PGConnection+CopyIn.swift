@@ -1,0 +1,110 @@
+import CLibPQ
+import DBCore
+import Foundation
+import Synchronization
+
+/// A `COPY … FROM STDIN` in progress on a ``PGConnection``: send data with ``send(_:)`` in as many pieces as
+/// wanted, then ``finish()`` (which returns the number of rows PostgreSQL stored) or ``abort(reason:)``. Nothing
+/// is held in memory beyond what libpq buffers for the socket, so a copy of any size streams.
+///
+/// Until it is finished or aborted the connection is in COPY state and must not run other statements. Not
+/// `Sendable`: use it from the thread that started it.
+public final class PGCopyIn {
+    private let connection: PGConnection
+    private let statement: String
+    private var isOpen = true
+
+    init(connection: PGConnection, statement: String) {
+        self.connection = connection
+        self.statement = statement
+    }
+
+    deinit {
+        if isOpen { abort(reason: "the copy was abandoned") }
+    }
+
+    /// Sends the next piece of COPY data (in the format the COPY statement named, e.g. text lines). When it throws,
+    /// call ``finish()`` to learn the server's error.
+    public func send(_ bytes: [UInt8]) throws {
+        guard isOpen else { throw DatabaseError(kind: .other, message: "the COPY has ended", statement: statement) }
+        try connection.withCopyHandle { handle in
+            guard let raw = handle.connection else { throw PQHandle.closedError }
+            let sent = bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(raw, $0.baseAddress, Int32($0.count)) }
+            }
+            guard sent == 1 else { throw handle.clientError(statement: statement) }
+        }
+    }
+
+    /// Ends the data; returns the number of rows copied. Throws PostgreSQL's error (e.g. a unique violation):
+    /// then no row of this COPY was stored.
+    @discardableResult
+    public func finish() throws -> Int {
+        guard isOpen else { throw DatabaseError(kind: .other, message: "the COPY has ended", statement: statement) }
+        isOpen = false
+        return try connection.withCopyHandle { handle in
+            guard let raw = handle.connection else { throw PQHandle.closedError }
+            // After a server error libpq may refuse the end marker; the results still carry the server's error.
+            let ended = PQputCopyEnd(raw, nil) == 1
+            let clientError = ended ? nil : handle.clientError(statement: statement)
+            let rows = try connection.drainCopyResults(handle, statement: statement)
+            if let clientError { throw clientError }
+            return rows
+        }
+    }
+
+    /// Ends the COPY with an error, so that PostgreSQL stores none of its rows.
+    public func abort(reason: String) {
+        guard isOpen else { return }
+        isOpen = false
+        _ = try? connection.withCopyHandle { handle in
+            guard let raw = handle.connection else { return }
+            _ = PQputCopyEnd(raw, reason)
+            _ = try? connection.drainCopyResults(handle, statement: statement)
+        }
+    }
+}
+
+extension PGConnection {
+    /// Starts `COPY … FROM STDIN` (the statement must be one); returns the copy to send data into.
+    public func beginCopyIn(_ statement: String) throws -> PGCopyIn {
+        try withIdleHandle { handle in
+            guard let raw = handle.connection else { throw PQHandle.closedError }
+            cancelRequested.store(false, ordering: .sequentiallyConsistent)
+            try handle.sendSimple(statement)
+            guard let pointer = PQgetResult(raw) else { throw handle.clientError(statement: statement) }
+            let result = PQResult(pointer)
+            guard result.status == PGRES_COPY_IN else {
+                let error = failure(result, statement: statement)
+                while let rest = PQgetResult(raw) { PQclear(rest) }
+                throw error
+            }
+        }
+        return PGCopyIn(connection: self, statement: statement)
+    }
+
+    /// Runs `body` with the handle under the lock while a COPY is in progress.
+    func withCopyHandle<R>(_ body: (PQHandle) throws -> R) throws -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !isClosed else { throw PQHandle.closedError }
+        return try body(handle)
+    }
+
+    /// Reads the results that end a COPY; returns its row count or throws its error. Call under `lock`.
+    func drainCopyResults(_ handle: PQHandle, statement: String) throws -> Int {
+        guard let raw = handle.connection else { throw PQHandle.closedError }
+        var rows = 0
+        var error: DatabaseError?
+        while let pointer = PQgetResult(raw) {
+            let result = PQResult(pointer)
+            if result.status == PGRES_COMMAND_OK {
+                rows = result.affectedRows ?? 0
+            } else if error == nil {
+                error = failure(result, statement: statement)
+            }
+        }
+        if let error { throw error }
+        return rows
+    }
+}
