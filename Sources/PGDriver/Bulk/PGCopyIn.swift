@@ -27,12 +27,10 @@ public final class PGCopyIn {
     /// call ``finish()`` to learn the server's error.
     public func send(_ bytes: [UInt8]) throws {
         guard isOpen else { throw DatabaseError(kind: .other, message: "the COPY has ended", statement: statement) }
+        guard !bytes.isEmpty else { return }
         try connection.withCopyHandle { handle in
-            guard let raw = handle.connection else { throw PQHandle.closedError }
-            let sent = bytes.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(raw, $0.baseAddress, Int32($0.count)) }
-            }
-            guard sent == 1 else { throw handle.clientError(statement: statement) }
+            let sent = bytes.withUnsafeBytes { handle.putCopyData($0.baseAddress!, count: $0.count) }
+            guard sent else { throw handle.clientError(statement: statement) }
         }
     }
 
@@ -43,11 +41,9 @@ public final class PGCopyIn {
         guard isOpen else { throw DatabaseError(kind: .other, message: "the COPY has ended", statement: statement) }
         isOpen = false
         return try connection.withCopyHandle { handle in
-            guard let raw = handle.connection else { throw PQHandle.closedError }
             // After a server error libpq may refuse the end marker; the results still carry the server's error.
-            let ended = PQputCopyEnd(raw, nil) == 1
-            let clientError = ended ? nil : handle.clientError(statement: statement)
-            let rows = try connection.drainCopyResults(handle, statement: statement)
+            let clientError = handle.putCopyEnd() ? nil : handle.clientError(statement: statement)
+            let rows = try connection.copyRowCount(handle, statement: statement)
             if let clientError { throw clientError }
             return rows
         }
@@ -58,9 +54,8 @@ public final class PGCopyIn {
         guard isOpen else { return }
         isOpen = false
         _ = try? connection.withCopyHandle { handle in
-            guard let raw = handle.connection else { return }
-            _ = PQputCopyEnd(raw, reason)
-            _ = try? connection.drainCopyResults(handle, statement: statement)
+            handle.putCopyEnd(abortMessage: reason)
+            _ = handle.copyCompletion()
         }
     }
 }
@@ -92,19 +87,9 @@ extension PGConnection {
     }
 
     /// Reads the results that end a COPY; returns its row count or throws its error. Call under `lock`.
-    func drainCopyResults(_ handle: PQHandle, statement: String) throws -> Int {
-        guard let raw = handle.connection else { throw PQHandle.closedError }
-        var rows = 0
-        var error: DatabaseError?
-        while let pointer = PQgetResult(raw) {
-            let result = PQResult(pointer)
-            if result.status == PGRES_COMMAND_OK {
-                rows = result.affectedRows ?? 0
-            } else if error == nil {
-                error = failure(result, statement: statement)
-            }
-        }
-        if let error { throw error }
-        return rows
+    func copyRowCount(_ handle: PQHandle, statement: String) throws -> Int {
+        let (command, error) = handle.copyCompletion()
+        if let error { throw failure(error, statement: statement) }
+        return command?.affectedRows ?? 0
     }
 }
