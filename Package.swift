@@ -78,6 +78,10 @@ let package = Package(
             dependencies: ["MSSQLDriver", "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers"]
         ),
         .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]
+        ),
+        .testTarget(
             name: "TDSSandboxTests",
             dependencies: [
                 "TDSSandbox", "DBCore", "PGDriver", "ThrowawayServers",
