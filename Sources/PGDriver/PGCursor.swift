@@ -60,7 +60,12 @@ public final class PGCursor: DatabaseCursor {
         try startSet(try nextResult())
     }
 
-    /// Runs one statement once per parameter set (prepared once); ``rowCount`` is the total of affected rows.
+    /// Runs one statement once per parameter set, prepared once and pipelined (libpq pipeline mode: the sets go
+    /// out without waiting for each result); ``rowCount`` is the total of affected rows.
+    ///
+    /// The first failing set stops the run with its error, whose message starts with `parameter set N failed`
+    /// (0-based). With autocommit off all sets run in the current transaction (left failed on error, as for any
+    /// statement); with autocommit on they run as one implicit transaction: all sets commit, or none.
     public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
         try checkOpen()
         reset()

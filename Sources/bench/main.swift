@@ -1,1 +1,102 @@
-print("bench: not implemented yet")
+import DBCore
+import Foundation
+import PGDriver
+import ThrowawayServers
+
+// The benchmark: `swift run -c release bench` (see scripts/bench.sh, which prepares the competitors).
+// Starts a throwaway PostgreSQL (or uses DBHOST), runs every workload for the raw C loop, psycopg 3 and PGDriver
+// in this one run, prints the table and writes it to benchmarks/RESULTS.md (BENCH_RESULTS overrides the path).
+
+let sizes = BenchSizes.fromEnvironment()
+print("starting PostgreSQL…")
+let server = try ThrowawayPostgres.shared()
+let configuration = server.configuration(tls: .disable)
+let childEnvironment: [String: String] = [
+    "PGHOST": configuration.host, "PGPORT": String(configuration.port ?? 5432),
+    "PGUSER": configuration.user ?? "postgres", "PGPASSWORD": configuration.password?.revealed ?? "",
+    "PGDATABASE": configuration.database ?? "postgres", "PGSSLMODE": "disable",
+]
+let workloads = PGWorkloads(configuration: configuration, sizes: sizes)
+print("preparing tables (\(sizes.fetchRows) rows)…")
+try workloads.prepare()
+let serverVersion: String = try {
+    let connection = try PGDriver.connect(configuration)
+    defer { connection.close() }
+    return try connection.query("SHOW server_version").first.flatMap { try? $0.get(String.self, at: 0) } ?? "?"
+}()
+
+let c = CompetitorPaths.pgC
+let psycopg = CompetitorPaths.psycopg
+let n = sizes.repeats
+var results: [WorkloadResult] = []
+
+func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String], py pyArgs: [String],
+         swift: () throws -> Measurement) -> WorkloadResult {
+    // BENCH_ONLY=fetch,copy runs only the named workloads (for profiling); the others say so.
+    if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"], !only.split(separator: ",").contains(where: { title.contains($0) }) {
+        let skipped = Outcome.notMeasured("skipped (BENCH_ONLY)")
+        return WorkloadResult(
+            title: title, unit: unit, backend: "PostgreSQL", ceiling: (c.name, skipped), peer: (psycopg.name, skipped),
+            ours: ("PGDriver", skipped), showsLatency: latency)
+    }
+    print("running \(title)…")
+    // Rounds of C, psycopg, ours: the contenders alternate, so load from elsewhere spreads over all of them.
+    var ceilingRuns: [Outcome] = []
+    var peerRuns: [Outcome] = []
+    var ourRuns: [Outcome] = []
+    for _ in 0..<n {
+        ceilingRuns.append(repeated(1, c, cArgs, childEnvironment))
+        peerRuns.append(repeated(1, psycopg, pyArgs, childEnvironment))
+        ourRuns.append(repeated(1, swift))
+    }
+    let ceiling = medianOutcome(ceilingRuns)
+    let peer = medianOutcome(peerRuns)
+    let ours = medianOutcome(ourRuns)
+    return WorkloadResult(
+        title: title, unit: unit, backend: "PostgreSQL", ceiling: (c.name, ceiling), peer: (psycopg.name, peer),
+        ours: ("PGDriver", ours), showsLatency: latency)
+}
+
+let fetch = run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.fetch)
+let point = run("\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
+    c: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"],
+    py: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"], swift: workloads.pointSelects)
+let many = run("executeMany insert \(sizes.manyRows) rows", unit: "rows/s",
+    c: ["many", "bench_many_c", "\(sizes.manyRows)"], py: ["many", "bench_many_py", "\(sizes.manyRows)"],
+    swift: workloads.executeMany)
+let copy = run("bulk insert (COPY) \(sizes.copyRows) rows", unit: "rows/s",
+    c: ["copy", "bench_copy_c", "\(sizes.copyRows)"], py: ["copy", "bench_copy_py", "\(sizes.copyRows)"],
+    swift: workloads.copy)
+results += [fetch, point, many, copy, OtherWorkloads.poolAcquireRelease()]
+results += OtherWorkloads.sqlServer()
+
+/// A target line: `ours / other` against `goal`.
+func target(_ label: String, _ ours: Outcome, _ other: Outcome, goal: Double) -> String {
+    guard let a = ours.measurement, let b = other.measurement, b.rate > 0 else { return "\(label): not measured" }
+    let ratio = a.rate / b.rate
+    return String(format: "%@: %.2fx (target ≥ %.2fx) — %@", label, ratio, goal, ratio >= goal ? "met" : "MISSED")
+}
+/// The same ratio for context (no goal).
+func context(_ label: String, _ a: Outcome, _ b: Outcome) -> String {
+    guard let x = a.measurement, let y = b.measurement, y.rate > 0 else { return "\(label): not measured" }
+    return String(format: "%@: %.2fx", label, x.rate / y.rate)
+}
+let notes = [
+    target("fetch vs raw C", fetch.ours.outcome, fetch.ceiling.outcome, goal: 0.85),
+    target("fetch vs psycopg", fetch.ours.outcome, fetch.peer.outcome, goal: 2),
+    context("  context: the raw C loop vs psycopg on fetch", fetch.ceiling.outcome, fetch.peer.outcome),
+    target("executeMany vs psycopg executemany", many.ours.outcome, many.peer.outcome, goal: 1),
+    target("COPY vs our executeMany (rows/s)", copy.ours.outcome, many.ours.outcome, goal: 10),
+    context("  context: raw C COPY vs our executeMany", copy.ceiling.outcome, many.ours.outcome),
+    context("  context: raw C COPY vs raw C pipelined inserts", copy.ceiling.outcome, many.ceiling.outcome),
+    context("  context: our COPY vs raw C COPY", copy.ours.outcome, copy.ceiling.outcome),
+]
+
+let report = ResultsReport(
+    results: results, machine: ResultsReport.describeMachine(serverVersion: serverVersion), notes: notes)
+let markdown = report.markdown()
+print(markdown)
+let path = ProcessInfo.processInfo.environment["BENCH_RESULTS"] ?? "benchmarks/RESULTS.md"
+try markdown.write(toFile: path, atomically: true, encoding: .utf8)
+print("wrote \(path)")
+server.stop()

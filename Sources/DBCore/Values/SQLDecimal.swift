@@ -14,6 +14,10 @@ public struct SQLDecimal: Sendable, Hashable, CustomStringConvertible, LosslessS
     /// Creates a decimal from text such as `"-12.50"`, `"+3"`, `".5"` or `"1e3"`; returns `nil` for anything that is
     /// not a finite decimal number. PostgreSQL's special `NaN`, `Infinity` and `-Infinity` are not decimals here.
     public init?(_ text: String) {
+        if SQLDecimal.isCanonical(text) {
+            self.description = text
+            return
+        }
         guard let canonical = SQLDecimal.canonicalize(text) else { return nil }
         self.description = canonical
     }

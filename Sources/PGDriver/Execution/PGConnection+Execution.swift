@@ -98,9 +98,9 @@ extension PGConnection {
         while handle.nextResult() != nil {}
     }
 
-    /// Runs one statement once per parameter set: prepared once (the unnamed statement) and executed per set.
-    /// When sets disagree on a parameter's type, each set runs on its own instead. Returns the total of
-    /// affected rows.
+    /// Runs one statement once per parameter set in libpq's pipeline mode: prepared once (the unnamed
+    /// statement) and executed per set without waiting for each result. When sets disagree on a parameter's
+    /// type, each set is sent with its own types instead (still pipelined). Returns the total of affected rows.
     func runMany(_ sql: String, parameterSets: [[SQLValue]]) throws -> Int {
         let encoded = try parameterSets.map { try PQParameters($0) }
         guard let first = encoded.first else { return 0 }
@@ -123,30 +123,7 @@ extension PGConnection {
         return try withIdleHandle { handle in
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
             try beginIfNeeded(handle)
-            var total = 0
-            if consistent {
-                let prepared = handle.prepareUnnamed(sql, types: types)
-                guard let prepared, prepared.kind == .command else { throw failure(prepared, statement: sql) }
-                for parameters in encoded {
-                    let result = handle.execUnnamed(parameters)
-                    guard let result, result.kind != .error else { throw failure(result, statement: sql) }
-                    total += result.affectedRows ?? 0
-                }
-            } else {
-                for parameters in encoded {
-                    try handle.sendParameterized(sql, parameters)
-                    var firstError: DatabaseError?
-                    while let result = handle.nextResult() {
-                        if result.kind == .error {
-                            if firstError == nil { firstError = failure(result, statement: sql) }
-                        } else {
-                            total += result.affectedRows ?? 0
-                        }
-                    }
-                    if let firstError { throw firstError }
-                }
-            }
-            return total
+            return try runPipelined(handle, sql: sql, sets: encoded, preparedTypes: consistent ? types : nil)
         }
     }
 }

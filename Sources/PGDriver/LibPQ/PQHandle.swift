@@ -22,7 +22,7 @@ enum PQTransactionState {
 /// libpq allows from any thread and which is guarded here by a lock of its own (so ``finish()`` cannot free the
 /// cancel object while a cancel request uses it).
 final class PQHandle {
-    private var connection: OpaquePointer?
+    private(set) var connection: OpaquePointer?
     private var cancelObject: OpaquePointer?
     private let cancelLock = NSLock()
     /// The notices received; kept alive as long as the connection (libpq holds a raw pointer to it).

@@ -64,7 +64,8 @@ enum PQNumeric {
             }
         }
         let string = String(decoding: text, as: UTF8.self)
-        guard let decimal = SQLDecimal(string) else {
+        // The text is canonical by construction; the general parser is the fallback (e.g. "-0").
+        guard let decimal = SQLDecimal(canonicalText: string) ?? SQLDecimal(string) else {
             throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value decoded to '\(string)'")
         }
         return .decimal(decimal)
