@@ -52,6 +52,19 @@ struct RealTypeTests {
         try roundTrip("DECIMAL(10,4)", [d("1.5")], expected: [d("1.5000")])
     }
 
+    @Test("decimals travel at their own precision (every DECIMALN length FreeTDS uses) and come back exactly")
+    func decimalPrecisions() throws {
+        let connection = try RealSandbox.connect()
+        defer { connection.close() }
+        var digits = ""
+        for precision in 1...38 {
+            digits += String(precision % 10)
+            let value = SQLDecimal(precision > 2 ? "-" + digits.dropLast(2) + "." + digits.suffix(2) : digits)!
+            let row = try #require(try connection.query("SELECT \(bind: value)").first)
+            #expect(row[0] == .decimal(value), "precision \(precision)")
+        }
+    }
+
     @Test("money and smallmoney at their extremes")
     func money() throws {
         let d = { (text: String) in SQLValue.decimal(SQLDecimal(text)!) }

@@ -72,7 +72,7 @@ struct ScriptedWireTests {
                         + "@P12 NVARCHAR(4000), @P13 NVARCHAR(4000), @P14 VARBINARY(MAX)"))
         let types = received.filter { $0.name.hasPrefix("@P") && Int($0.name.dropFirst(2)) != nil }.map(\.type)
         #expect(types[1] == .bigint)
-        #expect(types[4] == .decimal(precision: 38, scale: 10))
+        #expect(types[4] == .decimal(precision: 36, scale: 10))
         #expect(types[7] == .datetime2(scale: 7))
         #expect(types[9] == .datetimeoffset(scale: 7))
     }
