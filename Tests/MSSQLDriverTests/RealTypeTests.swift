@@ -90,6 +90,34 @@ struct RealTypeTests {
         try roundTrip("NVARCHAR(MAX)", [s(String(repeating: "long text ✓ 日本 ", count: 2000)), s("short")])
     }
 
+    @Test("result columns name their server type: varchar and nvarchar apart, nullability")
+    func columnTypeNames() throws {
+        let connection = try RealSandbox.connect()
+        defer { connection.close() }
+        let table = RealSandbox.uniqueName("names")
+        try connection.run(
+            """
+            CREATE TABLE \(table) (a CHAR(3) NOT NULL, b VARCHAR(10), c NCHAR(3), d NVARCHAR(10), e VARCHAR(MAX),
+            f NVARCHAR(MAX), g BINARY(2), h VARBINARY(10), i VARBINARY(MAX), j INT, k DECIMAL(10,2), l DATETIME2(3))
+            """)
+        defer { _ = try? connection.run("DROP TABLE \(table)") }
+        let cursor = try connection.makeCursor()
+        try cursor.execute("SELECT * FROM \(table)")
+        let columns = try #require(cursor.columns)
+        #expect(
+            columns.map(\.nativeTypeName)[..<10]
+                == ["char", "varchar", "nchar", "nvarchar", "varchar", "nvarchar", "binary", "varbinary", "varbinary",
+                    "int"])
+        // The sandbox sends every decimal as NUMERICN (SQL Server sends DECIMALN for DECIMAL columns).
+        #expect(["decimal", "numeric"].contains(columns[10].nativeTypeName))
+        #expect(columns[10].type == .decimal)
+        #expect(columns[11].nativeTypeName == "datetime2")
+        // The sandbox marks every result column nullable (SQL Server would report `a` NOT NULL).
+        #expect(columns[1].isNullable == true)
+        #expect(columns[10].precision == 10 && columns[10].scale == 2)
+        #expect(columns[11].scale == 3)
+    }
+
     @Test("an empty string and an empty binary stay distinct from NULL")
     func emptyValues() throws {
         try roundTrip("NVARCHAR(10)", [.string(""), .string("a")])
