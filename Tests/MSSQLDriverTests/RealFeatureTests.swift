@@ -162,7 +162,7 @@ struct RealFeatureTests {
         try connection.run("CREATE TABLE \(table) (id INT PRIMARY KEY, t NVARCHAR(MAX), b VARBINARY(MAX))")
         defer { _ = try? connection.run("DROP TABLE \(table)") }
         let text = String(repeating: "日本語テキスト-", count: 10 * 1024 * 1024 / 22)
-        let bytes = (0..<(10 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let bytes = LargeValues.bytes(10 * 1024 * 1024)
         let cursor = try connection.cursor()
         try cursor.execute("INSERT INTO \(unsafeRaw: table) (id, t, b) VALUES (1, \(bind: text), \(bind: bytes))" as SQLQuery)
         #expect(cursor.rowCount == 1)

@@ -95,11 +95,11 @@ struct ScriptedWireTests {
         let sandbox = try ScriptedSandbox()
         let connection = try MSSQLConnection.connect(sandbox.configuration())
         let text = String(repeating: "日本語テキスト-", count: 10 * 1024 * 1024 / 22)
-        let bytes = (0..<(10 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let bytes = LargeValues.bytes(10 * 1024 * 1024)
         let rows = try connection.query("SELECT \(bind: text), \(bind: bytes)")
         let gotText = rows.first?[0]
         let gotBytes = rows.first?[1]
-        if case .string(let got) = gotText { #expect(got.count == text.count) } else { Issue.record("\(String(describing: gotText).prefix(200))") }
+        if case .string(let got) = gotText { #expect(got.utf8.count == text.utf8.count) } else { Issue.record("\(String(describing: gotText).prefix(200))") }
         if case .bytes(let got) = gotBytes { #expect(got.count == bytes.count) } else { Issue.record("\(String(describing: gotBytes).prefix(200))") }
         #expect(gotText == .string(text))
         #expect(gotBytes == .bytes(bytes))

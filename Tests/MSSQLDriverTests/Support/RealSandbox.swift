@@ -98,3 +98,19 @@ func databaseError(_ body: () throws -> Void) -> DatabaseError? {
         return DatabaseError(kind: .other, message: "not a DatabaseError: \(error)")
     }
 }
+
+/// Large test values, made without the generic `Collection.map` over a range, which in a debug build spent more
+/// time making 10 MB than the driver and the sandbox spent moving it (measured with perf).
+enum LargeValues {
+    /// `count` bytes of a repeating pattern.
+    static func bytes(_ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var value: UInt8 = 0
+            for index in 0..<count {
+                buffer[index] = value
+                value &+= 31
+            }
+            initialized = count
+        }
+    }
+}
