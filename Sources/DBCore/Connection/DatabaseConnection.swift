@@ -42,6 +42,21 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 
     /// Whether ``close()`` has been called.
     var isClosed: Bool { get }
+
+    /// Returns the session to the state a fresh connection has, so nothing leaks to the next user of a pooled
+    /// connection: rolls back any open transaction, then drops session state (temporary tables, `SET`s, prepared
+    /// statements) where the driver can, and turns autocommit off again. The default only rolls back and turns
+    /// autocommit off; drivers override it (PostgreSQL: `DISCARD ALL`; SQL Server: `sp_reset_connection` or the
+    /// session `SET`s again).
+    func resetSession() throws
+}
+
+extension DatabaseConnection {
+    /// Rolls back any open transaction and turns autocommit off; drivers override this to drop session state too.
+    public func resetSession() throws {
+        try rollback()
+        if autocommit { try setAutocommit(false) }
+    }
 }
 
 extension DatabaseConnection {

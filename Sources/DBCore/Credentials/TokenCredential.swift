@@ -1,0 +1,115 @@
+import Foundation
+
+/// Something that issues Microsoft Entra ID access tokens: a fixed token, the Azure CLI, a managed identity, a
+/// service principal's client secret, a workload identity, or a chain of these (``DefaultAzureCredential``).
+///
+/// A pool given a credential asks it for a token each time it opens a connection, and the driver signs in with
+/// the token as the password (see ``AccessTokenSignIn``). Implementations cache tokens and fetch a new one ahead
+/// of expiry, so asking often is cheap.
+public protocol TokenCredential: AnyObject, Sendable {
+    /// A token valid for `scopes` (for databases, one scope: ``EntraScope/azurePostgreSQL`` or
+    /// ``EntraScope/azureSQL``). Throws ``TokenCredentialError``.
+    func token(for scopes: [String]) async throws -> AccessToken
+}
+
+/// The Entra ID scopes of the Azure database services.
+public enum EntraScope {
+    /// Azure Database for PostgreSQL: `https://ossrdbms-aad.database.windows.net/.default`.
+    public static let azurePostgreSQL = "https://ossrdbms-aad.database.windows.net/.default"
+    /// Azure SQL Database and SQL Server: `https://database.windows.net/.default`.
+    public static let azureSQL = "https://database.windows.net/.default"
+
+    /// The scope for a database family.
+    public static func scope(for backend: DatabaseBackend) -> String {
+        switch backend {
+        case .postgresql: return azurePostgreSQL
+        case .sqlServer: return azureSQL
+        }
+    }
+
+    /// The v1 "resource" for a scope (the scope without `/.default`), as the Azure CLI and managed identity
+    /// endpoints want it.
+    public static func resource(for scopes: [String]) -> String {
+        let scope = scopes.first ?? ""
+        return scope.hasSuffix("/.default") ? String(scope.dropLast("/.default".count)) : scope
+    }
+}
+
+/// An access token and when it expires. Its text is a ``Secret``: it never prints.
+public struct AccessToken: Sendable, Hashable, CustomStringConvertible {
+    /// The token (a JWT). Never log it.
+    public var token: Secret
+    /// When the token stops being accepted.
+    public var expiresOn: Date
+
+    /// Creates a token.
+    public init(token: Secret, expiresOn: Date) {
+        self.token = token
+        self.expiresOn = expiresOn
+    }
+
+    /// `AccessToken(********, expires 2025-01-01T12:00:00Z)`.
+    public var description: String {
+        "AccessToken(********, expires \(ISO8601DateFormatter().string(from: expiresOn)))"
+    }
+}
+
+/// Why a credential could not issue a token. Its texts never contain a token or a client secret.
+public struct TokenCredentialError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public enum Reason: String, Sendable, Hashable {
+        /// The credential does not apply here: its environment variables, endpoint or tool are missing.
+        case unavailable
+        /// The identity service or tool answered with an error (bad secret, unknown client, not logged in).
+        case authenticationFailed
+        /// The answer could not be understood.
+        case invalidResponse
+    }
+
+    /// The credential that failed, e.g. `ManagedIdentityCredential`.
+    public var credential: String
+    /// The kind of failure.
+    public var reason: Reason
+    /// What went wrong.
+    public var message: String
+    /// For a chain: the failure of each credential tried, in order.
+    public var failures: [TokenCredentialError]
+
+    /// Creates an error.
+    public init(credential: String, reason: Reason, message: String, failures: [TokenCredentialError] = []) {
+        self.credential = credential
+        self.reason = reason
+        self.message = message
+        self.failures = failures
+    }
+
+    /// `Credential (reason): message`, then each failure of a chain on its own line.
+    public var description: String {
+        var text = "\(credential) (\(reason.rawValue)): \(message)"
+        for failure in failures { text += "\n  - \(failure.description)" }
+        return text
+    }
+}
+
+/// A driver that can sign in with an Entra ID access token. ``ConnectionPool`` and
+/// ``AsyncConnection/connect(_:driver:credential:scopes:isolation:)`` use it to turn a token into the
+/// configuration they connect with; drivers that cannot sign in with tokens throw
+/// ``DatabaseError/Kind/unsupported`` explaining why.
+public protocol AccessTokenSignIn: DatabaseDriver {
+    /// `configuration` changed to sign in with `token` (e.g. the token as the password).
+    func configuration(_ configuration: ConnectionConfiguration, signingInWith token: AccessToken) throws
+        -> ConnectionConfiguration
+}
+
+extension ConnectionConfiguration {
+    /// The configuration to open with `token` through `driver`: the driver's own rule when it has one
+    /// (``AccessTokenSignIn``), else the token as the password.
+    public func signingIn(with token: AccessToken, driver: any DatabaseDriver) throws -> ConnectionConfiguration {
+        if let tokenDriver = driver as? any AccessTokenSignIn {
+            return try tokenDriver.configuration(self, signingInWith: token)
+        }
+        var configuration = self
+        configuration.password = token.token
+        return configuration
+    }
+}

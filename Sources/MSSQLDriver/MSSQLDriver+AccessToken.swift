@@ -1,0 +1,19 @@
+import DBCore
+
+extension MSSQLDriver: AccessTokenSignIn {
+    /// Always throws ``DBCore/DatabaseError/Kind/unsupported``: FreeTDS 1.3's DB-Library cannot sign in with an
+    /// Entra ID access token. SQL Server takes tokens only in the LOGIN7 FEDAUTH extension (a token instead of a
+    /// password), which DB-Library's login API (`dbsetlname`) cannot send; and Azure SQL rejects a token sent
+    /// as a SQL password. Use SQL authentication with this driver, or a driver built on ODBC / TDS with FEDAUTH
+    /// support for passwordless sign-in.
+    public func configuration(_ configuration: ConnectionConfiguration, signingInWith token: AccessToken) throws
+        -> ConnectionConfiguration
+    {
+        throw DatabaseError(
+            kind: .unsupported,
+            message: "MSSQLDriver cannot sign in with a Microsoft Entra ID access token: FreeTDS 1.3 DB-Library has "
+                + "no access-token login (SQL Server takes tokens only in the TDS LOGIN7 FEDAUTH extension, which "
+                + "DB-Library cannot send, and rejects a token sent as a password); use SQL authentication with "
+                + "this driver")
+    }
+}
