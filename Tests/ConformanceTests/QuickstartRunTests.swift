@@ -40,28 +40,34 @@ struct QuickstartRunTests {
     }
 
     @Test("--backend postgres prints the inventory flow")
-    func postgres() throws {
-        let result = try run(["--backend", "postgres"])
-        #expect(result.status == 0, "\(result.errors)")
-        #expect(result.lines == Self.inventoryLines)
+    func postgres() async throws {
+        try await offPool {
+            let result = try run(["--backend", "postgres"])
+            #expect(result.status == 0, "\(result.errors)")
+            #expect(result.lines == Self.inventoryLines)
+        }
     }
 
     @Test("--backend mssql prints the inventory flow, then the pymssql flow")
-    func sqlServer() throws {
-        let result = try run(["--backend", "mssql"])
-        #expect(result.status == 0, "\(result.errors)")
-        #expect(
-            result.lines
-                == Self.inventoryLines + [
-                    "2 Progressive Sports 2", "3 Advanced Bike Components 1", "1 A Bike Store 0",
-                    "Inserted Product ID : 1", "Rolled back; products named 'SQL Server Express New' : 0",
-                ])
+    func sqlServer() async throws {
+        try await offPool {
+            let result = try run(["--backend", "mssql"])
+            #expect(result.status == 0, "\(result.errors)")
+            #expect(
+                result.lines
+                    == Self.inventoryLines + [
+                        "2 Progressive Sports 2", "3 Advanced Bike Components 1", "1 A Bike Store 0",
+                        "Inserted Product ID : 1", "Rolled back; products named 'SQL Server Express New' : 0",
+                    ])
+        }
     }
 
     @Test("an unknown backend is refused")
-    func unknownBackend() throws {
-        let result = try run(["--backend", "oracle"])
-        #expect(result.status == 1)
-        #expect(result.errors.contains("unknown backend 'oracle'"))
+    func unknownBackend() async throws {
+        try await offPool {
+            let result = try run(["--backend", "oracle"])
+            #expect(result.status == 1)
+            #expect(result.errors.contains("unknown backend 'oracle'"))
+        }
     }
 }
