@@ -58,7 +58,8 @@ let package = Package(
         .executableTarget(name: "tds-sandbox", dependencies: ["TDSSandbox", "PGDriver"]),
 
         // Samples.
-        .executableTarget(name: "quickstart", dependencies: ["DBCore", "PGDriver", "ThrowawayServers"]),
+        .executableTarget(
+            name: "quickstart", dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]),
 
         // Benchmarks (not tests): `swift run -c release bench`.
         .executableTarget(
@@ -76,6 +77,10 @@ let package = Package(
         .testTarget(
             name: "MSSQLDriverTests",
             dependencies: ["MSSQLDriver", "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers"]
+        ),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]
         ),
         .testTarget(
             name: "TDSSandboxTests",

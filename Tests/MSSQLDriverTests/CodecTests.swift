@@ -43,7 +43,7 @@ struct CodecTests {
         let mine = try DBNumericCodec.encode(value)
         let theirs = try #require(
             DBLibConversions.decimalBytes(
-                text: text, precision: DBNumericCodec.wirePrecision(mine.precision), scale: mine.scale))
+                text: text, precision: mine.precision, scale: mine.scale))
         #expect(mine.bytes == theirs)
     }
 

@@ -27,30 +27,34 @@ struct ConnectFailureTests {
     }
 
     @Test("a closed port on 127.0.0.1 is connectionFailed")
-    func closedPortFails() throws {
-        let port = try closedPort()
-        let configuration = ConnectionConfiguration(
-            host: "127.0.0.1", port: port, user: "sa", password: "not-used-secret", connectTimeout: 5)
-        do {
-            _ = try MSSQLConnection.connect(configuration)
-            Issue.record("connected to a closed port")
-        } catch let error as DatabaseError {
-            #expect(error.kind == .connectionFailed)
-            #expect(!error.debugDescription.contains("not-used-secret"))
-        }
-        // Still alive: a second failure is reported the same way.
-        #expect { try MSSQLConnection.connect(configuration) } throws: {
-            ($0 as? DatabaseError)?.kind == .connectionFailed
+    func closedPortFails() async throws {
+        try await offPool {
+            let port = try closedPort()
+            let configuration = ConnectionConfiguration(
+                host: "127.0.0.1", port: port, user: "sa", password: "not-used-secret", connectTimeout: 5)
+            do {
+                _ = try MSSQLConnection.connect(configuration)
+                Issue.record("connected to a closed port")
+            } catch let error as DatabaseError {
+                #expect(error.kind == .connectionFailed)
+                #expect(!error.debugDescription.contains("not-used-secret"))
+            }
+            // Still alive: a second failure is reported the same way.
+            #expect { try MSSQLConnection.connect(configuration) } throws: {
+                ($0 as? DatabaseError)?.kind == .connectionFailed
+            }
         }
     }
 
     @Test("an unreachable host fails within the login timeout")
-    func unreachableHost() throws {
-        // 192.0.2.0/24 is TEST-NET-1: never routed.
-        let configuration = ConnectionConfiguration(host: "192.0.2.1", port: 1433, user: "sa", connectTimeout: 2)
-        #expect { try MSSQLConnection.connect(configuration) } throws: { error in
-            let kind = (error as? DatabaseError)?.kind
-            return kind == .connectionFailed || kind == .timeout
+    func unreachableHost() async throws {
+        try await offPool {
+            // 192.0.2.0/24 is TEST-NET-1: never routed.
+            let configuration = ConnectionConfiguration(host: "192.0.2.1", port: 1433, user: "sa", connectTimeout: 2)
+            #expect { try MSSQLConnection.connect(configuration) } throws: { error in
+                let kind = (error as? DatabaseError)?.kind
+                return kind == .connectionFailed || kind == .timeout
+            }
         }
     }
 

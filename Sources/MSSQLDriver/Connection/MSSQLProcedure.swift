@@ -147,7 +147,7 @@ extension MSSQLConnection {
                 throw DatabaseError(kind: .invalidParameters, message: "DECIMAL(\(precision),\(scale)) is not valid")
             }
             var zero = try DBNumericCodec.encode(SQLDecimal(0)).bytes
-            zero[0] = UInt8(DBNumericCodec.wirePrecision(precision))
+            zero[0] = UInt8(precision)
             zero[1] = UInt8(scale)
             return EncodedParameter(
                 type: TDSTypeCode.decimal, bytes: zero, declaration: "DECIMAL(\(precision),\(scale))")

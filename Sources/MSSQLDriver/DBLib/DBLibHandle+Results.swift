@@ -30,7 +30,9 @@ extension DBLibHandle {
 
     private func describeColumn(_ dbproc: OpaquePointer, _ index: Int32, type: Int) -> ColumnDescription {
         let name = dbcolname(dbproc, index).map { String(cString: $0) } ?? ""
-        let (family, typeName) = TDSTypeCode.describe(type)
+        let (family, bindName) = TDSTypeCode.describe(type)
+        let server = serverColumnInfo(dbproc, index)
+        let typeName = server.flatMap { TDSTypeCode.serverTypeName($0.type) } ?? bindName
         var precision: Int?
         var scale: Int?
         if let info = dbcoltypeinfo(dbproc, index) {
@@ -52,9 +54,24 @@ extension DBLibHandle {
             let length = Int(dbcollen(dbproc, index))
             if length > 0 && length < 0x3FFF_FFFF { size = length }
         }
-        return ColumnDescription(
+        var description = ColumnDescription(
             name: name, type: family, nativeTypeName: typeName, nativeTypeID: type, size: size, precision: precision,
             scale: scale)
+        description.isNullable = server?.nullable
+        return description
+    }
+
+    /// The column's type as the server declared it (`dbtablecolinfo` with a `DBCOL2`): DB-Library's `dbcoltype`
+    /// reports every character type as `SYBCHAR` (FreeTDS converts them to the client charset), but `ServerType`
+    /// keeps the TDS type the server sent (NVARCHAR 231, VARCHAR 167, NCHAR 239, …).
+    private func serverColumnInfo(_ dbproc: OpaquePointer, _ index: Int32) -> (type: Int, nullable: Bool)? {
+        var info = DBCOL2()
+        info.SizeOfStruct = DBINT(MemoryLayout<DBCOL2>.size)
+        let status = withUnsafeMutablePointer(to: &info) { pointer in
+            pointer.withMemoryRebound(to: DBCOL.self, capacity: 1) { dbtablecolinfo(dbproc, DBINT(index), $0) }
+        }
+        guard status == SUCCEED else { return nil }
+        return (Int(info.ServerType), info.Null != 0)
     }
 
     /// Reads the next row of the current result set (`dbnextrow`), or `nil` at its end.

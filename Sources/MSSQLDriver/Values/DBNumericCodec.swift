@@ -77,14 +77,9 @@ enum DBNumericCodec {
         return text
     }
 
-    /// The precision a DECIMAL travels with: the smallest of 9, 19, 28 and 38 that holds `precision`, because TDS
-    /// 7 gives DECIMAL values 5, 9, 13 or 17 bytes and FreeTDS sizes the value by its precision.
-    static func wirePrecision(_ precision: Int) -> Int {
-        precision <= 9 ? 9 : precision <= 19 ? 19 : precision <= 28 ? 28 : 38
-    }
-
-    /// Encodes a decimal as a `DBNUMERIC` at its ``wirePrecision(_:)`` and own scale; `precision` is the value's own
-    /// (for the declaration). Throws for more than 38 digits.
+    /// Encodes a decimal as a `DBNUMERIC` at its own precision and scale (FreeTDS then sends
+    /// `bytesPerPrecision[precision]` bytes, which SQL Server and the TDS sandbox read). Throws for more than 38
+    /// digits.
     static func encode(_ value: SQLDecimal) throws -> (bytes: [UInt8], precision: Int, scale: Int) {
         let scale = value.scale
         var digits = value.description.filter { $0.isASCII && $0.isNumber }
@@ -96,11 +91,10 @@ enum DBNumericCodec {
                 message: "a decimal of \(precision) digits does not fit SQL Server's DECIMAL(38)")
         }
         var bytes = [UInt8](repeating: 0, count: size)
-        let wire = wirePrecision(precision)
-        bytes[0] = UInt8(wire)
+        bytes[0] = UInt8(precision)
         bytes[1] = UInt8(scale)
         bytes[2] = value.isNegative ? 1 : 0
-        let width = bytesPerPrecision[wire] - 1
+        let width = bytesPerPrecision[precision] - 1
         var magnitude = [UInt8](repeating: 0, count: width)  // big-endian
         for character in digits.utf8 {
             var carry = UInt32(character - 48)

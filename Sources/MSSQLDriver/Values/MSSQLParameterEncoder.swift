@@ -94,9 +94,12 @@ enum MSSQLParameterEncoder {
         parameters.enumerated().map { "@P\($0.offset + 1) \($0.element.declaration)" }.joined(separator: ", ")
     }
 
-    /// The statement for `sp_executesql`: the SQL, preceded (on the same line, so error line numbers stay right) by
-    /// assignments of the empty values DB-Library cannot send.
+    /// The statement for `sp_executesql`: the SQL with `NULL` written in place of the NULL parameters (see
+    /// ``MSSQLNullInlining``), preceded (on the same line, so error line numbers stay right) by assignments of the
+    /// empty values DB-Library cannot send.
     static func statement(_ sql: String, _ parameters: [EncodedParameter]) -> String {
+        let nulls = Set(parameters.indices.filter { parameters[$0].bytes == nil && parameters[$0].emptyLiteral == nil }.map { $0 + 1 })
+        let sql = MSSQLNullInlining.inline(sql, positions: nulls)
         let assignments = parameters.enumerated().compactMap { index, parameter in
             parameter.emptyLiteral.map { "SET @P\(index + 1) = \($0);" }
         }

@@ -43,6 +43,26 @@ enum TDSTypeCode {
     static let variant = 98  // SYBVARIANT
     static let xml = 241  // SYBMSXML
 
+    /// The lower-case SQL Server type name for a type code as the server sent it (`DBCOL2.ServerType`), for the
+    /// codes whose name `dbcoltype` loses; `nil` for the others.
+    static func serverTypeName(_ code: Int) -> String? {
+        switch code {
+        case xnvarchar: return "nvarchar"
+        case xvarchar: return "varchar"
+        case xnchar: return "nchar"
+        case xchar: return "char"
+        case ntext: return "ntext"
+        case text: return "text"
+        case xml: return "xml"
+        case xvarbinary: return "varbinary"
+        case xbinary: return "binary"
+        case image: return "image"
+        case decimal: return "decimal"
+        case numeric: return "numeric"
+        default: return nil
+        }
+    }
+
     /// The portable family and a lower-case type name for a DB-Library type code.
     static func describe(_ code: Int) -> (type: SQLDataType, name: String) {
         switch code {

@@ -35,11 +35,17 @@ enum TDSValueDecoder {
             let type = TSQLType.decimal(precision: precision, scale: scale)
             let length = Int(try r.tdsReadUInt8())
             if length == 0 { return (type, .null) }
-            guard length <= maxLength, [5, 9, 13, 17].contains(length) else {
+            // [MS-TDS] names 5, 9, 13 and 17 bytes; SQL Server also reads the shorter lengths FreeTDS sends for
+            // small precisions (its `tds_numeric_bytes_per_prec`, e.g. 3 bytes for DECIMAL(4,2)), as long as the
+            // value fits the precision.
+            guard length <= maxLength, (2...17).contains(length) else {
                 throw TDSProtocolError("invalid decimal length \(length)")
             }
             let sign = try r.tdsReadUInt8()
             let digits = DecimalMagnitude.digits(fromBytes: try r.tdsReadBytes(length - 1))
+            guard digits.drop(while: { $0 == "0" }).count <= precision else {
+                throw TDSProtocolError("a decimal value has more digits than its precision \(precision)")
+            }
             let text = DecimalMagnitude.decimalText(negative: sign == 0, digits: digits, scale: scale)
             guard let decimal = SQLDecimal(text) else { throw TDSProtocolError("invalid decimal value") }
             return (type, .decimal(decimal))
