@@ -113,6 +113,7 @@ struct SQLServerPoolTests {
         sleeper.cancel()
         let outcome = await sleeper.result
         #expect(throws: DatabaseError.self) { try outcome.get() }
+        if case .failure(let error as DatabaseError) = outcome { #expect(error.kind == .cancelled) }
         let value = try await pool.withConnection { connection in
             try await connection.query("SELECT 6 * 7 AS v")[0].get(Int.self, at: 0)
         }

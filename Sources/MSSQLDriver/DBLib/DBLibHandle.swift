@@ -70,7 +70,9 @@ final class DBLibHandle: @unchecked Sendable {
         let dbproc = try live(statement)
         messages.beginWaiting(timeout: timed ? queryTimeout : nil)
         let result: Result<T, any Error> = Result { try body(dbproc) }
-        let interruption = messages.endWaiting()
+        let failed: Bool
+        if case .failure = result { failed = true } else { failed = messages.hasErrors }
+        let interruption = messages.endWaiting(failed: failed)
         var errors = messages.takeErrors()
         if let interruption {
             errors.removeAll { $0.kind == .other || $0.kind == .timeout }

@@ -88,14 +88,16 @@ final class DBLibMessages: @unchecked Sendable {
         }
     }
 
-    /// Marks the end of such a call and returns why it was interrupted, if it was.
+    /// Marks the end of such a call and returns why it was interrupted, if it was. A cancel requested while the
+    /// call was still sending (before any attention went out) counts as the reason when the call failed.
     @discardableResult
-    func endWaiting() -> Interruption? {
+    func endWaiting(failed: Bool = false) -> Interruption? {
         lock.withLock {
             statementRunning = false
             deadline = nil
+            let cancelled = cancelRequested
             cancelRequested = false
-            let reason = attentionSentAt != nil ? interruption : nil
+            let reason = attentionSentAt != nil ? interruption : (failed && cancelled ? .cancel : nil)
             interruption = nil
             attentionSentAt = nil
             return reason
