@@ -9,11 +9,23 @@ extension MSSQLDriver: AccessTokenSignIn {
     public func configuration(_ configuration: ConnectionConfiguration, signingInWith token: AccessToken) throws
         -> ConnectionConfiguration
     {
-        throw DatabaseError(
-            kind: .unsupported,
-            message: "MSSQLDriver cannot sign in with a Microsoft Entra ID access token: FreeTDS 1.3 DB-Library has "
-                + "no access-token login (SQL Server takes tokens only in the TDS LOGIN7 FEDAUTH extension, which "
-                + "DB-Library cannot send, and rejects a token sent as a password); use SQL authentication with "
-                + "this driver")
+        throw MSSQLDriver.entraUnsupported
+    }
+
+    /// The error for any Microsoft Entra ID sign-in.
+    static let entraUnsupported = DatabaseError(
+        kind: .unsupported,
+        message: "MSSQLDriver cannot sign in with a Microsoft Entra ID access token: FreeTDS 1.3 DB-Library has "
+            + "no access-token login (SQL Server takes tokens only in the TDS LOGIN7 FEDAUTH extension, which "
+            + "DB-Library cannot send, and rejects a token sent as a password); use SQL authentication with "
+            + "this driver")
+
+    /// Throws ``entraUnsupported`` when `configuration` asks for Entra ID sign-in, as an ADO.NET string's
+    /// `Authentication=Active Directory …` does; SQL authentication (`Authentication=SqlPassword`) passes.
+    static func rejectEntraSignIn(_ configuration: ConnectionConfiguration) throws {
+        for (key, value) in configuration.options where key.lowercased().filter({ $0 != " " }) == "authentication" {
+            let method = value.lowercased().filter { $0 != " " }
+            if method.hasPrefix("activedirectory") || method.contains("entra") { throw entraUnsupported }
+        }
     }
 }

@@ -46,15 +46,42 @@ struct ConnectFailureTests {
         }
     }
 
-    @Test("an unreachable host fails within the login timeout")
-    func unreachableHost() async throws {
+    @Test("a server that accepts the connection but never answers fails with the login timeout")
+    func silentServer() async throws {
         try await offPool {
-            // 192.0.2.0/24 is TEST-NET-1: never routed.
-            let configuration = ConnectionConfiguration(host: "192.0.2.1", port: 1433, user: "sa", connectTimeout: 2)
+            // A listening socket on 127.0.0.1 that never accepts: the kernel completes the TCP handshake, FreeTDS
+            // sends its PRELOGIN, and no answer ever comes. (Tests never send traffic off this machine.)
+            let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            try #require(socketFD >= 0)
+            defer { close(socketFD) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(socketFD, $0, length) == 0 && listen(socketFD, 4) == 0 && getsockname(socketFD, $0, &length) == 0
+                }
+            }
+            try #require(bound)
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            let configuration = ConnectionConfiguration(host: "127.0.0.1", port: port, user: "sa", connectTimeout: 2)
             #expect { try MSSQLConnection.connect(configuration) } throws: { error in
                 let kind = (error as? DatabaseError)?.kind
                 return kind == .connectionFailed || kind == .timeout
             }
+        }
+    }
+
+    @Test("Microsoft Entra ID sign-in in an ADO.NET string is refused with the reason, before any connection")
+    func entraRefused() throws {
+        let configuration = try ConnectionConfiguration(
+            connectionString:
+                "Server=tcp:127.0.0.1,1;Initial Catalog=db;Authentication=Active Directory Default;Encrypt=True;")
+        #expect { try MSSQLConnection.connect(configuration) } throws: { error in
+            guard let error = error as? DatabaseError else { return false }
+            return error.kind == .unsupported && error.message.contains("FreeTDS")
         }
     }
 

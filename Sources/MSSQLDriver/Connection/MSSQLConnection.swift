@@ -41,6 +41,7 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
         if let backend = configuration.backend, backend != .sqlServer {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not SQL Server")
         }
+        try MSSQLDriver.rejectEntraSignIn(configuration)
         let handle = try DBLibHandle.open(configuration)
         handle.queryTimeout = configuration.queryTimeout.flatMap { $0 > 0 ? $0 : nil }
         let connection = MSSQLConnection(handle: handle, configuration: configuration)
