@@ -131,3 +131,37 @@ struct MSSQLBulkCopyTests {
         #expect(try connection.query("SELECT COUNT(*) FROM Small").first?[0] == .int(0))
     }
 }
+
+@Suite("MSSQLDriver bulk copy edge cases (real sandbox)")
+struct MSSQLBulkEdgeTests {
+    /// DB-Library's bcp reads a zero length as NULL: empty values are stored as NULL (documented on bulkInsert).
+    @Test("empty strings and binary are stored as NULL; no rows copies nothing")
+    func emptyValues() throws {
+        let sandbox = try RealSandbox()
+        let connection = try sandbox.connect()
+        defer { connection.close() }
+        try connection.makeCursor().execute("CREATE TABLE Empty (Id int, Nv nvarchar(10), Vc varchar(10), Vb varbinary(10))")
+        try connection.bulkInsert(
+            into: "Empty", columns: ["Id", "Nv", "Vc", "Vb"], rows: [[.int(1), .string(""), .string(""), .bytes([])]])
+        let stored = try connection.query("SELECT Id, Nv, Vc, Vb FROM Empty").map(\.values)
+        #expect(stored == [[.int(1), .null, .null, .null]])
+        #expect(try connection.bulkInsert(into: "Empty", columns: ["Id"], rows: [[SQLValue]]()) == 0)
+        #expect(try connection.query("SELECT COUNT(*) FROM Empty").first?[0] == .int(1))
+    }
+
+    @Test("a throwing progress callback stops the copy and rolls its batch back")
+    func progressThrows() throws {
+        struct Stop: Error {}
+        let sandbox = try RealSandbox()
+        let connection = try sandbox.connect()
+        defer { connection.close() }
+        try connection.makeCursor().execute("CREATE TABLE Stopped (Id int)")
+        let options = BulkCopyOptions(batchSize: 5, progressInterval: 7) { progress in
+            if !progress.isBatchEnd { throw Stop() }
+        }
+        #expect(throws: Stop.self) {
+            try connection.bulkInsert(into: "Stopped", columns: ["Id"], rows: (0..<20).map { [.int(Int64($0))] }, options: options)
+        }
+        #expect(try connection.query("SELECT COUNT(*) FROM Stopped").first?[0] == .int(5))
+    }
+}

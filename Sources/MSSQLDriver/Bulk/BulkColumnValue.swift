@@ -4,8 +4,9 @@ import Foundation
 /// One value ready for `bcp_bind`: the program-variable type DB-Library converts from, its bytes, and how its
 /// length is given.
 ///
-/// FreeTDS reads a length of 0 as NULL and -1 as "the type's own size" (fixed types) or "up to the terminator".
-/// An empty string or binary value therefore goes with a one-byte NUL terminator and length -1.
+/// FreeTDS reads a length of 0 as NULL and -1 as "the type's own size" (fixed types). DB-Library's bcp has no
+/// way to send a zero-length value (a terminator at the start reads as NULL too), so an empty string or binary
+/// value is stored as NULL, as with `freebcp`.
 struct BulkColumnValue {
     /// How DB-Library learns the value's length.
     enum Length: Equatable {
@@ -15,8 +16,6 @@ struct BulkColumnValue {
         case fixed
         /// This many bytes (`varlen` n > 0).
         case bytes(Int)
-        /// An empty value, ended by the NUL terminator at its start.
-        case emptyTerminated
         /// A 16-byte `DBDATETIMEALL`: FreeTDS counts some of the SQL Server date types as fixed-size (`varlen`
         /// -1) and others not (`varlen` 16), so both are tried.
         case dateTimeAll
@@ -48,18 +47,19 @@ struct BulkColumnValue {
         case .decimal(let decimal):
             return text(decimal.description)
         case .string(let string), .json(let string):
-            guard unicode, !string.isEmpty else { return text(string) }
+            guard unicode else { return text(string) }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(string.utf8.count * 2)
             for unit in string.utf16 {
                 bytes.append(UInt8(truncatingIfNeeded: unit))
                 bytes.append(UInt8(truncatingIfNeeded: unit >> 8))
             }
+            if bytes.isEmpty { return BulkColumnValue(type: TDSTypeCode.char, bytes: [0], length: .null) }
             return BulkColumnValue(type: TDSTypeCode.char, bytes: bytes, length: .bytes(bytes.count))
         case .uuid(let uuid):
             return text(uuid.uuidString)
         case .bytes(let bytes):
-            if bytes.isEmpty { return BulkColumnValue(type: TDSTypeCode.binary, bytes: [0], length: .emptyTerminated) }
+            if bytes.isEmpty { return BulkColumnValue(type: TDSTypeCode.binary, bytes: [0], length: .null) }
             return BulkColumnValue(type: TDSTypeCode.binary, bytes: bytes, length: .bytes(bytes.count))
         case .date, .time, .timestamp, .timestampTZ:
             let all = DBDateTimeCodec.encode(value)!
@@ -82,7 +82,7 @@ struct BulkColumnValue {
 
     private static func text(_ string: String) -> BulkColumnValue {
         let bytes = Array(string.utf8)
-        if bytes.isEmpty { return BulkColumnValue(type: TDSTypeCode.char, bytes: [0], length: .emptyTerminated) }
+        if bytes.isEmpty { return BulkColumnValue(type: TDSTypeCode.char, bytes: [0], length: .null) }
         return BulkColumnValue(type: TDSTypeCode.char, bytes: bytes, length: .bytes(bytes.count))
     }
 

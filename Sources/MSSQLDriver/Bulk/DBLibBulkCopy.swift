@@ -64,8 +64,6 @@ final class DBLibBulkCopy {
         buffer.copyBytes(from: value.bytes)
         let address = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let length: DBINT
-        var terminator: UnsafeMutablePointer<UInt8>?
-        var terminatorLength: Int32 = -1
         switch value.length {
         case .null: length = 0
         case .fixed: length = -1
@@ -74,14 +72,9 @@ final class DBLibBulkCopy {
             if bcp_bind(dbproc, address, 0, -1, nil, -1, Int32(value.type), Int32(column + 1)) == SUCCEED { return }
             _ = handle.messages.takeErrors()
             length = DBINT(value.bytes.count)
-        case .emptyTerminated:
-            // The buffer starts with the NUL byte, which is also the terminator.
-            length = -1
-            terminator = address
-            terminatorLength = 1
         }
         let rc = bcp_bind(
-            dbproc, address, 0, length, terminator, terminatorLength, Int32(value.type), Int32(column + 1))
+            dbproc, address, 0, length, nil, -1, Int32(value.type), Int32(column + 1))
         guard rc == SUCCEED else {
             throw firstError(orElse: "bcp_bind refused a value of DB-Library type \(value.type) for column \(column + 1)")
         }

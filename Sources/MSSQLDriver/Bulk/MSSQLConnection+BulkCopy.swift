@@ -8,7 +8,8 @@ extension MSSQLConnection: BulkCopying {
     /// The table's columns are read first (`SELECT * … WHERE 1 = 0`); each of `columns` is matched to one of them
     /// (exactly, else ignoring case) and the table's other columns receive NULL (or their IDENTITY value).
     /// FreeTDS converts each value to its column's type; a value that does not fit fails at its row with
-    /// ``DatabaseError/Kind/typeMismatch``. A failure the server reports when a batch ends (a constraint) names the
+    /// ``DatabaseError/Kind/typeMismatch``. DB-Library's bcp cannot send a zero-length value: an empty string or
+    /// binary value is stored as NULL. A failure the server reports when a batch ends (a constraint) names the
     /// batch's first row. See ``BulkCopying`` for what stays committed.
     ///
     /// Each batch is its own `bcp_init` … `bcp_done`; with autocommit on it runs inside `BEGIN TRAN` … `COMMIT
