@@ -5,7 +5,7 @@ import DBCore
 /// repeats the SQL once per set, each copy with its parameters renumbered (`@P1, @P2` for set 0, `@P3, @P4` for
 /// set 1, …). Values stay typed parameters; nothing is spliced into the SQL.
 ///
-/// After each copy `@@ROWCOUNT` is added to a counter that the call returns as a one-row result at the end.
+/// After each copy one `SELECT @__rows = @__rows + @@ROWCOUNT, @__done = n` adds `@@ROWCOUNT` to a counter that the call returns as a one-row result at the end.
 /// The copies run inside `BEGIN TRY … END TRY` with a counter set after each one, so the first failing set stops
 /// the chunk (the later ones do not run) and the `CATCH` block names it before rethrowing the server's error
 /// (`THROW`). A chunk holds at most ``maxParameters`` parameters and ``maxSets`` sets (SQL Server allows 2100
@@ -52,7 +52,7 @@ enum MSSQLBatchedExecuteMany {
                 if let literal = value.emptyLiteral { statement += "SET @P\(offset + index + 1) = \(literal);\n" }
             }
             statement +=
-                template.render(offset: offset) + ";\nSET @__rows = @__rows + @@ROWCOUNT;\nSET @__done = \(position + 1);\n"
+                template.render(offset: offset) + ";\nSELECT @__rows = @__rows + @@ROWCOUNT, @__done = \(position + 1);\n"
             encoded += values
         }
         statement += "SELECT @__rows AS \(rowsColumn);\nEND TRY\nBEGIN CATCH\nSELECT @__done AS \(failedSetColumn);\nTHROW;\nEND CATCH"
