@@ -151,7 +151,9 @@ int main(int argc, char **argv) {
         if (strcmp(workload, "many") == 0) {
             if (run(db, "BEGIN TRAN") == FAIL) return 1;
             snprintf(sql, sizeof sql, "INSERT INTO %s (id, t, f, ts, n) VALUES (@P1, @P2, @P3, @P4, @P5)", table);
-            DBTYPEINFO info = {12, 2};
+            /* Precision 19: TDS 7 sizes DECIMAL by precision class (9, 19, 28, 38) and FreeTDS sizes it by the
+             * exact precision, so 12 would travel with a length the server rejects. */
+            DBTYPEINFO info = {19, 2};
             for (long i = 0; i < n; i++) {
                 DBINT id = (DBINT)i;
                 DBDECIMAL dec;
