@@ -84,7 +84,8 @@ print("running the async API against the sync API (from top-level code)…")
 let asyncReport = try await AsyncFetchBenchmark.run(
     driver: PGDriver(), configuration: configuration, rows: sizes.fetchRows, runs: n)
 results += [fetch, point, many, copy, poolResult]
-results += OtherWorkloads.sqlServer()
+let sqlServerResults = SQLServerBench.run(server: server, sizes: sizes)
+results += sqlServerResults
 
 /// A target line: `ours / other` against `goal`.
 func target(_ label: String, _ ours: Outcome, _ other: Outcome, goal: Double) -> String {
@@ -114,6 +115,10 @@ let notes = [
     String(
         format: "async API fetch of %d rows from top-level code: async/sync %.3f (target ≤ 1.10)",
         asyncReport.rows, asyncReport.ratio),
+    context("SQL Server fetch: MSSQLDriver vs raw C (DB-Library)", sqlServerResults[0].ours.outcome, sqlServerResults[0].ceiling.outcome),
+    context("SQL Server fetch: MSSQLDriver vs pymssql", sqlServerResults[0].ours.outcome, sqlServerResults[0].peer.outcome),
+    context("SQL Server executeMany: MSSQLDriver vs pymssql", sqlServerResults[2].ours.outcome, sqlServerResults[2].peer.outcome),
+    context("SQL Server BCP vs our executeMany (rows/s)", sqlServerResults[3].ours.outcome, sqlServerResults[2].ours.outcome),
 ]
 
 let report = ResultsReport(

@@ -102,18 +102,15 @@ public final class MSSQLCursor: DatabaseCursor {
         rowCount = lastAffected ?? -1
     }
 
-    /// Runs the statement once per parameter set; ``rowCount`` is the total affected.
+    /// Runs the statement once per parameter set, many sets per round trip (see ``MSSQLBatchedExecuteMany``);
+    /// ``rowCount`` is the total affected. The first failing set stops the run; its index is in the error.
     public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
-        var total = 0
-        var known = false
-        for parameters in parameterSets {
-            try execute(BoundStatement(sql: sql, parameters: parameters))
-            if rowCount >= 0 {
-                total += rowCount
-                known = true
-            }
+        try ensureOpen()
+        reset(sql)
+        let total = try connection.withHandle(owner: id, claim: true) { handle in
+            try MSSQLBatchedExecuteMany.run(sql, parameterSets: parameterSets, on: handle)
         }
-        rowCount = known ? total : -1
+        rowCount = total
     }
 
     /// The next row of the current result set, or `nil` at its end.

@@ -52,6 +52,7 @@ extension DBLibHandle {
         try set("UTF-8", DBSETCHARSET)
         try set(configuration.database, DBSETDBNAME)
         _ = dbsetlversion(login, version)
+        _ = dbsetlbool(login, 1, DBSETBCP)  // BCP_SETL: allows bulk copy (MSSQLConnection+BulkCopy)
 
         let messages = DBLibMessages()
         messages.setLoggingIn(true)

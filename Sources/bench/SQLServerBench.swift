@@ -1,0 +1,100 @@
+import DBCore
+import Foundation
+import TDSSandbox
+import ThrowawayServers
+
+/// The SQL Server rows of the table: a TDS sandbox started in this process over the throwaway PostgreSQL (a
+/// database of its own), and the four workloads for the raw C loop over DB-Library, pymssql and MSSQLDriver.
+enum SQLServerBench {
+    static let backend = "SQL Server (TDS sandbox)"
+    static let database = "bench_sqlserver"
+
+    /// Runs every SQL Server workload; when the sandbox cannot start, every row says why.
+    static func run(server: ThrowawayPostgres, sizes: BenchSizes) -> [WorkloadResult] {
+        let sandbox = TDSSandboxServer()
+        defer { sandbox.stop() }
+        let configuration: ConnectionConfiguration
+        do {
+            try? server.dropDatabase(named: database)
+            try server.createDatabase(named: database)
+            let postgres = server.configuration(database: database, tls: .disable)
+            print("starting the TDS sandbox…")
+            let port = try sandbox.start(
+                host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres))
+            configuration = ConnectionConfiguration(
+                host: "127.0.0.1", port: port, database: database, user: postgres.user, password: postgres.password,
+                connectTimeout: 15)
+            print("preparing SQL Server tables (\(sizes.fetchRows) rows, through the sandbox)…")
+            try SQLServerWorkloads(configuration: configuration, sizes: sizes).prepare()
+        } catch {
+            return notMeasured("not measured: the TDS sandbox could not be prepared: \(error)")
+        }
+        let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes)
+        let environment: [String: String] = [
+            "DBLIB_SERVER": "\(configuration.host):\(configuration.port ?? 1433)",
+            "DBLIB_USER": configuration.user ?? "", "DBLIB_PASSWORD": configuration.password?.revealed ?? "",
+            "DBLIB_DATABASE": database,
+        ]
+        let runner = Runner(repeats: sizes.repeats, environment: environment)
+        return [
+            runner.run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], workloads.fetch),
+            runner.run(
+                "\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
+                c: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"],
+                py: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"], workloads.pointSelects),
+            runner.run(
+                "executeMany insert \(sizes.manyRows) rows", unit: "rows/s",
+                c: ["many", "bench_many_c", "\(sizes.manyRows)"], py: ["many", "bench_many_py", "\(sizes.manyRows)"],
+                workloads.executeMany),
+            runner.run(
+                "bulk insert (BCP) \(sizes.copyRows) rows", unit: "rows/s",
+                c: ["bcp", "bench_bcp_c", "\(sizes.copyRows)"], py: ["bcp", "bench_bcp_py", "\(sizes.copyRows)"],
+                workloads.bulkCopy),
+        ]
+    }
+
+    /// Runs one workload for the three contenders, alternating them, `repeats` rounds.
+    private struct Runner {
+        let repeats: Int
+        let environment: [String: String]
+
+        func run(
+            _ title: String, unit: String, latency: Bool = false, c cArgs: [String], py pyArgs: [String],
+            _ swift: () throws -> Measurement
+        ) -> WorkloadResult {
+            let c = CompetitorPaths.dblibC
+            let py = CompetitorPaths.pymssql
+            if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"],
+                !only.split(separator: ",").contains(where: { title.contains($0) })
+            {
+                let skipped = Outcome.notMeasured("skipped (BENCH_ONLY)")
+                return WorkloadResult(
+                    title: title, unit: unit, backend: backend, ceiling: (c.name, skipped), peer: (py.name, skipped),
+                    ours: ("MSSQLDriver", skipped), showsLatency: latency)
+            }
+            print("running SQL Server \(title)…")
+            var ceilingRuns: [Outcome] = []
+            var peerRuns: [Outcome] = []
+            var ourRuns: [Outcome] = []
+            for _ in 0..<repeats {
+                ceilingRuns.append(repeated(1, c, cArgs, environment))
+                peerRuns.append(repeated(1, py, pyArgs, environment))
+                ourRuns.append(repeated(1, swift))
+            }
+            return WorkloadResult(
+                title: title, unit: unit, backend: backend, ceiling: (c.name, medianOutcome(ceilingRuns)),
+                peer: (py.name, medianOutcome(peerRuns)), ours: ("MSSQLDriver", medianOutcome(ourRuns)),
+                showsLatency: latency)
+        }
+    }
+
+    private static func notMeasured(_ reason: String) -> [WorkloadResult] {
+        ["fetch rows", "point SELECTs", "executeMany insert", "bulk insert (BCP)"].map { title in
+            WorkloadResult(
+                title: title, unit: "rows/s", backend: backend,
+                ceiling: (CompetitorPaths.dblibC.name, .notMeasured(reason)),
+                peer: (CompetitorPaths.pymssql.name, .notMeasured(reason)),
+                ours: ("MSSQLDriver", .notMeasured(reason)), showsLatency: title == "point SELECTs")
+        }
+    }
+}
