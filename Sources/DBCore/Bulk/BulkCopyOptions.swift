@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Not `Sendable`: it holds the progress closure, which runs on the copying thread.
 public struct BulkCopyOptions {
-    /// Rows per batch (each batch is one `COPY` statement or one `bcp_batch`); `nil` sends all rows as one
+    /// Rows per batch (each batch is one `COPY` statement or one `bcp_init` … `bcp_done`); `nil` sends all rows as one
     /// batch. With autocommit on, each batch commits when it ends. Must be at least 1.
     public var batchSize: Int?
 

@@ -1,5 +1,5 @@
 /// A connection that can bulk-insert rows: PostgreSQL's `COPY ... FROM STDIN (FORMAT binary)`, SQL Server's
-/// bulk copy (DB-Library `bcp_init` / `bcp_sendrow` / `bcp_batch` / `bcp_done`).
+/// bulk copy (DB-Library `bcp_init` / `bcp_bind` / `bcp_sendrow` / `bcp_done`).
 ///
 /// Rows are streamed: the driver pulls one row at a time from the sequence, encodes it and sends it, so a lazy
 /// sequence of any length is copied in constant memory.
@@ -12,7 +12,7 @@
 /// ## Batches and what is committed
 ///
 /// The rows go in batches of ``BulkCopyOptions/batchSize`` rows (one batch when it is `nil`); each batch is one
-/// bulk operation on the server (one `COPY` statement, one `bcp_batch`).
+/// bulk operation on the server (one `COPY` statement, one `bcp_init` … `bcp_done`).
 ///
 /// - **Autocommit off** (the default): every batch runs in the connection's current transaction, and nothing is
 ///   committed until ``DatabaseConnection/commit()``. When a row fails, the transaction is left failed (on
@@ -30,9 +30,10 @@
 ///
 /// - PostgreSQL (PGDriver): `COPY table (columns) FROM STDIN (FORMAT binary)`, one `COPY` per batch; the server
 ///   reports the failing row as a line number of that `COPY`, turned into the input's row index.
-/// - SQL Server (MSSQLDriver, later): `bcp_init(table, DB_IN)`, `bcp_bind` per column (types from the table's
-///   metadata), `bcp_sendrow` per row (a failing row is known there), `bcp_batch` every ``BulkCopyOptions/batchSize``
-///   rows (a failure reported by the server at a batch names that batch's first row) and `bcp_done` at the end.
+/// - SQL Server (MSSQLDriver): per batch, `bcp_init(table, DB_IN)`, `bcp_bind` per column (types from the table's
+///   metadata), `bcp_sendrow` per row (a value that cannot be converted names its row) and `bcp_done` (a failure
+///   reported by the server names the batch's first row); with autocommit on, each batch runs in its own
+///   transaction so that a failing batch rolls back whole.
 public protocol BulkCopying: DatabaseConnection {
     /// Copies the rows of `source` into `columns` of `table`, streaming them in batches; returns the number of rows copied.
     ///
