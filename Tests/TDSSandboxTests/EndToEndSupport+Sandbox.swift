@@ -1,0 +1,131 @@
+import DBCore
+import Foundation
+import PGDriver
+import TDSSandbox
+import Testing
+import ThrowawayServers
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One end-to-end fixture: a new database on the shared throwaway PostgreSQL, a ``TDSSandboxServer`` running the
+/// real ``PostgresSessionEngine`` on it, and a PGDriver connection to watch the server's backends
+/// (`pg_stat_activity`). Clients log in with an application name of their own, which the engine passes to
+/// PostgreSQL as `application_name`, so a test sees exactly its own backends.
+final class EndToEndSandbox {
+    let postgres: ThrowawayPostgres
+    let database: String
+    let configuration: ConnectionConfiguration
+    let server: TDSSandboxServer
+    let port: Int
+    private let monitor: PGConnection
+
+    init() throws {
+        postgres = try ThrowawayPostgres.shared()
+        database = "e2e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try postgres.createDatabase(named: database)
+        configuration = postgres.configuration(database: database)
+        server = TDSSandboxServer()
+        port = try server.start(
+            host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: configuration))
+        monitor = try PGConnection.connect(postgres.configuration(database: "postgres"))
+    }
+
+    deinit {
+        server.stop()
+        monitor.close()
+    }
+
+    var user: String { configuration.user ?? "postgres" }
+    var password: String { configuration.password?.revealed ?? "" }
+
+    /// A new raw client, logged in (the login must succeed).
+    func client(application: String = "e2e-tests", packetSize: UInt32 = 4096) throws -> WireClient {
+        let client = try WireClient(port: port)
+        let response = try client.login(
+            user: user, password: password, database: database, application: application, packetSize: packetSize)
+        guard response.errors.isEmpty, response.tokens.contains(where: { if case .loginAck = $0 { true } else { false } })
+        else {
+            throw WireClient.WireError(description: "login failed: \(response.errors)")
+        }
+        return client
+    }
+
+    /// The PostgreSQL backends of this test's database opened for `application`: pid, state and current query.
+    func backends(application: String) throws -> [(pid: Int, state: String, query: String)] {
+        let rows = try monitor.query(
+            """
+            SELECT pid, COALESCE(state, ''), COALESCE(query, '') FROM pg_stat_activity
+            WHERE datname = \(bind: database) AND application_name = \(bind: application) ORDER BY pid
+            """)
+        return rows.map { row in
+            var pid = 0
+            var state = ""
+            var query = ""
+            if case .int(let value) = row.values[0] { pid = Int(value) }
+            if case .string(let value) = row.values[1] { state = value }
+            if case .string(let value) = row.values[2] { query = value }
+            return (pid, state, query)
+        }
+    }
+
+    /// Polls `condition` every 50 ms for up to `seconds`; returns whether it became true. A bound on waiting,
+    /// never a timing assertion: a slow machine only waits longer.
+    func eventually(seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            if try condition() { return true }
+            if Date() > deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Runs FreeTDS's `tsql` against the sandbox (empty freetds.conf, TDS 7.4) with `input` on stdin; returns
+    /// what it printed, parsed.
+    func tsql(_ input: String) throws -> TsqlOutput {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-tsql-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("freetds.conf")
+        try Data().write(to: config)
+        let errorFile = directory.appendingPathComponent("stderr.txt")
+        try Data().write(to: errorFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/tsql")
+        process.arguments = ["-H", "127.0.0.1", "-p", String(port), "-U", user, "-P", password, "-D", database]
+        var environment = ProcessInfo.processInfo.environment
+        environment["FREETDSCONF"] = config.path
+        environment["TDSVER"] = "7.4"
+        environment["HOME"] = directory.path
+        environment["LANG"] = "C.UTF-8"
+        process.environment = environment
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = try FileHandle(forWritingTo: errorFile)
+        defer { try? stderr.close() }
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+        return TsqlOutput(standardOutput: String(decoding: output, as: UTF8.self), standardError: errors)
+    }
+
+    /// Whether FreeTDS's `tsql` is installed.
+    static let hasTsql = FileManager.default.isExecutableFile(atPath: "/usr/bin/tsql")
+}
+
+/// The resident set size of this process (the in-process server included), from /proc/self/statm.
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
