@@ -71,8 +71,10 @@ enum TDSValueEncoder {
             buffer.writeBytes(magnitude)
         case .money, .smallmoney:
             let (negative, digits) = DecimalMagnitude.scaledDigits(of: try decimalText(value, type), scale: 4)
-            guard digits.count <= 19, let magnitude = Int64(digits) else { throw TDSValueError.overflow(type) }
-            let scaled = negative ? -magnitude : magnitude
+            // Parsed with its sign: the smallest money value's magnitude (2^63) does not fit a positive Int64.
+            guard digits.count <= 19, let scaled = Int64((negative ? "-" : "") + digits) else {
+                throw TDSValueError.overflow(type)
+            }
             if type == .money {
                 buffer.writeInteger(UInt8(8))
                 buffer.tdsWriteLE(Int32(truncatingIfNeeded: scaled >> 32))
