@@ -72,6 +72,16 @@ final class EndToEndSandbox {
         }
     }
 
+    /// Whether a backend of `application` is waiting for a lock (blocked by another session).
+    func isWaitingForLock(application: String) throws -> Bool {
+        let rows = try monitor.query(
+            """
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = \(bind: database) AND application_name = \(bind: application) AND wait_event_type = 'Lock'
+            """)
+        return rows.first?.values.first.map { $0 != .int(0) } ?? false
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`; returns whether it became true. A bound on waiting,
     /// never a timing assertion: a slow machine only waits longer.
     func eventually(seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {

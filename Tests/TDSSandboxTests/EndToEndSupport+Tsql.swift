@@ -45,7 +45,10 @@ struct TsqlOutput {
             }
         }
         if let table = current { tables.append(table) }
-        let errorLines = standardError.components(separatedBy: "\n")
+        // tsql starts some message lines with a carriage return (it rewrites its prompt line).
+        let errorLines = standardError.components(separatedBy: "\n").map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        }
         var index = 0
         while index < errorLines.count {
             let line = errorLines[index]
