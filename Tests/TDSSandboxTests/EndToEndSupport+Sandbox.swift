@@ -32,6 +32,8 @@ final class EndToEndSandbox {
         port = try server.start(
             host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: configuration))
         monitor = try PGConnection.connect(postgres.configuration(database: "postgres"))
+        // Autocommit: inside one transaction, pg_stat_activity would keep showing its first snapshot.
+        try monitor.setAutocommit(true)
     }
 
     deinit {
