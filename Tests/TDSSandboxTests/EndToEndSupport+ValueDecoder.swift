@@ -164,6 +164,7 @@ enum WireValueDecoder {
 
     /// UTF-16LE text.
     static func utf16(_ bytes: ArraySlice<UInt8>) -> String {
+        if bytes.count % 2 == 0, let text = String(bytes: bytes, encoding: .utf16LittleEndian) { return text }
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)
         var position = bytes.startIndex
