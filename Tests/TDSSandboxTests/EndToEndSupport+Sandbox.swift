@@ -21,7 +21,9 @@ final class EndToEndSandbox {
     let configuration: ConnectionConfiguration
     let server: TDSSandboxServer
     let port: Int
-    private let monitor: PGConnection
+    /// The connection that reads `pg_stat_activity`, opened on first use (most tests never need one, and the
+    /// whole test process shares the server's connection limit).
+    private var monitorConnection: PGConnection?
 
     init() throws {
         postgres = try ThrowawayPostgres.shared()
@@ -31,14 +33,11 @@ final class EndToEndSandbox {
         server = TDSSandboxServer()
         port = try server.start(
             host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: configuration))
-        monitor = try PGConnection.connect(postgres.configuration(database: "postgres"))
-        // Autocommit: inside one transaction, pg_stat_activity would keep showing its first snapshot.
-        try monitor.setAutocommit(true)
     }
 
     deinit {
         server.stop()
-        monitor.close()
+        monitorConnection?.close()
     }
 
     var user: String { configuration.user ?? "postgres" }
@@ -56,9 +55,18 @@ final class EndToEndSandbox {
         return client
     }
 
+    private func monitor() throws -> PGConnection {
+        if let monitorConnection { return monitorConnection }
+        let connection = try PGConnection.connect(postgres.configuration(database: "postgres"))
+        // Autocommit: inside one transaction, pg_stat_activity would keep showing its first snapshot.
+        try connection.setAutocommit(true)
+        monitorConnection = connection
+        return connection
+    }
+
     /// The PostgreSQL backends of this test's database opened for `application`: pid, state and current query.
     func backends(application: String) throws -> [(pid: Int, state: String, query: String)] {
-        let rows = try monitor.query(
+        let rows = try monitor().query(
             """
             SELECT pid, COALESCE(state, ''), COALESCE(query, '') FROM pg_stat_activity
             WHERE datname = \(bind: database) AND application_name = \(bind: application) ORDER BY pid
@@ -76,7 +84,7 @@ final class EndToEndSandbox {
 
     /// Whether a backend of `application` is waiting for a lock (blocked by another session).
     func isWaitingForLock(application: String) throws -> Bool {
-        let rows = try monitor.query(
+        let rows = try monitor().query(
             """
             SELECT count(*) FROM pg_stat_activity
             WHERE datname = \(bind: database) AND application_name = \(bind: application) AND wait_event_type = 'Lock'
