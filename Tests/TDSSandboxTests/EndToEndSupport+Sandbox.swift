@@ -111,7 +111,11 @@ final class EndToEndSandbox {
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("freetds.conf")
         try Data().write(to: config)
+        // Output to files, not pipes: a process another test spawns meanwhile (a PostgreSQL server above all)
+        // would inherit a pipe's write end, and reading the pipe to its end would wait forever.
+        let outputFile = directory.appendingPathComponent("stdout.txt")
         let errorFile = directory.appendingPathComponent("stderr.txt")
+        try Data().write(to: outputFile)
         try Data().write(to: errorFile)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tsql")
@@ -123,19 +127,22 @@ final class EndToEndSandbox {
         environment["LANG"] = "C.UTF-8"
         process.environment = environment
         let stdin = Pipe()
-        let stdout = Pipe()
+        let stdout = try FileHandle(forWritingTo: outputFile)
         let stderr = try FileHandle(forWritingTo: errorFile)
-        defer { try? stderr.close() }
+        defer {
+            try? stdout.close()
+            try? stderr.close()
+        }
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
         let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-        return TsqlOutput(standardOutput: String(decoding: output, as: UTF8.self), standardError: errors)
+        return TsqlOutput(standardOutput: output, standardError: errors)
     }
 
     /// Whether FreeTDS's `tsql` is installed.
