@@ -5,12 +5,6 @@ import TDSSandbox
 import Testing
 import ThrowawayServers
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// One end-to-end fixture: a new database on the shared throwaway PostgreSQL, a ``TDSSandboxServer`` running the
 /// real ``PostgresSessionEngine`` on it, and a PGDriver connection to watch the server's backends
 /// (`pg_stat_activity`). Clients log in with an application name of their own, which the engine passes to
@@ -147,12 +141,4 @@ final class EndToEndSandbox {
 
     /// Whether FreeTDS's `tsql` is installed.
     static let hasTsql = FileManager.default.isExecutableFile(atPath: "/usr/bin/tsql")
-}
-
-/// The resident set size of this process (the in-process server included), from /proc/self/statm.
-func residentBytes() -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-    let fields = text.split(separator: " ")
-    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
