@@ -86,8 +86,10 @@ fflush(nil)  // flushes stdout (referring to the C global `stdout` is not concur
 
 signal(SIGINT, SIG_IGN)
 signal(SIGTERM, SIG_IGN)
+// The handlers run on the main queue: top-level code is main-actor isolated, and a handler on another queue
+// fails the runtime's isolation check (the process died of SIGILL instead of stopping).
 let signalSources = [SIGINT, SIGTERM].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
     source.setEventHandler {
         server.stop()
         exit(0)

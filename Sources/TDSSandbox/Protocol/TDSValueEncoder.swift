@@ -71,11 +71,10 @@ enum TDSValueEncoder {
             buffer.writeBytes(magnitude)
         case .money, .smallmoney:
             let (negative, digits) = DecimalMagnitude.scaledDigits(of: try decimalText(value, type), scale: 4)
-            // The magnitude of MONEY's minimum, -922337203685477.5808, is one more than Int64.max.
-            guard digits.count <= 19, let magnitude = UInt64(digits),
-                magnitude <= (negative ? UInt64(1) << 63 : UInt64(Int64.max))
-            else { throw TDSValueError.overflow(type) }
-            let scaled = negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
+            // Parsed with its sign: the smallest money value's magnitude (2^63) does not fit a positive Int64.
+            guard digits.count <= 19, let scaled = Int64((negative ? "-" : "") + digits) else {
+                throw TDSValueError.overflow(type)
+            }
             if type == .money {
                 buffer.writeInteger(UInt8(8))
                 buffer.tdsWriteLE(Int32(truncatingIfNeeded: scaled >> 32))
