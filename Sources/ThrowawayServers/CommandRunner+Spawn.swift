@@ -24,6 +24,9 @@ extension CommandRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_APPEND, 0)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Close every other inherited descriptor: a server started here (pg_ctl → postgres) would otherwise keep
+        // the write end of some other thread's pipe open forever, and that reader would never see end-of-file.
+        CommandRunner.closeInheritedDescriptors(&actions)
 
         // `env -C` changes directory before running the command (posix_spawn_file_actions_addchdir_np is not
         // visible to Swift on every libc).
@@ -60,4 +63,26 @@ extension CommandRunner {
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
+}
+
+extension CommandRunner {
+    #if canImport(Glibc)
+        private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+        /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because Swift's Glibc
+        /// module does not declare it; `nil` on an older libc.
+        private static let addCloseFrom: AddCloseFrom? = {
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+            else { return nil }
+            return unsafeBitCast(symbol, to: AddCloseFrom.self)
+        }()
+
+        /// Makes the child close every descriptor from 3 up.
+        static func closeInheritedDescriptors(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>) {
+            _ = addCloseFrom?(actions, 3)
+        }
+    #else
+        /// Other systems: descriptors are inherited as they are.
+        static func closeInheritedDescriptors(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t?>) {}
+    #endif
 }

@@ -86,6 +86,8 @@ let asyncReport = try await AsyncFetchBenchmark.run(
 results += [fetch, point, many, copy, poolResult]
 let sqlServerResults = SQLServerBench.run(server: server, sizes: sizes)
 results += sqlServerResults
+print("running the TDS sandbox SELECT benchmark…")
+let sandboxSelect = try runSandboxSelectBenchmark(rows: sizes.fetchRows)
 
 /// A target line: `ours / other` against `goal`.
 func target(_ label: String, _ ours: Outcome, _ other: Outcome, goal: Double) -> String {
@@ -123,7 +125,7 @@ let notes = [
 
 let report = ResultsReport(
     results: results, machine: ResultsReport.describeMachine(serverVersion: serverVersion), notes: notes)
-let markdown = report.markdown()
+let markdown = report.markdown() + "\n## The TDS sandbox against PostgreSQL\n\n" + sandboxSelect.description + "\n"
 print(markdown)
 let path = ProcessInfo.processInfo.environment["BENCH_RESULTS"] ?? "benchmarks/RESULTS.md"
 try markdown.write(toFile: path, atomically: true, encoding: .utf8)
