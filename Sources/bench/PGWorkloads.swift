@@ -2,20 +2,10 @@ import DBCore
 import Foundation
 import PGDriver
 
-/// The PostgreSQL workloads run by PGDriver, the same work as `benchmarks/c/pg_bench.c` and
-/// `benchmarks/python/pg_bench.py`.
+/// The PostgreSQL bench tables, and the workloads run on them by PGDriver (``DriverWorkloads``).
 struct PGWorkloads {
     let configuration: ConnectionConfiguration
     let sizes: BenchSizes
-
-    /// The row every insert workload writes for `i`: (int, text, float8, timestamp, numeric(12,2)).
-    static func row(_ i: Int) -> [SQLValue] {
-        [
-            .int(Int64(i)), .string("row number \(i)"), .double(Double(i) * 0.5),
-            .timestamp(SQLTimestamp(nanosecondsSince1970: Int64(1_577_836_800 + i) * 1_000_000_000)),
-            .decimal(SQLDecimal("\(i % 100_000).25")!),
-        ]
-    }
 
     /// Creates and fills the tables (outside any measurement).
     func prepare() throws {
@@ -42,87 +32,11 @@ struct PGWorkloads {
         }
     }
 
-    /// (1) Every row of bench_fetch into native Swift values.
-    func fetch() throws -> Measurement {
-        let connection = try PGDriver.connect(configuration)
-        defer { connection.close() }
-        let cursor = try connection.makeCursor()
-        var checksum = 0
-        let measurement = try Clock.measure {
-            try cursor.execute("SELECT id, t, f, ts, n FROM bench_fetch")
-            var rows = 0
-            while let row = try cursor.fetchOne() {
-                guard case .int(let id) = row[0], case .string(let text) = row[1], case .double(let f) = row[2],
-                    case .timestamp(let ts) = row[3], case .decimal(let n) = row[4]
-                else { throw DatabaseError.misuse("unexpected value types") }
-                checksum &+= Int(id) &+ text.utf8.count &+ Int(f) &+ ts.date.day &+ n.description.utf8.count
-                rows += 1
-            }
-            return rows
-        }
-        precondition(checksum != 0)
-        return measurement
-    }
-
-    /// (2) Single-row parameterised SELECTs by id, with latencies.
-    func pointSelects() throws -> Measurement {
-        let connection = try PGDriver.connect(configuration)
-        defer { connection.close() }
-        try connection.setAutocommit(true)
-        let cursor = try connection.makeCursor()
-        var latencies: [Double] = []
-        latencies.reserveCapacity(sizes.pointQueries)
-        var measurement = try Clock.measure {
-            for i in 0..<sizes.pointQueries {
-                let start = Clock.now()
-                let id = Int64(i * 7919 % sizes.fetchRows + 1)
-                try cursor.execute(
-                    BoundStatement(sql: "SELECT id, t, f, ts, n FROM bench_fetch WHERE id = $1", parameters: [.int(id)]))
-                guard let row = try cursor.fetchOne(), row[0] == .int(id) else {
-                    throw DatabaseError.misuse("point select found no row")
-                }
-                latencies.append((Clock.now() - start) * 1e6)
-            }
-            return sizes.pointQueries
-        }
-        latencies.sort()
-        measurement.p50Micros = Clock.percentile(latencies, 0.5)
-        measurement.p99Micros = Clock.percentile(latencies, 0.99)
-        return measurement
-    }
-
-    /// (3) INSERTs with executeMany (pipelined), one transaction.
-    func executeMany() throws -> Measurement {
-        let connection = try PGDriver.connect(configuration)
-        defer { connection.close() }
-        let cursor = try connection.makeCursor()
-        try cursor.execute("TRUNCATE bench_many_swift")
-        try connection.commit()
-        let count = sizes.manyRows
-        return try Clock.measure {
-            let sets = (0..<count).map(PGWorkloads.row)
-            try cursor.executeMany(
-                "INSERT INTO bench_many_swift (id, t, f, ts, n) VALUES ($1, $2, $3, $4, $5)", parameterSets: sets)
-            try connection.commit()
-            return cursor.rowCount
-        }
-    }
-
-    /// (4) Bulk insert with COPY (binary), rows generated lazily, one transaction.
-    func copy() throws -> Measurement {
-        let connection = try PGDriver.connect(configuration)
-        defer { connection.close() }
-        let cursor = try connection.makeCursor()
-        try cursor.execute("TRUNCATE bench_copy_swift")
-        try connection.commit()
-        let count = sizes.copyRows
-        return try Clock.measure {
-            let copied = try connection.bulkInsert(
-                into: "bench_copy_swift", columns: ["id", "t", "f", "ts", "n"],
-                rows: (0..<count).lazy.map(PGWorkloads.row))
-            try connection.commit()
-            return copied
-        }
+    /// The timed workloads, on PGDriver connections.
+    var timed: DriverWorkloads {
+        let configuration = self.configuration
+        return DriverWorkloads(
+            connect: { try PGDriver.connect(configuration) }, sizes: sizes, bulkTable: "bench_copy_swift")
     }
 }
 

@@ -29,7 +29,7 @@ enum SQLServerBench {
         } catch {
             return notMeasured("not measured: the TDS sandbox could not be prepared: \(error)")
         }
-        let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes)
+        let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes).timed
         let environment: [String: String] = [
             "DBLIB_SERVER": "\(configuration.host):\(configuration.port ?? 1433)",
             "DBLIB_USER": configuration.user ?? "", "DBLIB_PASSWORD": configuration.password?.revealed ?? "",

@@ -57,16 +57,16 @@ func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String]
         ours: ("PGDriver", ours), showsLatency: latency)
 }
 
-let fetch = run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.fetch)
+let fetch = run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.timed.fetch)
 let point = run("\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
     c: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"],
-    py: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"], swift: workloads.pointSelects)
+    py: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"], swift: workloads.timed.pointSelects)
 let many = run("executeMany insert \(sizes.manyRows) rows", unit: "rows/s",
     c: ["many", "bench_many_c", "\(sizes.manyRows)"], py: ["many", "bench_many_py", "\(sizes.manyRows)"],
-    swift: workloads.executeMany)
+    swift: workloads.timed.executeMany)
 let copy = run("bulk insert (COPY) \(sizes.copyRows) rows", unit: "rows/s",
     c: ["copy", "bench_copy_c", "\(sizes.copyRows)"], py: ["copy", "bench_copy_py", "\(sizes.copyRows)"],
-    swift: workloads.copy)
+    swift: workloads.timed.bulkCopy)
 // (5) and issue 7's figures: the pool, 32 tasks with and without it, the async API next to the sync API.
 let pooling = PoolWorkloads(configuration: configuration)
 print("running pool acquire+release…")
