@@ -100,43 +100,9 @@ final class EndToEndSandbox {
     /// Runs FreeTDS's `tsql` against the sandbox (empty freetds.conf, TDS 7.4) with `input` on stdin; returns
     /// what it printed, parsed.
     func tsql(_ input: String) throws -> TsqlOutput {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-tsql-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("freetds.conf")
-        try Data().write(to: config)
-        // Output to files, not pipes: a process another test spawns meanwhile (a PostgreSQL server above all)
-        // would inherit a pipe's write end, and reading the pipe to its end would wait forever.
-        let outputFile = directory.appendingPathComponent("stdout.txt")
-        let errorFile = directory.appendingPathComponent("stderr.txt")
-        try Data().write(to: outputFile)
-        try Data().write(to: errorFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tsql")
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port), "-U", user, "-P", password, "-D", database]
-        var environment = ProcessInfo.processInfo.environment
-        environment["FREETDSCONF"] = config.path
-        environment["TDSVER"] = "7.4"
-        environment["HOME"] = directory.path
-        environment["LANG"] = "C.UTF-8"
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = try FileHandle(forWritingTo: outputFile)
-        let stderr = try FileHandle(forWritingTo: errorFile)
-        defer {
-            try? stdout.close()
-            try? stderr.close()
-        }
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-        return TsqlOutput(standardOutput: output, standardError: errors)
+        let output = try FreeTDSTool.capture(
+            "tsql", ["-H", "127.0.0.1", "-p", String(port), "-U", user, "-P", password, "-D", database], input: input)
+        return TsqlOutput(standardOutput: output.standardOutput, standardError: output.standardError)
     }
 
     /// Whether FreeTDS's `tsql` is installed.

@@ -9,35 +9,8 @@ import ThrowawayServers
     "Engine: end to end through tsql",
     .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tsql"), "tsql is not installed"))
 struct EngineFreeTDSTests {
-    /// Runs tsql against `port` with `input` on stdin and returns stdout + stderr.
     private func tsql(port: Int, configuration: ConnectionConfiguration, input: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-tsql-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("freetds.conf")
-        try Data().write(to: config)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tsql")
-        process.arguments = [
-            "-H", "127.0.0.1", "-p", String(port), "-U", configuration.user ?? "postgres",
-            "-P", configuration.password?.revealed ?? "", "-D", configuration.database ?? "postgres",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["FREETDSCONF"] = config.path
-        environment["TDSVER"] = "7.4"
-        environment["HOME"] = directory.path
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
+        try FreeTDSTool.tsql(port: port, configuration: configuration, input: input)
     }
 
     @Test func freebcpCopiesATableOut() throws {

@@ -6,46 +6,7 @@ import ThrowawayServers
 
 @testable import TDSSandbox
 
-/// Runs FreeTDS's command-line clients against a sandbox port with an empty freetds.conf and TDS 7.4.
-enum FreeTDSTool {
-    /// Runs `tool` with `arguments` and `input` on stdin; returns stdout + stderr.
-    static func run(_ tool: String, _ arguments: [String], input: String = "") throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("freetds-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("freetds.conf")
-        try Data().write(to: config)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["FREETDSCONF"] = config.path
-        environment["TDSVER"] = "7.4"
-        environment["HOME"] = directory.path
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    /// `tsql` against the sandbox on `port`, logged in with the PostgreSQL configuration's user and database.
-    static func tsql(port: Int, configuration: ConnectionConfiguration, input: String) throws -> String {
-        try run(
-            "tsql",
-            [
-                "-H", "127.0.0.1", "-p", String(port), "-U", configuration.user ?? "postgres",
-                "-P", configuration.password?.revealed ?? "", "-D", configuration.database ?? "postgres",
-            ], input: input)
-    }
-
+extension FreeTDSTool {
     /// A new database on the shared throwaway PostgreSQL, and its configuration.
     static func freshDatabase(prefix: String) throws -> ConnectionConfiguration {
         let server = try ThrowawayPostgres.shared()

@@ -13,30 +13,7 @@ let freeTDSTsqlPath = "/usr/bin/tsql"
 struct ServerFreeTDSTests {
     /// Runs tsql with `input` on stdin and returns stdout + stderr.
     func tsql(port: Int, user: String = "tester", password: String = "secret", input: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tsql-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("freetds.conf")
-        try Data().write(to: config)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: freeTDSTsqlPath)
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port), "-U", user, "-P", password]
-        var environment = ProcessInfo.processInfo.environment
-        environment["FREETDSCONF"] = config.path
-        environment["TDSVER"] = "7.4"
-        environment["HOME"] = directory.path
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
+        try FreeTDSTool.tsql(port: port, user: user, password: password, input: input)
     }
 
     @Test func loginResultsOfEveryTypeAndErrors() throws {
