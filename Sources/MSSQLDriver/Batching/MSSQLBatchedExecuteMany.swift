@@ -51,8 +51,9 @@ enum MSSQLBatchedExecuteMany {
             for (index, value) in values.enumerated() {
                 if let literal = value.emptyLiteral { statement += "SET @P\(offset + index + 1) = \(literal);\n" }
             }
+            let nulls = Set(values.indices.filter { values[$0].isNull }.map { $0 + 1 })
             statement +=
-                template.render(offset: offset) + ";\nSELECT @__rows = @__rows + @@ROWCOUNT, @__done = \(position + 1);\n"
+                template.render(offset: offset, nulls: nulls) + ";\nSELECT @__rows = @__rows + @@ROWCOUNT, @__done = \(position + 1);\n"
             encoded += values
         }
         statement += "SELECT @__rows AS \(rowsColumn);\nEND TRY\nBEGIN CATCH\nSELECT @__done AS \(failedSetColumn);\nTHROW;\nEND CATCH"

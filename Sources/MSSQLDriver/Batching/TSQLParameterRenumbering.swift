@@ -70,12 +70,13 @@ struct TSQLParameterRenumbering {
         pieces.append((String(decoding: bytes[pieceStart...], as: UTF8.self), nil))
     }
 
-    /// The statement with every `@Pn` written as `@P(n + offset)`.
-    func render(offset: Int) -> String {
+    /// The statement with every `@Pn` written as `@P(n + offset)`, or as `NULL` when `n` is in `nulls` (a NULL
+    /// parameter takes the type of where it is used, as ``MSSQLNullInlining`` explains).
+    func render(offset: Int, nulls: Set<Int> = []) -> String {
         var out = ""
         for piece in pieces {
             out += piece.text
-            if let number = piece.number { out += "@P\(number + offset)" }
+            if let number = piece.number { out += nulls.contains(number) ? "NULL" : "@P\(number + offset)" }
         }
         return out
     }

@@ -14,6 +14,9 @@ struct EncodedParameter: Equatable {
     /// For an empty string or binary value, the T-SQL literal (`N''`, `0x`) assigned to the parameter at the start of
     /// the statement, because DB-Library cannot send a zero-length value.
     var emptyLiteral: String?
+
+    /// Whether the value is SQL NULL, which the statement writes as the literal `NULL` (``MSSQLNullInlining``).
+    var isNull: Bool { bytes == nil && emptyLiteral == nil }
 }
 
 /// Encodes ``SQLValue`` parameters for DB-Library RPCs.
@@ -98,7 +101,7 @@ enum MSSQLParameterEncoder {
     /// ``MSSQLNullInlining``), preceded (on the same line, so error line numbers stay right) by assignments of the
     /// empty values DB-Library cannot send.
     static func statement(_ sql: String, _ parameters: [EncodedParameter]) -> String {
-        let nulls = Set(parameters.indices.filter { parameters[$0].bytes == nil && parameters[$0].emptyLiteral == nil }.map { $0 + 1 })
+        let nulls = Set(parameters.indices.filter { parameters[$0].isNull }.map { $0 + 1 })
         let sql = MSSQLNullInlining.inline(sql, positions: nulls)
         let assignments = parameters.enumerated().compactMap { index, parameter in
             parameter.emptyLiteral.map { "SET @P\(index + 1) = \($0);" }
