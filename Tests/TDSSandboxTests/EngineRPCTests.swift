@@ -136,3 +136,27 @@ struct EngineRPCTests {
         #expect(gone.errors.first?.number == 8179)
     }
 }
+
+@Suite("Engine: sp_reset_connection", .enabled(if: EngineHarness.pgDriverAvailable))
+struct EngineResetConnectionTests {
+    @Test("rolls back the open transaction and forgets SET options and prepared handles")
+    func resetsSessionState() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let table = "reset_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+        _ = try engine.ok("CREATE TABLE \(table) (id int)")
+        _ = try engine.ok("SET NOCOUNT ON SET IMPLICIT_TRANSACTIONS ON INSERT INTO \(table) VALUES (1)")
+        #expect(try engine.ok("SELECT @@TRANCOUNT").scalar == .int(1))
+
+        let reset = try engine.rpc("sp_reset_connection", [])
+        #expect(reset.errors.isEmpty, "\(reset.errors)")
+        #expect(reset.events.contains { if case .environmentChange(.rollbackTransaction) = $0 { return true } else { return false } })
+
+        #expect(try engine.ok("SELECT @@TRANCOUNT").scalar == .int(0))
+        #expect(try engine.ok("SELECT COUNT(*) FROM \(table)").scalar == .int(0))
+        // NOCOUNT is off again: an INSERT reports its count.
+        let insert = try engine.ok("INSERT INTO \(table) VALUES (2)")
+        #expect(insert.events.contains { if case .statementDone(rowCount: 1, _) = $0 { return true } else { return false } })
+        _ = try engine.ok("DROP TABLE \(table)")
+    }
+}

@@ -6,8 +6,8 @@ extension PostgresSessionEngine {
         "10": "sp_executesql", "11": "sp_prepare", "12": "sp_execute", "13": "sp_prepexec", "15": "sp_unprepare",
     ]
 
-    /// Runs an RPC: `sp_executesql`, `sp_prepare`, `sp_execute`, `sp_prepexec`, `sp_unprepare`; any other name is
-    /// error 2812.
+    /// Runs an RPC: `sp_executesql`, `sp_prepare`, `sp_execute`, `sp_prepexec`, `sp_unprepare`,
+    /// `sp_reset_connection`, or a stored procedure of the sandbox's catalog (else error 2812).
     public func executeRPC(
         procedure: String, parameters: [RPCParameter], emit: (SandboxEvent) throws -> Void
     ) throws -> RequestOutcome {
@@ -55,6 +55,10 @@ extension PostgresSessionEngine {
             case "sp_unprepare":
                 guard let handle = handleValue(parameters) else { throw Self.missingParameter("@handle", name) }
                 guard state.prepared.removeValue(forKey: handle) != nil else { throw Self.unknownHandle(handle) }
+                try emit(.returnStatus(0))
+                return .completed
+            case "sp_reset_connection":
+                try resetConnection(emit: emit)
                 try emit(.returnStatus(0))
                 return .completed
             default:
@@ -163,5 +167,17 @@ extension PostgresSessionEngine {
         }
         try emit(.returnStatus(0))
         return .completed
+    }
+}
+
+extension PostgresSessionEngine {
+    /// `sp_reset_connection`, as connection pools call it between borrowers: rolls back an open transaction, drops
+    /// the PostgreSQL session's state (`DISCARD ALL`: temporary tables, settings, prepared statements, locks) and
+    /// the sandbox's own (SET options, prepared handles), then prepares the session as at login.
+    func resetConnection(emit: (SandboxEvent) throws -> Void) throws {
+        try rollbackAll(emit: emit)
+        try runSilently("DISCARD ALL")
+        try Self.prepareSession(connection)
+        state = SessionState(database: state.database)
     }
 }
