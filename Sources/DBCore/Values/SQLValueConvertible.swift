@@ -38,8 +38,8 @@ extension Optional: SQLValueDecodable where Wrapped: SQLValueDecodable {
 }
 
 extension SQLValue {
-    /// The name of the case, for error messages.
-    var caseName: String {
+    /// The name of the case (`int`, `string`, `NULL`, …), for messages that must not show the value itself.
+    public var kindName: String {
         switch self {
         case .null: return "NULL"
         case .bool: return "bool"
@@ -60,6 +60,6 @@ extension SQLValue {
     /// The error for a value that cannot become `type`.
     func mismatch(_ type: Any.Type, _ reason: String? = nil) -> DatabaseError {
         let suffix = reason.map { ": \($0)" } ?? ""
-        return .typeMismatch("cannot convert SQL \(caseName) to \(type)\(suffix)")
+        return .typeMismatch("cannot convert SQL \(kindName) to \(type)\(suffix)")
     }
 }

@@ -181,24 +181,3 @@ enum PQCopyValueError: Error {
         }
     }
 }
-
-extension SQLValue {
-    /// The case name, for messages that must not show the value itself.
-    var kindName: String {
-        switch self {
-        case .null: return "NULL"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .double: return "double"
-        case .decimal: return "decimal"
-        case .string: return "string"
-        case .bytes: return "bytes"
-        case .date: return "date"
-        case .time: return "time"
-        case .timestamp: return "timestamp"
-        case .timestampTZ: return "timestampTZ"
-        case .uuid: return "uuid"
-        case .json: return "json"
-        }
-    }
-}
