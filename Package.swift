@@ -36,6 +36,12 @@ let package = Package(
             name: "CSybDB",
             providers: [.apt(["freetds-dev"]), .brew(["freetds"])]
         ),
+        // OpenSSL, for the TDS sandbox's server-side TLS only.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+        ),
 
         // The shared API and the drivers.
         .target(name: "DBCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -49,7 +55,7 @@ let package = Package(
         .target(
             name: "TDSSandbox",
             dependencies: [
-                "DBCore", "PGDriver",
+                "DBCore", "PGDriver", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs, if any is missing: libpq (PGDriver), FreeTDS DB-Library and its
-# command-line clients (MSSQLDriver, tests), a PostgreSQL server (throwaway test clusters), openssl (test certificates).
+# command-line clients (MSSQLDriver, tests), a PostgreSQL server (throwaway test clusters), openssl (test certificates)
+# and its headers (the TDS sandbox's TLS).
 set -euo pipefail
 
-packages=(libpq-dev postgresql freetds-dev freetds-bin openssl)
+packages=(libpq-dev postgresql freetds-dev freetds-bin openssl libssl-dev)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
