@@ -35,8 +35,12 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// password, application name, TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login timeout
     /// (``ConnectionConfiguration/connectTimeout``, 15 s by default) and UTF-8 as the client charset.
     /// ``ConnectionConfiguration/queryTimeout`` limits each statement (see ``cancel()`` for how).
-    /// TLS: FreeTDS 1.3 DB-Library cannot choose the encryption level, so every ``TLSMode`` logs in with FreeTDS's
-    /// "request" level (TLS whenever the server offers or requires it, certificate not verified).
+    /// TLS follows ``ConnectionConfiguration/tls``: `disable` never asks for TLS; `allow` and `prefer` use TLS when
+    /// the server offers or requires it; `require` fails unless the server encrypts (certificate not verified);
+    /// `verifyCA` also verifies the certificate chain against ``ConnectionConfiguration/tlsRootCertificatePath``
+    /// (the system's trusted CAs when `nil`), and `verifyFull` also checks that it names the host. The driver
+    /// hands these to FreeTDS in a private, short-lived freetds.conf section holding no secret; no freetds.conf of
+    /// your own is needed.
     public static func connect(_ configuration: ConnectionConfiguration) throws -> MSSQLConnection {
         if let backend = configuration.backend, backend != .sqlServer {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not SQL Server")
