@@ -35,8 +35,9 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// password, application name, TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login timeout
     /// (``ConnectionConfiguration/connectTimeout``, 15 s by default) and UTF-8 as the client charset.
     /// ``ConnectionConfiguration/queryTimeout`` limits each statement (see ``cancel()`` for how).
-    /// TLS follows ``ConnectionConfiguration/tls``: `disable` never asks for TLS; `allow` and `prefer` use TLS when
-    /// the server offers or requires it; `require` fails unless the server encrypts (certificate not verified);
+    /// TLS follows ``ConnectionConfiguration/tls``: `disable` tells the server the client cannot encrypt; `allow`
+    /// and `prefer` encrypt the login when the server has a certificate and the whole session when it requires TLS;
+    /// `require` asks for TLS on the whole session and fails when the server offers none (certificate not verified);
     /// `verifyCA` also verifies the certificate chain against ``ConnectionConfiguration/tlsRootCertificatePath``
     /// (the system's trusted CAs when `nil`), and `verifyFull` also checks that it names the host. The driver
     /// hands these to FreeTDS in a private, short-lived freetds.conf section holding no secret; no freetds.conf of

@@ -9,11 +9,13 @@ import DBCore
 /// driver writes this section to a private file for each login (see ``FreeTDSLoginFiles``).
 ///
 /// The TLS modes, as FreeTDS 1.3 (src/tds/login.c, tls.c) applies them:
-/// - ``TLSMode/disable``: `encryption = off`; the PRELOGIN says the client does not support encryption.
-/// - ``TLSMode/allow``, ``TLSMode/prefer``: `encryption = request`; TLS when the server offers it (at least for
-///   the login packet) or requires it, plain otherwise. The certificate is not verified.
-/// - ``TLSMode/require``: `encryption = require`; the login fails when the server offers no encryption. The
-///   certificate is not verified (no `ca file`).
+/// - ``TLSMode/disable``: `encryption = off`; the PRELOGIN says the client does not support encryption
+///   (ENCRYPT_NOT_SUP). A server that answers that it requires encryption still gets TLS: FreeTDS follows it.
+/// - ``TLSMode/allow``, ``TLSMode/prefer``: `encryption = request` (ENCRYPT_OFF); the login packet is encrypted
+///   when the server has a certificate, the whole session when the server requires TLS, nothing when it has
+///   none. The certificate is not verified.
+/// - ``TLSMode/require``: `encryption = require` (ENCRYPT_ON) asks for TLS on the whole session; the login fails
+///   when the server offers no encryption. The certificate is not verified (no `ca file`).
 /// - ``TLSMode/verifyCA``: `require`, plus `ca file` (``ConnectionConfiguration/tlsRootCertificatePath``, or
 ///   `system` for the system's trusted CAs) and `check certificate hostname = no`: the chain must verify.
 /// - ``TLSMode/verifyFull``: as `verifyCA`, with `check certificate hostname = yes`: the certificate must also

@@ -62,7 +62,8 @@ final class FreeTDSLoginFiles: @unchecked Sendable {
                 let reason = String(cString: strerror(errno))
                 unlink(path)
                 throw DatabaseError(
-                    kind: .connectionFailed, message: "could not write FreeTDS's login settings file \(path): \(reason)")
+                    kind: .connectionFailed,
+                    message: "could not write FreeTDS's login settings file \(path): \(reason)")
             }
             written += result
         }
