@@ -74,11 +74,15 @@ struct FreeTDSLoginConfigTests {
         }
     }
 
-    @Test("host\\instance writes the instance and no port; a port wins over an instance; no port means 1433")
+    @Test("host\\instance writes the instance and the Browser's port; a port wins over an instance; none is 1433")
     func instanceAndPort() throws {
-        let named = options(try FreeTDSLoginConfig(configuration(.prefer, port: nil, instance: "SQLEXPRESS")).text)
+        var config = try FreeTDSLoginConfig(configuration(.prefer, port: nil, instance: "SQLEXPRESS"))
+        #expect(config.port == nil)
+        #expect(options(config.text)["instance"] == "SQLEXPRESS")
+        config.port = 49_999  // as the driver does with SQLBrowserLookup's answer
+        let named = options(config.text)
         #expect(named["instance"] == "SQLEXPRESS")
-        #expect(named["port"] == nil)
+        #expect(named["port"] == "49999")
         let both = options(try FreeTDSLoginConfig(configuration(.prefer, port: 2000, instance: "SQLEXPRESS")).text)
         #expect(both["port"] == "2000")
         #expect(both["instance"] == nil)
@@ -118,7 +122,7 @@ struct FreeTDSLoginConfigTests {
         }
     }
 
-    @Test("the failure hints name TLS for require and stricter, and the Browser for host\\instance")
+    @Test("the failure hints name TLS for require and stricter, after a connection was made")
     func hints() {
         for mode in [TLSMode.disable, .allow, .prefer] {
             #expect(LoginFailureHints.tls(configuration(mode)) == nil)
@@ -133,17 +137,11 @@ struct FreeTDSLoginConfigTests {
         let verifyFull = LoginFailureHints.tls(configuration(.verifyFull)) ?? ""
         #expect(verifyFull.contains("the system's trusted CAs"))
         #expect(verifyFull.contains("does not name the host 'db.example.test'"))
-        #expect(LoginFailureHints.instance(configuration(.prefer)) == nil)
-        let instance = LoginFailureHints.instance(configuration(.prefer, port: nil, instance: "SQLEXPRESS")) ?? ""
-        #expect(instance.contains("SQL Server Browser"))
-        #expect(instance.contains("instance 'SQLEXPRESS'"))
-        // Which hint fits which DB-Library error: no socket (20009) is the lookup, a failure after it (20002) TLS.
-        let both = configuration(.require, port: nil, instance: "SQLEXPRESS")
-        let unconnected = LoginFailureHints.text(for: both, dblibNumber: 20009) ?? ""
-        #expect(unconnected.contains("SQL Server Browser") && !unconnected.contains("TLS"))
-        let failedAfterConnect = LoginFailureHints.text(for: both, dblibNumber: 20002) ?? ""
-        #expect(failedAfterConnect.contains("TLS was required") && !failedAfterConnect.contains("Browser"))
-        #expect(LoginFailureHints.text(for: both, dblibNumber: 20013) == nil)
+        // No connection at all (20009 no socket, 20013 unknown host): TLS played no part.
+        #expect(LoginFailureHints.text(for: configuration(.require), dblibNumber: 20009) == nil)
+        #expect(LoginFailureHints.text(for: configuration(.require), dblibNumber: 20013) == nil)
+        let failedAfterConnect = LoginFailureHints.text(for: configuration(.require), dblibNumber: 20002) ?? ""
+        #expect(failedAfterConnect.contains("TLS was required"))
         #expect(LoginFailureHints.text(for: configuration(.prefer), dblibNumber: 20002) == nil)
     }
 

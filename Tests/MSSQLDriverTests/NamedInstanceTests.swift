@@ -5,8 +5,8 @@ import Testing
 
 @testable import MSSQLDriver
 
-/// `host\instance` logins: FreeTDS asks the SQL Server Browser (here a ``SQLBrowserResponder``) on UDP 1434 of the
-/// host for the instance's TCP port. Each test has its own loopback address, Browser and sandbox.
+/// `host\instance` logins: the driver asks the SQL Server Browser (here a ``SQLBrowserResponder``) on UDP 1434 of
+/// the host for the instance's TCP port. Each test has its own loopback address, Browser and sandbox.
 @Suite("named instances through the SQL Server Browser")
 struct NamedInstanceTests {
     @Test("host\\instance finds the sandbox's port through the Browser and runs a query")
@@ -32,23 +32,61 @@ struct NamedInstanceTests {
         }
     }
 
-    /// FreeTDS asks 16 times, a second apart, before giving up on a silent Browser: this test takes about 16 s.
-    @Test("an unknown instance fails as connectionFailed, naming the instance and the Browser")
+    @Test("an unknown instance fails as connectionFailed within the connect timeout, naming it and the Browser")
     func unknownInstance() async throws {
         try await offPool {
             let sandbox = try NamedInstanceSandbox(instanceName: "KNOWN")
-            let configuration = sandbox.configuration(instance: "UNKNOWN")
+            var configuration = sandbox.configuration(instance: "UNKNOWN")
+            configuration.connectTimeout = 2  // the Browser stays silent for an instance it does not know
             let password = try #require(configuration.password?.revealed)
             let error = try #require(databaseError { _ = try MSSQLConnection.connect(configuration) })
             #expect(error.kind == .connectionFailed)
             #expect(error.message.contains("\(sandbox.host)\\UNKNOWN"))
-            #expect(error.message.contains("SQL Server Browser"))
-            #expect(error.message.contains("instance 'UNKNOWN'"))
+            #expect(error.message.contains("SQL Server Browser (UDP port 1434 on \(sandbox.host))"))
+            #expect(error.message.contains("gave no TCP port for instance 'UNKNOWN' within 2 s"))
             #expect(!error.debugDescription.contains(password))
         }
     }
 
-    @Test("a login the server refuses keeps the server's message, without the Browser hint")
+    @Test("a host with no Browser at all fails the same way")
+    func noBrowser() async throws {
+        try await offPool {
+            let sandbox = try NamedInstanceSandbox(instanceName: "SANDBOX")
+            sandbox.browser.stop()
+            var configuration = sandbox.configuration()
+            configuration.connectTimeout = 1
+            let error = try #require(databaseError { _ = try MSSQLConnection.connect(configuration) })
+            #expect(error.kind == .connectionFailed)
+            #expect(error.message.contains("gave no TCP port for instance 'SANDBOX'"))
+        }
+    }
+
+    @Test("the Browser lookup reads the port of the named instance from SVR_RESP, whatever the record order")
+    func lookupParsing() throws {
+        #expect(SQLBrowserLookup.request(instance: "SQLEXPRESS") == [0x04] + Array("SQLEXPRESS".utf8) + [0])
+        func datagram(_ text: String) -> [UInt8] {
+            [0x05, UInt8(text.utf8.count & 0xFF), UInt8(text.utf8.count >> 8)] + Array(text.utf8)
+        }
+        let two = datagram(
+            "ServerName;H;InstanceName;ONE;IsClustered;No;Version;16.0.1000.6;tcp;50001;;"
+                + "ServerName;H;InstanceName;TWO;IsClustered;No;Version;16.0.1000.6;np;\\\\H\\pipe\\sql;tcp;50002;;")
+        #expect(SQLBrowserLookup.tcpPort(inResponse: two, instance: "one") == 50001)
+        #expect(SQLBrowserLookup.tcpPort(inResponse: two, instance: "TWO") == 50002)
+        #expect(SQLBrowserLookup.tcpPort(inResponse: two, instance: "THREE") == nil)
+        // No tcp entry, a bad port, the wrong message type, a truncated datagram.
+        let noTCP = datagram("ServerName;H;InstanceName;ONE;IsClustered;No;Version;1;np;\\\\H\\pipe;;")
+        #expect(SQLBrowserLookup.tcpPort(inResponse: noTCP, instance: "ONE") == nil)
+        let badPort = datagram("ServerName;H;InstanceName;ONE;tcp;70000;;")
+        #expect(SQLBrowserLookup.tcpPort(inResponse: badPort, instance: "ONE") == nil)
+        #expect(SQLBrowserLookup.tcpPort(inResponse: [0x04] + Array(two.dropFirst()), instance: "ONE") == nil)
+        #expect(SQLBrowserLookup.tcpPort(inResponse: [0x05, 0x10], instance: "ONE") == nil)
+        // What the sandbox's responder says is what the lookup reads.
+        let responder = SQLBrowserResponder(instances: [.init(name: "Sandbox", tcpPort: 41_433)])
+        let answer = try #require(responder.answer(to: SQLBrowserLookup.request(instance: "SANDBOX")))
+        #expect(SQLBrowserLookup.tcpPort(inResponse: answer, instance: "SANDBOX") == 41_433)
+    }
+
+    @Test("a login the server refuses keeps the server's message and names the port the Browser gave")
     func serverRefusal() async throws {
         try await offPool {
             let sandbox = try NamedInstanceSandbox(instanceName: "SANDBOX")
@@ -56,7 +94,8 @@ struct NamedInstanceTests {
             configuration.password = Secret("wrong-password-through-browser")
             let error = try #require(databaseError { _ = try MSSQLConnection.connect(configuration) })
             #expect(error.kind == .authenticationFailed)
-            #expect(!error.message.contains("SQL Server Browser"))
+            #expect(error.message.contains("Login failed"))
+            #expect(error.message.contains("\\SANDBOX (port \(sandbox.tcpPort) from the SQL Server Browser)"))
             #expect(!error.debugDescription.contains("wrong-password-through-browser"))
         }
     }

@@ -60,6 +60,16 @@ struct TLSModeLoginTests {
         }
     }
 
+    @Test("a CA file that cannot be read is a configuration error, before any connection")
+    func unreadableCAFile() async throws {
+        try await offPool {
+            let configuration = try configuration(.verifyFull, caFile: "/nonexistent-\(UUID().uuidString)/ca.pem")
+            let error = try #require(databaseError { _ = try MSSQLConnection.connect(configuration) })
+            #expect(error.kind == .invalidConfiguration)
+            #expect(error.message.contains("TLS root certificate file /nonexistent-"))
+        }
+    }
+
     @Test("no login settings file is left behind after logins that succeed and logins that fail")
     func noLeftoverFiles() async throws {
         try await offPool {

@@ -3,8 +3,8 @@ import DBCore
 import Foundation
 
 extension DBLibHandle {
-    /// The server as error messages name it: `host:port`, or `host\instance` (FreeTDS asks the SQL Server Browser
-    /// on UDP 1434 of the host for the instance's TCP port).
+    /// The server as error messages name it: `host:port`, or `host\instance` (whose TCP port ``SQLBrowserLookup``
+    /// asks the SQL Server Browser on UDP 1434 of the host for).
     static func serverString(_ configuration: ConnectionConfiguration) -> String {
         if let instance = configuration.instanceName, !instance.isEmpty, configuration.port == nil {
             return "\(configuration.host)\\\(instance)"
@@ -29,7 +29,8 @@ extension DBLibHandle {
     /// `dbsetifile` names its file. Under the process-wide login lock: the file is written, the login timeout set,
     /// `dbopen` called, and the file removed as soon as `dbopen` returns, so at most one such file exists at a time
     /// and none outlives its login. No user freetds.conf is needed, and a section of the same name in one (the
-    /// section is named after the host) does not apply, because ours is read first.
+    /// section is named after the host) does not apply, because ours is read first. For `host\instance`, the
+    /// instance's port comes from ``SQLBrowserLookup`` first, outside the lock, within the connect timeout.
     static func open(_ configuration: ConnectionConfiguration) throws -> DBLibHandle {
         let environment = DBLibEnvironment.shared
         guard environment.initialised else {
@@ -55,13 +56,21 @@ extension DBLibHandle {
         _ = dbsetlversion(login, version)
         _ = dbsetlbool(login, 1, DBSETBCP)  // BCP_SETL: allows bulk copy (MSSQLConnection+BulkCopy)
 
-        let loginConfig = try FreeTDSLoginConfig(configuration)
+        var loginConfig = try FreeTDSLoginConfig(configuration)
+        try loginConfig.checkCAFileReadable()
+        var server = serverString(configuration)
+        if loginConfig.port == nil, let instance = loginConfig.instance {
+            // Before the login lock: a silent Browser must not hold up other logins.
+            let port = try SQLBrowserLookup.port(
+                host: loginConfig.host, instance: instance, timeout: configuration.connectTimeout ?? 15)
+            loginConfig.port = port
+            server += " (port \(port) from the SQL Server Browser)"
+        }
         let files = FreeTDSLoginFiles.shared
 
         let messages = DBLibMessages()
         messages.setLoggingIn(true)
         defer { messages.setLoggingIn(false) }
-        let server = serverString(configuration)
         let seconds = Int32(max(1, (configuration.connectTimeout ?? 15).rounded(.up)))
         let dbproc: OpaquePointer? = try environment.withLogin(messages: messages) {
             let path = try files.write(loginConfig)
@@ -85,7 +94,7 @@ extension DBLibHandle {
     }
 
     /// The error for a failed login: the server's own message when it sent one (18456 …), else DB-Library's, with
-    /// ``LoginFailureHints`` added (TLS required, the instance lookup) when the server sent none.
+    /// the ``LoginFailureHints`` (TLS required) when the server sent none.
     private static func loginError(
         _ errors: [DatabaseError], server: String, configuration: ConnectionConfiguration
     ) -> DatabaseError {

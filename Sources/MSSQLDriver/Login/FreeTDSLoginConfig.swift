@@ -1,4 +1,5 @@
 import DBCore
+import Foundation
 
 /// The private freetds.conf section one login reads: where the server is and how to use TLS, made from a
 /// ``ConnectionConfiguration`` alone. It never holds a secret: user, password, database, application name and
@@ -27,9 +28,11 @@ struct FreeTDSLoginConfig: Equatable {
     var sectionName: String { host }
     /// The `host` line: the name or address FreeTDS resolves, and the name a verified certificate must carry.
     var host: String
-    /// The TCP port, or `nil` when FreeTDS asks the SQL Server Browser for ``instance``'s port.
+    /// The TCP port; `nil` for a named ``instance`` until ``SQLBrowserLookup`` found its port (FreeTDS would
+    /// otherwise ask the Browser itself).
     var port: Int?
-    /// The named instance, when no port is given.
+    /// The named instance, when the configuration gives no port. Written with the port the Browser gave, FreeTDS
+    /// sends it in the PRELOGIN as it does when it looks the port up itself.
     var instance: String?
     /// The `tds version` line (`7.4` …).
     var tdsVersion: String
@@ -84,6 +87,15 @@ struct FreeTDSLoginConfig: Equatable {
             throw DatabaseError.invalidConfiguration("tds_version \(version) is not one of 7.0–7.4")
         }
         return version
+    }
+
+    /// Throws ``DatabaseError/Kind/invalidConfiguration`` when ``caFile`` names a file this process cannot read
+    /// (FreeTDS would only say that the connection failed).
+    func checkCAFileReadable() throws {
+        guard let caFile, caFile != "system" else { return }
+        guard FileManager.default.isReadableFile(atPath: caFile) else {
+            throw DatabaseError.invalidConfiguration("the TLS root certificate file \(caFile) cannot be read")
+        }
     }
 
     /// The freetds.conf text: one section, one option a line.
