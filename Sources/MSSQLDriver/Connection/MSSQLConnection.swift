@@ -31,12 +31,18 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// Opens a connection and sets the session up: `TEXTSIZE` at its maximum (so `(max)` values are not cut at
     /// 4 KB), the ANSI options SQL Server's own drivers set, and `IMPLICIT_TRANSACTIONS ON`.
     ///
-    /// Login is configured in code only: host, port (1433 by default) or `host\instance`, database, user,
-    /// password, application name, TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login timeout
+    /// Login is configured in code only: host, port (1433 by default) or `host\instance` (the port asked of the
+    /// SQL Server Browser on UDP 1434 within the connect timeout), database, user, password, application name,
+    /// TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login timeout
     /// (``ConnectionConfiguration/connectTimeout``, 15 s by default) and UTF-8 as the client charset.
     /// ``ConnectionConfiguration/queryTimeout`` limits each statement (see ``cancel()`` for how).
-    /// TLS: FreeTDS 1.3 DB-Library cannot choose the encryption level, so every ``TLSMode`` logs in with FreeTDS's
-    /// "request" level (TLS whenever the server offers or requires it, certificate not verified).
+    /// TLS follows ``ConnectionConfiguration/tls``: `disable` tells the server the client cannot encrypt; `allow`
+    /// and `prefer` encrypt the login when the server has a certificate and the whole session when it requires TLS;
+    /// `require` asks for TLS on the whole session and fails when the server offers none (certificate not
+    /// verified); `verifyCA` also verifies the certificate chain against
+    /// ``ConnectionConfiguration/tlsRootCertificatePath`` (the system's trusted CAs when `nil`), and `verifyFull`
+    /// also checks that it names the host. The driver hands these to FreeTDS in a private, short-lived freetds.conf
+    /// section holding no secret; no freetds.conf of your own is needed.
     public static func connect(_ configuration: ConnectionConfiguration) throws -> MSSQLConnection {
         if let backend = configuration.backend, backend != .sqlServer {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not SQL Server")

@@ -3,7 +3,8 @@ import DBCore
 import Foundation
 
 extension DBLibHandle {
-    /// The DB-Library server string: `host:port`, or `host\instance` (FreeTDS asks the SQL Browser on UDP 1434).
+    /// The server as error messages name it: `host:port`, or `host\instance` (whose TCP port ``SQLBrowserLookup``
+    /// asks the SQL Server Browser on UDP 1434 of the host for).
     static func serverString(_ configuration: ConnectionConfiguration) -> String {
         if let instance = configuration.instanceName, !instance.isEmpty, configuration.port == nil {
             return "\(configuration.host)\\\(instance)"
@@ -13,22 +14,23 @@ extension DBLibHandle {
 
     /// The TDS version asked for: 7.4 unless `options["tds_version"]` names another (7.0–7.4).
     static func tdsVersion(_ configuration: ConnectionConfiguration) throws -> UInt8 {
-        switch configuration.options["tds_version"] ?? configuration.options["tdsVersion"] ?? "7.4" {
-        case "7.4": return UInt8(DBVERSION_74)
+        switch try FreeTDSLoginConfig.tdsVersion(configuration) {
         case "7.3": return UInt8(DBVERSION_73)
         case "7.2": return UInt8(DBVERSION_72)
         case "7.1": return UInt8(DBVERSION_71)
         case "7.0": return UInt8(DBVERSION_70)
-        case let other: throw DatabaseError.invalidConfiguration("tds_version \(other) is not one of 7.0–7.4")
+        default: return UInt8(DBVERSION_74)
         }
     }
 
-    /// Logs in: builds the LOGINREC entirely in code (no freetds.conf, no environment) and calls `dbopen` under the
-    /// process-wide login lock, with the login timeout set just before.
-    ///
-    /// TLS: FreeTDS 1.3's DB-Library has no call to choose the encryption level (`DBSETENCRYPT` is accepted by the
-    /// header but `dbsetlbool` rejects it), so every login uses FreeTDS's default for TDS 7.x, "request": TLS when
-    /// the server supports it, and always when the server requires it. The certificate is not verified.
+    /// Logs in. The LOGINREC carries the login fields (user, password, application, client host, charset,
+    /// database, TDS version); where the server is and how to use TLS go into a private freetds.conf section made
+    /// from the configuration alone (``FreeTDSLoginConfig``, never a secret), which `dbopen` reads first because
+    /// `dbsetifile` names its file. Under the process-wide login lock: the file is written, the login timeout set,
+    /// `dbopen` called, and the file removed as soon as `dbopen` returns, so at most one such file exists at a time
+    /// and none outlives its login. No user freetds.conf is needed, and a section of the same name in one (the
+    /// section is named after the host) does not apply, because ours is read first. For `host\instance`, the
+    /// instance's port comes from ``SQLBrowserLookup`` first, outside the lock, within the connect timeout.
     static func open(_ configuration: ConnectionConfiguration) throws -> DBLibHandle {
         let environment = DBLibEnvironment.shared
         guard environment.initialised else {
@@ -54,28 +56,48 @@ extension DBLibHandle {
         _ = dbsetlversion(login, version)
         _ = dbsetlbool(login, 1, DBSETBCP)  // BCP_SETL: allows bulk copy (MSSQLConnection+BulkCopy)
 
+        var loginConfig = try FreeTDSLoginConfig(configuration)
+        try loginConfig.checkCAFileReadable()
+        var server = serverString(configuration)
+        if loginConfig.port == nil, let instance = loginConfig.instance {
+            // Before the login lock: a silent Browser must not hold up other logins.
+            let port = try SQLBrowserLookup.port(
+                host: loginConfig.host, instance: instance, timeout: configuration.connectTimeout ?? 15)
+            loginConfig.port = port
+            server += " (port \(port) from the SQL Server Browser)"
+        }
+        let files = FreeTDSLoginFiles.shared
+
         let messages = DBLibMessages()
         messages.setLoggingIn(true)
         defer { messages.setLoggingIn(false) }
-        let server = serverString(configuration)
         let seconds = Int32(max(1, (configuration.connectTimeout ?? 15).rounded(.up)))
-        let dbproc: OpaquePointer? = environment.withLogin(messages: messages) {
+        let dbproc: OpaquePointer? = try environment.withLogin(messages: messages) {
+            let path = try files.write(loginConfig)
+            defer {
+                files.remove(path)
+                withFreeTDSString("") { dbsetifile($0) }
+            }
+            withFreeTDSString(path) { dbsetifile($0) }
             _ = dbsetlogintime(seconds)
-            guard let dbproc = csybdb_open(login, server) else { return nil }
+            guard let dbproc = csybdb_open(login, loginConfig.sectionName) else { return nil }
             let handle = Unmanaged.passUnretained(messages).toOpaque().assumingMemoryBound(to: UInt8.self)
             dbsetuserdata(dbproc, handle)
             return dbproc
         }
         guard let dbproc else {
-            throw loginError(messages.takeErrors(), server: server)
+            throw loginError(messages.takeErrors(), server: server, configuration: configuration)
         }
         let handle = DBLibHandle(dbproc: dbproc, messages: messages)
         _ = messages.takeErrors()
         return handle
     }
 
-    /// The error for a failed login: the server's own message when it sent one (18456 …), else DB-Library's.
-    private static func loginError(_ errors: [DatabaseError], server: String) -> DatabaseError {
+    /// The error for a failed login: the server's own message when it sent one (18456 …), else DB-Library's, with
+    /// the ``LoginFailureHints`` (TLS required) when the server sent none.
+    private static func loginError(
+        _ errors: [DatabaseError], server: String, configuration: ConnectionConfiguration
+    ) -> DatabaseError {
         let serverError = errors.first { error in
             if case .sqlServer(let number, _, _) = error.code { return number < 20000 || number > 29999 }
             return false
@@ -87,6 +109,20 @@ extension DBLibHandle {
         let others = errors.filter { $0.message != error.message }
         if !others.isEmpty { error.detail = others.map(\.description).joined(separator: "\n") }
         if !error.message.contains(server) { error.message += " [server \(server)]" }
+        if serverError == nil {
+            var number: Int?
+            if case .sqlServer(let code, _, _) = error.code { number = code }
+            if let hints = LoginFailureHints.text(for: configuration, dblibNumber: number) {
+                error.message += "; " + hints
+            }
+        }
         return error
     }
+}
+
+/// Calls `body` with a C copy of `text` that DB-Library may keep or change (`dbsetifile` takes `char *`; FreeTDS
+/// copies it).
+private func withFreeTDSString(_ text: String, _ body: (UnsafeMutablePointer<CChar>) -> Void) {
+    var bytes = Array(text.utf8CString)
+    bytes.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }

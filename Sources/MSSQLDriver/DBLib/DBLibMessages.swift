@@ -68,7 +68,8 @@ final class DBLibMessages: @unchecked Sendable {
                 return now - sent < .seconds(10) ? .keepWaiting : .cancel
             }
             var message = text
-            if let osText, !osText.isEmpty { message += " (\(osText))" }
+            // FreeTDS passes strerror(0), "Success", when no system call failed.
+            if let osText, !osText.isEmpty, osText != "Success" { message += " (\(osText))" }
             errors.append(
                 DatabaseError(
                     kind: MSSQLErrorMapping.kind(dblibNumber: number),

@@ -1,0 +1,140 @@
+import DBCore
+import Foundation
+
+/// The private freetds.conf section one login reads: where the server is and how to use TLS, made from a
+/// ``ConnectionConfiguration`` alone. It never holds a secret: user, password, database, application name and
+/// charset stay on DB-Library's LOGINREC.
+///
+/// FreeTDS 1.3's DB-Library cannot set the encryption level on a LOGINREC (`dbsetlbool(…, DBSETENCRYPT)` is not
+/// implemented), but `dbsetifile(path)` makes `dbopen` read `path` as a freetds.conf before any other, so the
+/// driver writes this section to a private file for each login (see ``FreeTDSLoginFiles``).
+///
+/// The TLS modes, as FreeTDS 1.3 (src/tds/login.c, tls.c) applies them:
+/// - ``TLSMode/disable``: `encryption = off`; the PRELOGIN says the client does not support encryption
+///   (ENCRYPT_NOT_SUP). A server that answers that it requires encryption still gets TLS: FreeTDS follows it.
+/// - ``TLSMode/allow``, ``TLSMode/prefer``: `encryption = request` (ENCRYPT_OFF); the login packet is encrypted
+///   when the server has a certificate, the whole session when the server requires TLS, nothing when it has
+///   none. The certificate is not verified.
+/// - ``TLSMode/require``: `encryption = require` (ENCRYPT_ON) asks for TLS on the whole session; the login fails
+///   when the server offers no encryption. The certificate is not verified (no `ca file`).
+/// - ``TLSMode/verifyCA``: `require`, plus `ca file` (``ConnectionConfiguration/tlsRootCertificatePath``, or
+///   `system` for the system's trusted CAs) and `check certificate hostname = no`: the chain must verify.
+/// - ``TLSMode/verifyFull``: as `verifyCA`, with `check certificate hostname = yes`: the certificate must also
+///   name ``ConnectionConfiguration/host`` (FreeTDS compares it with the `host` line).
+struct FreeTDSLoginConfig: Equatable {
+    /// The section name `dbopen` is given: the host itself, because FreeTDS sends the name `dbopen` was given as
+    /// the LOGIN7 ServerName, which SQL Server (and Azure SQL's gateway) may read. Our file is read first, so a
+    /// section of the same name in another freetds.conf never applies.
+    var sectionName: String { host }
+    /// The `host` line: the name or address FreeTDS resolves, and the name a verified certificate must carry.
+    var host: String
+    /// The TCP port; `nil` for a named ``instance`` until ``SQLBrowserLookup`` found its port (FreeTDS would
+    /// otherwise ask the Browser itself).
+    var port: Int?
+    /// The named instance, when the configuration gives no port. Written with the port the Browser gave, FreeTDS
+    /// sends it in the PRELOGIN as it does when it looks the port up itself.
+    var instance: String?
+    /// The `tds version` line (`7.4` …).
+    var tdsVersion: String
+    /// The `encryption` line: `off`, `request` or `require`.
+    var encryption: String
+    /// The `ca file` line (a PEM file, or `system`); `nil` for no certificate verification.
+    var caFile: String?
+    /// The `check certificate hostname` line, written only with ``caFile``.
+    var checkHostname: Bool
+
+    /// The section for `configuration`. Throws ``DatabaseError/Kind/invalidConfiguration``
+    /// for a value freetds.conf cannot carry (`;` and `#` start comments there, lines end at a line break, runs
+    /// of spaces shrink to one) or an unknown `tds_version`.
+    init(_ configuration: ConnectionConfiguration) throws {
+        host = try Self.checked(configuration.host, field: "host")
+        // The host also names the section: `[host]` ends at `]` and an option's name at `=`.
+        if let bad = host.first(where: { $0 == "[" || $0 == "]" || $0 == "=" }) {
+            throw DatabaseError.invalidConfiguration(
+                "the host '\(host)' contains '\(bad)', which FreeTDS's configuration cannot carry")
+        }
+        if let port = configuration.port {
+            guard (1...65535).contains(port) else {
+                throw DatabaseError.invalidConfiguration("port \(port) is not between 1 and 65535")
+            }
+            self.port = port
+        } else if let name = configuration.instanceName, !name.isEmpty {
+            instance = try Self.checked(name, field: "instance name")
+        } else {
+            port = 1433
+        }
+        tdsVersion = try Self.tdsVersion(configuration)
+        checkHostname = false
+        switch configuration.tls {
+        case .disable:
+            encryption = "off"
+        case .allow, .prefer:
+            encryption = "request"
+        case .require:
+            encryption = "require"
+        case .verifyCA, .verifyFull:
+            encryption = "require"
+            let path = configuration.tlsRootCertificatePath.flatMap { $0.isEmpty ? nil : $0 }
+            caFile = try path.map { try Self.checked($0, field: "TLS root certificate path") } ?? "system"
+            checkHostname = configuration.tls == .verifyFull
+        }
+    }
+
+    /// The `tds version` value: `options["tds_version"]` (or `tdsVersion`) when it is 7.0–7.4, else 7.4.
+    static func tdsVersion(_ configuration: ConnectionConfiguration) throws -> String {
+        let version = configuration.options["tds_version"] ?? configuration.options["tdsVersion"] ?? "7.4"
+        guard ["7.0", "7.1", "7.2", "7.3", "7.4"].contains(version) else {
+            throw DatabaseError.invalidConfiguration("tds_version \(version) is not one of 7.0–7.4")
+        }
+        return version
+    }
+
+    /// Throws ``DatabaseError/Kind/invalidConfiguration`` when ``caFile`` names a file this process cannot read
+    /// (FreeTDS would only say that the connection failed).
+    func checkCAFileReadable() throws {
+        guard let caFile, caFile != "system" else { return }
+        guard FileManager.default.isReadableFile(atPath: caFile) else {
+            throw DatabaseError.invalidConfiguration("the TLS root certificate file \(caFile) cannot be read")
+        }
+    }
+
+    /// The freetds.conf text: one section, one option a line.
+    var text: String {
+        var lines = ["[\(sectionName)]", "\thost = \(host)"]
+        if let port { lines.append("\tport = \(port)") }
+        if let instance { lines.append("\tinstance = \(instance)") }
+        lines.append("\ttds version = \(tdsVersion)")
+        lines.append("\tencryption = \(encryption)")
+        if let caFile {
+            lines.append("\tca file = \(caFile)")
+            lines.append("\tcheck certificate hostname = \(checkHostname ? "yes" : "no")")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `value` when freetds.conf can hold it unchanged: FreeTDS reads lines of at most 255 bytes, ends a value
+    /// at `;` or `#`, and folds whitespace.
+    private static func checked(_ value: String, field: String) throws -> String {
+        let forbidden = value.unicodeScalars.first { scalar in
+            if scalar == ";" || scalar == "#" { return true }
+            return scalar != " " && (scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F)
+        }
+        if let forbidden {
+            let shown =
+                forbidden == ";" || forbidden == "#"
+                ? "'\(forbidden)'" : "U+" + String(forbidden.value, radix: 16, uppercase: true)
+            throw DatabaseError.invalidConfiguration(
+                "the \(field) '\(value)' contains \(shown), which FreeTDS's configuration cannot carry")
+        }
+        guard !value.isEmpty, value.first != " ", value.last != " ", !value.contains("  ") else {
+            throw DatabaseError.invalidConfiguration(
+                "the \(field) '\(value)' is empty, or has leading, trailing or repeated spaces, which FreeTDS's "
+                    + "configuration cannot carry")
+        }
+        guard value.utf8.count <= 200 else {
+            throw DatabaseError.invalidConfiguration(
+                "the \(field) is \(value.utf8.count) bytes long; FreeTDS's configuration lines hold at most 200")
+        }
+        return value
+    }
+}
