@@ -27,6 +27,10 @@ final class TDSSession: @unchecked Sendable {
     let spid: UInt16
     private let configuration: TDSSandboxConfiguration
     private let factory: SessionEngineFactory
+    /// What the connection's TLS layer did (read at LOGIN7).
+    let tlsStatus: TLSSessionStatus
+    /// Called at every LOGIN7 with the encryption it arrived under.
+    private let recordLogin: @Sendable (TDSSandboxSessionEncryption) -> Void
     private let queue: DispatchQueue
     private let lock = NSLock()
     private var shared = Shared()
@@ -40,11 +44,17 @@ final class TDSSession: @unchecked Sendable {
     private var inTransaction = false
     lazy var output = TDSOutputStream(channel: channel, spid: spid) { [weak self] in self?.isClosed ?? true }
 
-    init(channel: any Channel, spid: UInt16, configuration: TDSSandboxConfiguration, factory: @escaping SessionEngineFactory) {
+    init(
+        channel: any Channel, spid: UInt16, configuration: TDSSandboxConfiguration,
+        factory: @escaping SessionEngineFactory, tlsStatus: TLSSessionStatus = TLSSessionStatus(),
+        recordLogin: @escaping @Sendable (TDSSandboxSessionEncryption) -> Void = { _ in }
+    ) {
         self.channel = channel
         self.spid = spid
         self.configuration = configuration
         self.factory = factory
+        self.tlsStatus = tlsStatus
+        self.recordLogin = recordLogin
         self.queue = DispatchQueue(label: "tds-sandbox.session.\(spid)")
     }
 
@@ -107,11 +117,7 @@ final class TDSSession: @unchecked Sendable {
         do {
             switch (phase, message.type) {
             case (.prelogin, .prelogin):
-                _ = try PreloginMessage.parse(message.payload)
-                let v = configuration.programVersion
-                output.tokens = PreloginMessage.reply(version: (v.major, v.minor, v.build))
-                try output.endMessage()
-                phase = .login
+                try prelogin(message.payload)
             case (.prelogin, .login7), (.login, .login7):
                 try login(message.payload)
             case (.loggedIn, .sqlBatch):
@@ -133,8 +139,29 @@ final class TDSSession: @unchecked Sendable {
         }
     }
 
+    /// Answers PRELOGIN with the negotiated encryption; a TLS handshake (the handler is told before the answer
+    /// goes out, so it is ready for the client's first handshake packet) or a disconnect may follow.
+    private func prelogin(_ payload: ByteBuffer) throws {
+        let request = try PreloginMessage.parse(payload)
+        let negotiation = EncryptionNegotiation.negotiate(policy: configuration.encryption, client: request.encryption)
+        switch negotiation.outcome {
+        case .loginOnly, .full:
+            channel.triggerUserOutboundEvent(
+                TDSTLSHandler.StartHandshake(loginOnly: negotiation.outcome == .loginOnly), promise: nil)
+        case .plaintext, .terminate:
+            break
+        }
+        let v = configuration.programVersion
+        output.tokens = PreloginMessage.reply(version: (v.major, v.minor, v.build), encryption: negotiation.reply)
+        try output.endMessage()
+        if negotiation.outcome == .terminate { return closeConnection() }
+        phase = .login
+    }
+
     private func login(_ payload: ByteBuffer) throws {
         let request = try Login7Request.parse(payload)
+        let encryption = tlsStatus.encryption
+        recordLogin(encryption)
         guard let negotiated = TDSVersion.negotiate(clientVersion: request.tdsVersion) else {
             return try refuseLogin(
                 SQLServerMessage(number: 18456, severity: 14, message: "Login failed: TDS versions before 7.1 are not supported."))
@@ -148,7 +175,7 @@ final class TDSSession: @unchecked Sendable {
         }
         let login = SandboxLogin(
             user: request.userName, password: request.password, database: request.database,
-            applicationName: request.appName, hostName: request.hostName)
+            applicationName: request.appName, hostName: request.hostName, encryption: encryption)
         let engine: any SessionEngine
         do {
             engine = try factory(login)
