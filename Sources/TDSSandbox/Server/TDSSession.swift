@@ -25,7 +25,7 @@ final class TDSSession: @unchecked Sendable {
 
     let channel: any Channel
     let spid: UInt16
-    private let configuration: TDSSandboxConfiguration
+    let configuration: TDSSandboxConfiguration
     private let factory: SessionEngineFactory
     /// What the connection's TLS layer did (read at LOGIN7).
     let tlsStatus: TLSSessionStatus
@@ -38,7 +38,7 @@ final class TDSSession: @unchecked Sendable {
     var bulkLoad = BulkLoadReception()
 
     // Worker-only state.
-    private var phase = Phase.prelogin
+    var phase = Phase.prelogin
     var engine: (any SessionEngine)?
     private var version = TDSVersion.v7_4
     private var inTransaction = false
@@ -106,7 +106,7 @@ final class TDSSession: @unchecked Sendable {
     }
 
     /// Closes the connection after what was written has been sent.
-    private func closeConnection() {
+    func closeConnection() {
         output.drain()
         phase = .closed
         channel.close(promise: nil)
@@ -137,25 +137,6 @@ final class TDSSession: @unchecked Sendable {
             // A protocol violation: close this session only.
             closeConnection()
         }
-    }
-
-    /// Answers PRELOGIN with the negotiated encryption; a TLS handshake (the handler is told before the answer
-    /// goes out, so it is ready for the client's first handshake packet) or a disconnect may follow.
-    private func prelogin(_ payload: ByteBuffer) throws {
-        let request = try PreloginMessage.parse(payload)
-        let negotiation = EncryptionNegotiation.negotiate(policy: configuration.encryption, client: request.encryption)
-        switch negotiation.outcome {
-        case .loginOnly, .full:
-            channel.triggerUserOutboundEvent(
-                TDSTLSHandler.StartHandshake(loginOnly: negotiation.outcome == .loginOnly), promise: nil)
-        case .plaintext, .terminate:
-            break
-        }
-        let v = configuration.programVersion
-        output.tokens = PreloginMessage.reply(version: (v.major, v.minor, v.build), encryption: negotiation.reply)
-        try output.endMessage()
-        if negotiation.outcome == .terminate { return closeConnection() }
-        phase = .login
     }
 
     private func login(_ payload: ByteBuffer) throws {
