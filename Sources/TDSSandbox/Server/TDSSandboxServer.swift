@@ -14,6 +14,9 @@ import NIOPosix
 /// defer { server.stop() }
 /// ```
 ///
+/// With a certificate in ``TDSSandboxConfiguration/tls``, sessions negotiate TLS as SQL Server does for TDS 7.x
+/// (see ``TDSSandboxEncryptionPolicy``); ``loginEncryptions`` reports how each login arrived.
+///
 /// Call ``stop()`` when done: it releases the event-loop threads.
 ///
 /// `@unchecked Sendable`: its mutable state (the listening channel and the live sessions) is guarded by a lock.

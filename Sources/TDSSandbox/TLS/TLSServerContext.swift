@@ -6,7 +6,7 @@ import COpenSSL
 ///
 /// TLS 1.2 is also the highest version: FreeTDS (like SQL Server before TDS 8) runs the handshake inside TDS
 /// PRELOGIN packets and switches to raw records as soon as its own handshake call returns, which fits TLS 1.2's
-/// message flow; TLS 1.3 would leave the client's last handshake flight unsent in its PRELOGIN buffer.
+/// message flow; with TLS 1.3, FreeTDS 1.3's login fails right after the handshake (checked).
 ///
 /// `@unchecked Sendable`: the `SSL_CTX` is configured in `init` and only read afterwards (`SSL_new`), which
 /// OpenSSL allows from any thread; `deinit` frees it (each `SSL` holds its own reference).
