@@ -113,4 +113,21 @@ struct TLSFreeTDSTests {
         #expect(acceptedDump.contains("handshake succeeded"))
         #expect(sandbox.server.loginEncryptions == [.full])
     }
+
+    @Test func hostnameCheckMatchesTheNameTheClientDialled() throws {
+        let certificates = try TLSTestCertificates(hostNames: ["localhost"], ipAddresses: [])
+        defer { certificates.remove() }
+        let sandbox = try EndToEndSandbox(certificates: certificates, policy: .supported)
+        var client = FreeTDSClientTLS(encryption: "require", caFile: certificates.authority.certificatePath)
+        client.host = "localhost"
+        let (byName, byNameDump) = try sandbox.tsql("SELECT 3 AS three\ngo\nexit\n", client: client)
+        #expect(byName.tables.first?.rows == [["3"]], "\(byName.printed)")
+        #expect(byNameDump.contains("handshake succeeded"))
+        // The same certificate names no IP address: dialling 127.0.0.1 fails the check.
+        client.host = "127.0.0.1"
+        let (byAddress, _) = try sandbox.tsql("SELECT 3 AS three\ngo\nexit\n", client: client)
+        #expect(byAddress.printed.contains(Self.connectionFailure), "\(byAddress.printed)")
+        #expect(sandbox.server.loginEncryptions == [.full])
+        #expect(sandbox.eventually { sandbox.server.failedHandshakeCount == 1 })
+    }
 }
