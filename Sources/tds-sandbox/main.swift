@@ -45,7 +45,9 @@ func parseArguments(_ arguments: [String]) -> Result<Arguments, ArgumentError> {
         case "--help", "-h":
             return .failure(ArgumentError(message: ""))
         case "--listen", "--postgres", "--tls-cert", "--tls-key", "--encryption":
-            guard index + 1 < arguments.count else { return .failure(ArgumentError(message: "\(argument) needs a value")) }
+            guard index + 1 < arguments.count else {
+                return .failure(ArgumentError(message: "\(argument) needs a value"))
+            }
             let value = arguments[index + 1]
             switch argument {
             case "--listen": listen = value

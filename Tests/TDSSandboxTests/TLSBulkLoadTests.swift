@@ -15,7 +15,8 @@ struct TLSBulkLoadTests {
         defer { certificates.remove() }
         let sandbox = try EndToEndSandbox(certificates: certificates, policy: .required)
         let client = FreeTDSClientTLS(encryption: "require", caFile: certificates.authority.certificatePath)
-        let (created, _) = try sandbox.tsql("CREATE TABLE Loaded (Id int, Label varchar(200))\ngo\nexit\n", client: client)
+        let (created, _) = try sandbox.tsql(
+            "CREATE TABLE Loaded (Id int, Label varchar(200))\ngo\nexit\n", client: client)
         #expect(created.errors.isEmpty, "\(created.printed)")
 
         let rowCount = 20_000
@@ -33,7 +34,8 @@ struct TLSBulkLoadTests {
         #expect(loaded.combined.contains("\(rowCount) rows copied"), "\(loaded.combined)")
 
         let (checked, _) = try sandbox.tsql(
-            "SELECT COUNT(*) AS n, SUM(CAST(Id AS bigint)) AS total FROM Loaded\ngo\nSELECT Id, Label FROM Loaded ORDER BY Id\ngo\nexit\n",
+            "SELECT COUNT(*) AS n, SUM(CAST(Id AS bigint)) AS total FROM Loaded\ngo\n"
+                + "SELECT Id, Label FROM Loaded ORDER BY Id\ngo\nexit\n",
             client: client)
         #expect(checked.errors.isEmpty, "\(checked.printed)")
         #expect(checked.tables.first?.rows == [["\(rowCount)", "\(rowCount * (rowCount + 1) / 2)"]])

@@ -8,7 +8,14 @@ import ThrowawayServers
 /// The PRELOGIN encryption table ([MS-TDS] 2.2.6.5) and the TLS settings, without a client.
 @Suite("TLS: negotiation and configuration")
 struct TLSConfigurationTests {
-    typealias Row = (policy: TDSSandboxEncryptionPolicy, client: UInt8?, reply: UInt8, outcome: EncryptionNegotiation.Outcome)
+    typealias Row = (
+        policy: TDSSandboxEncryptionPolicy, client: UInt8?, reply: UInt8, outcome: EncryptionNegotiation.Outcome
+    )
+
+    /// An engine factory that refuses every login (these servers never get one).
+    static let refuseAll: SessionEngineFactory = { _ in
+        throw SQLServerMessage(number: 18456, severity: 14, message: "no logins here")
+    }
 
     /// Client ENCRYPT_OFF 0x00, ON 0x01, NOT_SUP 0x02, REQ 0x03; `nil`: no ENCRYPTION option.
     static let table: [Row] = [
@@ -59,7 +66,7 @@ struct TLSConfigurationTests {
         let server = TDSSandboxServer(configuration: TDSSandboxConfiguration(encryption: .required))
         defer { server.stop() }
         #expect(throws: TDSSandboxTLSError.self) {
-            try server.start(host: "127.0.0.1", port: 0) { _ in throw SQLServerMessage(number: 1, severity: 16, message: "no") }
+            try server.start(host: "127.0.0.1", port: 0, engineFactory: Self.refuseAll)
         }
     }
 
@@ -71,7 +78,7 @@ struct TLSConfigurationTests {
         let server = TDSSandboxServer(configuration: TDSSandboxConfiguration(tls: missing))
         defer { server.stop() }
         let error = #expect(throws: TDSSandboxTLSError.self) {
-            try server.start(host: "127.0.0.1", port: 0) { _ in throw SQLServerMessage(number: 1, severity: 16, message: "no") }
+            try server.start(host: "127.0.0.1", port: 0, engineFactory: Self.refuseAll)
         }
         #expect(error?.reason.contains("missing.crt") == true)
         // A key that belongs to another certificate is refused too.

@@ -20,7 +20,8 @@ struct TLSExecutableTests {
         // A client that will not encrypt is turned away...
         let plain = FreeTDSClientTLS(encryption: "off", caFile: certificates.authority.certificatePath)
         let refused = try FreeTDSTool.capture(
-            "tsql", arguments(sandbox), input: "SELECT 1\ngo\nexit\n", freetdsConf: plain.freetdsConf(port: sandbox.port))
+            "tsql", arguments(sandbox), input: "SELECT 1\ngo\nexit\n",
+            freetdsConf: plain.freetdsConf(port: sandbox.port))
         #expect(refused.combined.contains(TLSFreeTDSTests.connectionFailure), "\(refused.combined)")
         // ...and one that requires encryption and trusts the CA gets in, over TLS.
         let client = FreeTDSClientTLS(encryption: "require", caFile: certificates.authority.certificatePath)

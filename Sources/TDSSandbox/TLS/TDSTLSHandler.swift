@@ -147,8 +147,9 @@ final class TDSTLSHandler: ChannelDuplexHandler {
             var plaintext = loginPlaintext ?? context.channel.allocator.buffer(capacity: 4096)
             _ = try engine.readPlaintext(into: &plaintext)
             loginPlaintext = plaintext
+            let lengthIndex = plaintext.readerIndex + 2
             guard plaintext.readableBytes >= TDSPacketLayout.headerSize,
-                let packetLength = plaintext.getInteger(at: plaintext.readerIndex + 2, endianness: .big, as: UInt16.self),
+                let packetLength = plaintext.getInteger(at: lengthIndex, endianness: .big, as: UInt16.self),
                 plaintext.readableBytes >= Int(packetLength)
             else { continue }
             endTLS()
