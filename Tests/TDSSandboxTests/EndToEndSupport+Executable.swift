@@ -27,8 +27,9 @@ final class SandboxProcess {
     let configuration: ConnectionConfiguration
     private let outputFile: URL
 
-    /// Starts the executable on port 0 and waits for its "listening on HOST:PORT" line.
-    init() throws {
+    /// Starts the executable on port 0 with `extraArguments` added and waits for its "listening on HOST:PORT"
+    /// line.
+    init(extraArguments: [String] = []) throws {
         let postgres = try ThrowawayPostgres.shared()
         database = "e2e_exe_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         try postgres.createDatabase(named: database)
@@ -38,7 +39,7 @@ final class SandboxProcess {
         process.arguments = [
             "--listen", "127.0.0.1:0", "--postgres",
             "host=\(postgres.host) port=\(postgres.port) dbname=\(database) user=\(configuration.user ?? "postgres")",
-        ]
+        ] + extraArguments
         outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("tds-sandbox-\(UUID().uuidString).log")
         try Data().write(to: outputFile)
         let output = try FileHandle(forWritingTo: outputFile)

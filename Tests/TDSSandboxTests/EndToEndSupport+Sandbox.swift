@@ -19,12 +19,13 @@ final class EndToEndSandbox {
     /// whole test process shares the server's connection limit).
     private var monitorConnection: PGConnection?
 
-    init() throws {
+    /// Starts a sandbox with `serverConfiguration` (the default: no TLS) on a new database.
+    init(serverConfiguration: TDSSandboxConfiguration = TDSSandboxConfiguration()) throws {
         postgres = try ThrowawayPostgres.shared()
         database = "e2e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try postgres.createDatabase(named: database)
         configuration = postgres.configuration(database: database)
-        server = TDSSandboxServer()
+        server = TDSSandboxServer(configuration: serverConfiguration)
         port = try server.start(
             host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: configuration))
     }

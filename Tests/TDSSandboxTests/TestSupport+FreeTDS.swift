@@ -14,16 +14,20 @@ enum FreeTDSTool {
         var combined: String { standardOutput + standardError }
     }
 
-    /// Runs `/usr/bin/<tool>` with `arguments` and `input` on stdin.
+    /// Runs `/usr/bin/<tool>` with `arguments` and `input` on stdin, with `freetdsConf` as its freetds.conf
+    /// (empty unless given) and `environment` added to its environment.
     ///
     /// Output goes to files, not pipes: a process another test spawns meanwhile would inherit a pipe's write end,
     /// and reading the pipe to its end would wait until that process exits.
-    static func capture(_ tool: String, _ arguments: [String], input: String = "") throws -> Output {
+    static func capture(
+        _ tool: String, _ arguments: [String], input: String = "", freetdsConf: String = "",
+        environment extraEnvironment: [String: String] = [:]
+    ) throws -> Output {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("freetds-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("freetds.conf")
-        try Data().write(to: config)
+        try Data(freetdsConf.utf8).write(to: config)
         let outputFile = directory.appendingPathComponent("stdout.txt")
         let errorFile = directory.appendingPathComponent("stderr.txt")
         try Data().write(to: outputFile)
@@ -36,6 +40,7 @@ enum FreeTDSTool {
         environment["TDSVER"] = "7.4"
         environment["HOME"] = directory.path
         environment["LANG"] = "C.UTF-8"
+        environment.merge(extraEnvironment) { _, extra in extra }
         process.environment = environment
         let stdin = Pipe()
         let stdout = try FileHandle(forWritingTo: outputFile)

@@ -137,14 +137,20 @@ public struct SandboxLogin: Sendable {
     public var applicationName: String
     /// The client's host name.
     public var hostName: String
+    /// How the connection was protected when LOGIN7 arrived (``TDSSandboxSessionEncryption/none`` without TLS).
+    public var encryption: TDSSandboxSessionEncryption
 
     /// Creates a login.
-    public init(user: String, password: Secret, database: String, applicationName: String, hostName: String) {
+    public init(
+        user: String, password: Secret, database: String, applicationName: String, hostName: String,
+        encryption: TDSSandboxSessionEncryption = .none
+    ) {
         self.user = user
         self.password = password
         self.database = database
         self.applicationName = applicationName
         self.hostName = hostName
+        self.encryption = encryption
     }
 }
 

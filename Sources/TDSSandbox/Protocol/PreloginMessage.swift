@@ -61,12 +61,15 @@ enum PreloginMessage {
         return request
     }
 
-    /// The server's reply: VERSION, ENCRYPTION (always ENCRYPT_NOT_SUP), INSTOPT (0: the instance matches),
-    /// THREADID (empty) and MARS (0: off), laid out as SQL Server and the Babelfish capture do.
-    static func reply(version: (major: UInt8, minor: UInt8, build: UInt16)) -> ByteBuffer {
+    /// The server's reply: VERSION, ENCRYPTION (the negotiated value, see ``EncryptionNegotiation``), INSTOPT
+    /// (0: the instance matches), THREADID (empty) and MARS (0: off), laid out as SQL Server and the Babelfish
+    /// capture do.
+    static func reply(
+        version: (major: UInt8, minor: UInt8, build: UInt16), encryption: Encryption = .notSupported
+    ) -> ByteBuffer {
         let options: [(Option, [UInt8])] = [
             (.version, [version.major, version.minor, UInt8(version.build >> 8), UInt8(version.build & 0xFF), 0, 0]),
-            (.encryption, [Encryption.notSupported.rawValue]),
+            (.encryption, [encryption.rawValue]),
             (.instance, [0]),
             (.threadID, []),
             (.mars, [0]),

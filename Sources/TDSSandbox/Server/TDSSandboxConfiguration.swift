@@ -10,18 +10,32 @@ public struct TDSSandboxConfiguration: Sendable {
     public var maximumMessageSize: Int
     /// The number of event-loop threads.
     public var eventLoopThreads: Int
+    /// The server certificate and key for TLS, or `nil` for a server without TLS (as before TLS existed).
+    public var tls: TDSSandboxTLSConfiguration?
+    private var encryptionChoice: TDSSandboxEncryptionPolicy?
+
+    /// How the server negotiates encryption. Unless set, ``TDSSandboxEncryptionPolicy/supported`` when ``tls``
+    /// is set and ``TDSSandboxEncryptionPolicy/notSupported`` otherwise. A policy other than `notSupported`
+    /// without ``tls`` makes ``TDSSandboxServer/start(host:port:engineFactory:)`` throw.
+    public var encryption: TDSSandboxEncryptionPolicy {
+        get { encryptionChoice ?? (tls == nil ? .notSupported : .supported) }
+        set { encryptionChoice = newValue }
+    }
 
     /// Creates a configuration. The default message limit, 64 MiB, leaves room for large `varbinary(max)`
-    /// parameters while refusing absurd ones.
+    /// parameters while refusing absurd ones. `encryption` `nil` picks the default described at ``encryption``.
     public init(
         serverName: String = "TDSSANDBOX", programName: String = "TDS Sandbox",
         programVersion: (major: UInt8, minor: UInt8, build: UInt16) = (16, 0, 1000),
-        maximumMessageSize: Int = 64 * 1024 * 1024, eventLoopThreads: Int = 2
+        maximumMessageSize: Int = 64 * 1024 * 1024, eventLoopThreads: Int = 2,
+        tls: TDSSandboxTLSConfiguration? = nil, encryption: TDSSandboxEncryptionPolicy? = nil
     ) {
         self.serverName = serverName
         self.programName = programName
         self.programVersion = programVersion
         self.maximumMessageSize = maximumMessageSize
         self.eventLoopThreads = eventLoopThreads
+        self.tls = tls
+        self.encryptionChoice = encryption
     }
 }

@@ -14,6 +14,9 @@ import NIOPosix
 /// defer { server.stop() }
 /// ```
 ///
+/// With a certificate in ``TDSSandboxConfiguration/tls``, sessions negotiate TLS as SQL Server does for TDS 7.x
+/// (see ``TDSSandboxEncryptionPolicy``); ``loginEncryptions`` reports how each login arrived.
+///
 /// Call ``stop()`` when done: it releases the event-loop threads.
 ///
 /// `@unchecked Sendable`: its mutable state (the listening channel and the live sessions) is guarded by a lock.
@@ -25,6 +28,9 @@ public final class TDSSandboxServer: @unchecked Sendable {
     private var sessions: [ObjectIdentifier: TDSSession] = [:]
     private var nextSPID: UInt16 = 51
     private var stopped = false
+    private var tlsContext: TLSServerContext?
+    private var loginEncryptionLog: [TDSSandboxSessionEncryption] = []
+    private var failedHandshakes = 0
 
     /// Creates a server; it listens once ``start(host:port:engineFactory:)`` is called.
     public init(configuration: TDSSandboxConfiguration = TDSSandboxConfiguration()) {
@@ -33,9 +39,16 @@ public final class TDSSandboxServer: @unchecked Sendable {
     }
 
     /// Starts listening on `host:port` (port 0 picks a free port) and returns the bound port.
+    ///
+    /// Throws ``TDSSandboxTLSError`` when the configuration's certificate or key cannot be loaded, or when its
+    /// encryption policy needs a certificate and none is configured.
     @discardableResult
     public func start(host: String, port: Int, engineFactory: @escaping SessionEngineFactory) throws -> Int {
         let configuration = self.configuration
+        let tlsContext = try Self.makeTLSContext(configuration)
+        lock.lock()
+        self.tlsContext = tlsContext
+        lock.unlock()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -46,8 +59,9 @@ public final class TDSSandboxServer: @unchecked Sendable {
                 let handler = TDSChannelHandler(
                     session: session, maximumMessageSize: configuration.maximumMessageSize,
                     onClose: { [weak self] session in self?.remove(session) })
+                let tls = TDSTLSHandler(serverContext: tlsContext, status: session.tlsStatus, spid: session.spid)
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(handler)
+                    try channel.pipeline.syncOperations.addHandlers([tls, handler])
                 }
             }
         let channel = try bootstrap.bind(host: host, port: port).wait()
@@ -82,19 +96,45 @@ public final class TDSSandboxServer: @unchecked Sendable {
         return sessions.count
     }
 
+    /// The encryption every LOGIN7 so far arrived under, in arrival order (whether or not the login then
+    /// succeeded): ``TDSSandboxSessionEncryption/full`` proves the session's traffic went through TLS.
+    public var loginEncryptions: [TDSSandboxSessionEncryption] {
+        lock.lock()
+        defer { lock.unlock() }
+        return loginEncryptionLog
+    }
+
+    /// The number of closed sessions whose TLS handshake began and never completed (a client that rejected the
+    /// certificate, a TLS error, or a client that went away during the handshake).
+    public var failedHandshakeCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return failedHandshakes
+    }
+
     private func makeSession(channel: any Channel, factory: @escaping SessionEngineFactory) -> TDSSession {
         lock.lock()
         defer { lock.unlock() }
         let spid = nextSPID
         nextSPID = nextSPID >= 32_000 ? 51 : nextSPID + 1
-        let session = TDSSession(channel: channel, spid: spid, configuration: configuration, factory: factory)
+        let session = TDSSession(
+            channel: channel, spid: spid, configuration: configuration, factory: factory,
+            recordLogin: { [weak self] encryption in self?.recordLogin(encryption) })
         sessions[ObjectIdentifier(session)] = session
         return session
     }
 
     private func remove(_ session: TDSSession) {
+        let failedHandshake = session.tlsStatus.handshakeFailed
         lock.lock()
         sessions[ObjectIdentifier(session)] = nil
+        if failedHandshake { failedHandshakes += 1 }
+        lock.unlock()
+    }
+
+    private func recordLogin(_ encryption: TDSSandboxSessionEncryption) {
+        lock.lock()
+        loginEncryptionLog.append(encryption)
         lock.unlock()
     }
 }

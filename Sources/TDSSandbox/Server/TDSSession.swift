@@ -25,8 +25,12 @@ final class TDSSession: @unchecked Sendable {
 
     let channel: any Channel
     let spid: UInt16
-    private let configuration: TDSSandboxConfiguration
+    let configuration: TDSSandboxConfiguration
     private let factory: SessionEngineFactory
+    /// What the connection's TLS layer did (read at LOGIN7).
+    let tlsStatus: TLSSessionStatus
+    /// Called at every LOGIN7 with the encryption it arrived under.
+    private let recordLogin: @Sendable (TDSSandboxSessionEncryption) -> Void
     private let queue: DispatchQueue
     private let lock = NSLock()
     private var shared = Shared()
@@ -34,17 +38,23 @@ final class TDSSession: @unchecked Sendable {
     var bulkLoad = BulkLoadReception()
 
     // Worker-only state.
-    private var phase = Phase.prelogin
+    var phase = Phase.prelogin
     var engine: (any SessionEngine)?
     private var version = TDSVersion.v7_4
     private var inTransaction = false
     lazy var output = TDSOutputStream(channel: channel, spid: spid) { [weak self] in self?.isClosed ?? true }
 
-    init(channel: any Channel, spid: UInt16, configuration: TDSSandboxConfiguration, factory: @escaping SessionEngineFactory) {
+    init(
+        channel: any Channel, spid: UInt16, configuration: TDSSandboxConfiguration,
+        factory: @escaping SessionEngineFactory, tlsStatus: TLSSessionStatus = TLSSessionStatus(),
+        recordLogin: @escaping @Sendable (TDSSandboxSessionEncryption) -> Void = { _ in }
+    ) {
         self.channel = channel
         self.spid = spid
         self.configuration = configuration
         self.factory = factory
+        self.tlsStatus = tlsStatus
+        self.recordLogin = recordLogin
         self.queue = DispatchQueue(label: "tds-sandbox.session.\(spid)")
     }
 
@@ -96,7 +106,7 @@ final class TDSSession: @unchecked Sendable {
     }
 
     /// Closes the connection after what was written has been sent.
-    private func closeConnection() {
+    func closeConnection() {
         output.drain()
         phase = .closed
         channel.close(promise: nil)
@@ -107,11 +117,7 @@ final class TDSSession: @unchecked Sendable {
         do {
             switch (phase, message.type) {
             case (.prelogin, .prelogin):
-                _ = try PreloginMessage.parse(message.payload)
-                let v = configuration.programVersion
-                output.tokens = PreloginMessage.reply(version: (v.major, v.minor, v.build))
-                try output.endMessage()
-                phase = .login
+                try prelogin(message.payload)
             case (.prelogin, .login7), (.login, .login7):
                 try login(message.payload)
             case (.loggedIn, .sqlBatch):
@@ -135,6 +141,8 @@ final class TDSSession: @unchecked Sendable {
 
     private func login(_ payload: ByteBuffer) throws {
         let request = try Login7Request.parse(payload)
+        let encryption = tlsStatus.encryption
+        recordLogin(encryption)
         guard let negotiated = TDSVersion.negotiate(clientVersion: request.tdsVersion) else {
             return try refuseLogin(
                 SQLServerMessage(number: 18456, severity: 14, message: "Login failed: TDS versions before 7.1 are not supported."))
@@ -148,7 +156,7 @@ final class TDSSession: @unchecked Sendable {
         }
         let login = SandboxLogin(
             user: request.userName, password: request.password, database: request.database,
-            applicationName: request.appName, hostName: request.hostName)
+            applicationName: request.appName, hostName: request.hostName, encryption: encryption)
         let engine: any SessionEngine
         do {
             engine = try factory(login)
