@@ -1,7 +1,8 @@
 import DBCore
 import Foundation
-import MSSQLDriver
 import Testing
+
+@testable import MSSQLDriver
 
 /// `cancel()` racing the statement it targets: whatever moment it lands at, a statement in flight ends
 /// `.cancelled` (or completes, if it finished first) and the connection stays usable; a cancel with no statement
@@ -94,6 +95,27 @@ struct CancelRaceTests {
                 #expect(connection.isAlive)
                 #expect(try connection.query("SELECT 1").count == 1)
             }
+        }
+    }
+
+    @Test("a statement is in flight from its send to the end of its results, for the handle")
+    func statementWindow() async throws {
+        try await offPool {
+            let sandbox = try ScriptedSandbox()
+            let handle = try DBLibHandle.open(sandbox.configuration())
+            defer { handle.close() }
+            // Results pending: a cancel stops the statement's next call at once.
+            try handle.sendBatch("MULTI")
+            handle.requestCancel()
+            let error = databaseError { _ = try handle.nextResult(statement: "MULTI") }
+            #expect(error?.kind == .cancelled, "\(String(describing: error))")
+            // Read to the end: the statement is over and a cancel has nothing to stop.
+            try handle.runToEnd("MULTI")
+            handle.requestCancel()
+            #expect(try handle.waiting(statement: nil) { _ in 42 } == 42)
+            // Nothing sent yet: no statement is in flight, and the next one is not affected.
+            handle.requestCancel()
+            try handle.runToEnd("SELECT 1")
         }
     }
 
