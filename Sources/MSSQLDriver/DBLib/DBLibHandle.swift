@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Not thread-safe by itself: ``MSSQLConnection`` calls it only while holding its lock. The pointer never leaves
 /// this type; `deinit` closes it. The one exception to the lock is ``requestCancel()``, which only touches the
-/// thread-safe ``DBLibMessages``.
+/// thread-safe ``DBLibMessages`` (which documents which statement a cancel stops, and when).
 final class DBLibHandle: @unchecked Sendable {
     /// What one `dbresults` step found.
     enum ResultStep {
@@ -145,7 +145,7 @@ final class DBLibHandle: @unchecked Sendable {
         messages.endStatement()
     }
 
-    /// Discards pending results (`dbcancel`).
+    /// Discards pending results (`dbcancel`) and ends the statement in flight.
     func discardResults() {
         guard let dbproc else { return }
         discardStatement(dbproc)
