@@ -73,20 +73,21 @@ let package = Package(
             dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]
         ),
 
-        // Tests.
+        // Tests, and the helpers several test targets share.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
         .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers"]),
         .testTarget(
             name: "PoolingTests",
-            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]
+            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers", "TestSupport"]
         ),
         .testTarget(
             name: "MSSQLDriverTests",
-            dependencies: ["MSSQLDriver", "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers"]
+            dependencies: ["MSSQLDriver", "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers", "TestSupport"]
         ),
         .testTarget(
             name: "ConformanceTests",
-            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]
+            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers", "TestSupport"]
         ),
         .testTarget(
             name: "TDSSandboxTests",

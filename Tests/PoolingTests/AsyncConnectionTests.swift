@@ -1,6 +1,7 @@
 import DBCore
 import Foundation
 import PGDriver
+import TestSupport
 import Testing
 
 @Suite("Async connections and cancellation")
@@ -15,11 +16,15 @@ struct AsyncConnectionTests {
                 try await connection.execute("SELECT pg_sleep(30) AS \(unsafeRaw: marker)")
             }
         }
-        // Cancel once the statement runs on the server.
-        let admin = try PoolTestDatabase.adminConnection()
+        // Cancel once the statement runs on the server. The admin connection's blocking libpq calls and the polling
+        // run off the cooperative pool: on its two threads they could starve the sleeper's and the pool's tasks.
+        let admin = try await offPool { try PoolTestDatabase.adminConnection() }
         defer { admin.close() }
-        #expect(try await PoolTestDatabase.eventuallyAsync {
-            try admin.integer("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%\(marker)%' AND pid <> pg_backend_pid()") == 1
+        #expect(try await offPool {
+            try PoolTestDatabase.eventually {
+                try admin.integer(
+                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%\(marker)%' AND pid <> pg_backend_pid()") == 1
+            }
         })
         sleeper.cancel()
         let outcome = await sleeper.result

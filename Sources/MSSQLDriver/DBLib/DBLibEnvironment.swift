@@ -49,7 +49,7 @@ final class DBLibEnvironment: @unchecked Sendable {
 }
 
 /// The process-wide DB-Library error handler: records the error on its connection and answers `INT_CANCEL`
-/// (or, for a timeout raised by our interrupt handler, `INT_TIMEOUT` / `INT_CONTINUE`).
+/// (or, for the first timeout our interrupt handler raises in a call, `INT_TIMEOUT`).
 private let dblibErrorHandler: EHANDLEFUNC = { dbproc, severity, dberr, _, dberrstr, oserrstr in
     let text = dberrstr.map { String(cString: $0) } ?? "DB-Library error \(dberr)"
     let osText = oserrstr.map { String(cString: $0) }
@@ -57,7 +57,6 @@ private let dblibErrorHandler: EHANDLEFUNC = { dbproc, severity, dberr, _, dberr
     switch messages.libraryError(number: Int(dberr), severity: Int(severity), text: text, osText: osText) {
     case .cancel: return INT_CANCEL
     case .sendAttention: return INT_TIMEOUT
-    case .keepWaiting: return INT_CONTINUE
     }
 }
 
@@ -73,13 +72,15 @@ private let dblibMessageHandler: MHANDLEFUNC = { dbproc, msgno, msgstate, severi
     return 0
 }
 
-/// The interrupt check DB-Library calls about once a second while it waits for the server: `true` when the
-/// connection's statement was cancelled or ran past its deadline.
+/// The interrupt check DB-Library calls while it waits for the server, each time `poll` has seen nothing for one
+/// second (a call that keeps receiving data is not interrupted until it waits): `true` when the connection's
+/// statement was cancelled or ran past its deadline, or when an attention went unacknowledged too long.
 let dblibInterruptCheck: DB_DBCHKINTR_FUNC = { dbproc in
     guard let dbproc, let messages = DBLibEnvironment.shared.messages(for: OpaquePointer(dbproc)) else { return 0 }
     return messages.shouldInterrupt() ? 1 : 0
 }
 
 /// The interrupt handler: `INT_CANCEL` makes FreeTDS stop waiting and raise SYBETIME, which the error handler
-/// answers with `INT_TIMEOUT` so that FreeTDS sends an attention and reads the server's acknowledgement.
+/// answers with `INT_TIMEOUT` so that FreeTDS sends an attention and reads the server's acknowledgement (or, once
+/// the acknowledgement is overdue, with `INT_CANCEL`, which closes the socket).
 let dblibInterruptHandler: DB_DBHNDLINTR_FUNC = { _ in INT_CANCEL }

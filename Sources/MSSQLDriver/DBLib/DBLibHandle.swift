@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Not thread-safe by itself: ``MSSQLConnection`` calls it only while holding its lock. The pointer never leaves
 /// this type; `deinit` closes it. The one exception to the lock is ``requestCancel()``, which only touches the
-/// thread-safe ``DBLibMessages``.
+/// thread-safe ``DBLibMessages`` (which documents which statement a cancel stops, and when).
 final class DBLibHandle: @unchecked Sendable {
     /// What one `dbresults` step found.
     enum ResultStep {
@@ -48,9 +48,12 @@ final class DBLibHandle: @unchecked Sendable {
         dbsetuserdata(dbproc, nil)
         dbclose(dbproc)
         self.dbproc = nil
+        messages.endStatement()
     }
 
-    /// Asks the running call to stop (from any thread).
+    /// Asks the statement in flight to stop (from any thread): the running call, or the statement's next one,
+    /// throws ``DatabaseError/Kind/cancelled``. Nothing happens when no statement is in flight (see
+    /// ``DBLibMessages``).
     func requestCancel() { messages.requestCancel() }
 
     func live(_ statement: String?) throws -> OpaquePointer {
@@ -66,34 +69,31 @@ final class DBLibHandle: @unchecked Sendable {
     /// Runs DB-Library calls that wait on the server, then turns what the handlers collected into a thrown error:
     /// a cancel or timeout first, then the first server or library error (the others go in its `detail`).
     /// `timed` arms the query timeout for this wait.
+    ///
+    /// When a cancel is pending for the statement in flight (it arrived between two of the statement's calls, or
+    /// during a call that ended before the interrupt handler acted), `body` does not run: the statement's results
+    /// are discarded and the call throws ``DatabaseError/Kind/cancelled``. A `dbresults` step that finds the end
+    /// of the results (``ResultStep/end``, from ``nextResult(statement:)``) ends the statement in flight, after
+    /// which a cancel has nothing left to stop.
     func waiting<T>(statement: String?, timed: Bool = false, _ body: (OpaquePointer) throws -> T) throws -> T {
         let dbproc = try live(statement)
-        messages.beginWaiting(timeout: timed ? queryTimeout : nil)
+        guard messages.beginWaiting(timeout: timed ? queryTimeout : nil) else {
+            throw interrupted(dbproc, by: .cancel, statement: statement)
+        }
         let result: Result<T, any Error> = Result { try body(dbproc) }
         let failed: Bool
         if case .failure = result { failed = true } else { failed = messages.hasErrors }
         let interruption = messages.endWaiting(failed: failed)
-        var errors = messages.takeErrors()
+        let errors = messages.takeErrors()
         if let interruption {
-            errors.removeAll { $0.kind == .other || $0.kind == .timeout }
-            if dbdead(dbproc) == 0 { dbcancel(dbproc) }
-            _ = messages.takeErrors()
-            if dbdead(dbproc) != 0 {
-                throw DatabaseError(
-                    kind: .connectionLost, message: "the server did not acknowledge the cancel; the connection was closed",
-                    statement: statement)
-            }
-            throw interruption == .cancel
-                ? DatabaseError(kind: .cancelled, message: "the statement was cancelled", statement: statement)
-                : DatabaseError(
-                    kind: .timeout, message: "the statement ran longer than the query timeout", statement: statement)
+            throw interrupted(dbproc, by: interruption, statement: statement)
         }
         if var first = errors.first {
             if dbdead(dbproc) == 0 {
-                dbcancel(dbproc)
-                _ = messages.takeErrors()
-            } else if first.kind == .other {
-                first.kind = .connectionLost
+                discardStatement(dbproc)
+            } else {
+                messages.endStatement()
+                if first.kind == .other { first.kind = .connectionLost }
             }
             first.statement = statement
             if errors.count > 1 {
@@ -102,20 +102,59 @@ final class DBLibHandle: @unchecked Sendable {
             throw first
         }
         if dbdead(dbproc) != 0 {
+            messages.endStatement()
             throw DatabaseError(kind: .connectionLost, message: "the connection to the server was lost", statement: statement)
         }
-        return try result.get()
+        let value = try result.get()
+        // A metatype comparison the compiler folds away in each specialisation: no cost per row.
+        if T.self == ResultStep.self, case .end? = value as? ResultStep { messages.endStatement() }
+        return value
     }
 
-    /// Discards pending results (`dbcancel`).
-    func discardResults() {
-        guard let dbproc, dbdead(dbproc) == 0 else { return }
-        dbcancel(dbproc)
+    /// Ends an interrupted statement: discards what is left of its results (the errors the interruption caused go
+    /// with them) and returns the error to throw, ``DatabaseError/Kind/cancelled`` or
+    /// ``DatabaseError/Kind/timeout``, or ``DatabaseError/Kind/connectionLost`` when the server did not acknowledge.
+    private func interrupted(_ dbproc: OpaquePointer, by interruption: DBLibMessages.Interruption, statement: String?)
+        -> DatabaseError
+    {
+        discardStatement(dbproc)
+        if dbdead(dbproc) != 0 {
+            return DatabaseError(
+                kind: .connectionLost, message: "the server did not acknowledge the cancel; the connection was closed",
+                statement: statement)
+        }
+        switch interruption {
+        case .cancel:
+            return DatabaseError(kind: .cancelled, message: "the statement was cancelled", statement: statement)
+        case .timeout:
+            return DatabaseError(
+                kind: .timeout, message: "the statement ran longer than the query timeout", statement: statement)
+        }
+    }
+
+    /// Discards the statement's pending results (`dbcancel`: an attention, then reading up to its
+    /// acknowledgement, which the server has a bounded time to send), drops the errors that produced, and ends
+    /// the statement.
+    private func discardStatement(_ dbproc: OpaquePointer) {
+        if dbdead(dbproc) == 0 {
+            messages.beginDiscarding()
+            dbcancel(dbproc)
+            messages.endWaiting()
+        }
         _ = messages.takeErrors()
+        messages.endStatement()
     }
 
-    /// Sends a batch without parameters (`dbcmd` + `dbsqlexec`).
+    /// Discards pending results (`dbcancel`) and ends the statement in flight.
+    func discardResults() {
+        guard let dbproc else { return }
+        discardStatement(dbproc)
+    }
+
+    /// Sends a batch without parameters (`dbcmd` + `dbsqlexec`); it becomes the statement in flight, which
+    /// ``requestCancel()`` stops until its results end or are discarded.
     func sendBatch(_ sql: String) throws {
+        messages.beginStatement()
         try waiting(statement: sql, timed: true) { dbproc in
             guard dbcmd(dbproc, sql) == SUCCEED, dbsqlexec(dbproc) == SUCCEED else {
                 throw DatabaseError(kind: .other, message: "DB-Library could not run the batch", statement: sql)
@@ -123,8 +162,9 @@ final class DBLibHandle: @unchecked Sendable {
         }
     }
 
-    /// Sends an RPC (`dbrpcinit` + `dbrpcparam` + `dbrpcsend` + `dbsqlok`).
+    /// Sends an RPC (`dbrpcinit` + `dbrpcparam` + `dbrpcsend` + `dbsqlok`); it becomes the statement in flight.
     func sendRPC(_ name: String, _ parameters: [RPCParameter], statement: String?) throws {
+        messages.beginStatement()
         try waiting(statement: statement, timed: true) { dbproc in
             // dbrpcparam keeps the value pointers until dbrpcsend: the buffers live until this closure returns.
             var buffers: [UnsafeMutableRawBufferPointer] = []

@@ -4,8 +4,15 @@ import Foundation
 /// Collects what DB-Library's process-wide error and message handlers report for one connection, and carries the
 /// flags its interrupt handler reads (a cancel request, a statement deadline).
 ///
-/// The handlers run on whichever thread is inside a DB-Library call for the connection; ``cancel()`` runs on any
-/// thread. Every field is guarded by `lock`, which makes the `@unchecked Sendable` safe.
+/// The handlers run on whichever thread is inside a DB-Library call for the connection; ``requestCancel()`` runs on
+/// any thread. Every field is guarded by `lock`, which makes the `@unchecked Sendable` safe.
+///
+/// A cancel belongs to the statement in flight: one whose request went out (``beginStatement()``) and whose end
+/// the driver has not yet read or discarded (``endStatement()``). It is kept across the statement's calls, so a
+/// cancel that arrives between two of them (after `dbsqlok` returned the first result, between two rows, while the
+/// caller has not fetched yet) stops the statement's next call. A cancel while no statement is in flight is
+/// dropped, as libpq's `PQcancel` (psycopg) and DB-Library's `dbcancel` (pymssql) drop one on an idle connection:
+/// it never carries over to a statement that starts later.
 final class DBLibMessages: @unchecked Sendable {
     /// Why a running statement is being interrupted.
     enum Interruption: Sendable {
@@ -13,10 +20,16 @@ final class DBLibMessages: @unchecked Sendable {
         case timeout
     }
 
+    /// How long the server has to acknowledge an attention before the socket is given up.
+    static let attentionAcknowledgementTimeout: Duration = .seconds(10)
+
     private let lock = NSLock()
     private var errors: [DatabaseError] = []
     private var notices: [DatabaseNotice] = []
-    private var statementRunning = false
+    /// A DB-Library call that may wait on the server is running (``beginWaiting(timeout:)`` … ``endWaiting(failed:)``).
+    private var callRunning = false
+    /// A statement was sent and its results are not all read or discarded.
+    private var statementInFlight = false
     private var cancelRequested = false
     private var deadline: ContinuousClock.Instant?
     private var interruption: Interruption?
@@ -51,21 +64,23 @@ final class DBLibMessages: @unchecked Sendable {
         }
     }
 
-    /// Records a DB-Library error and returns what the error handler must answer (`INT_CANCEL`, `INT_TIMEOUT` or
-    /// `INT_CONTINUE`, as ``DBLibErrorAnswer``).
+    /// Records a DB-Library error and returns what the error handler must answer (`INT_CANCEL`, `INT_TIMEOUT`, as
+    /// ``DBLibErrorAnswer``).
+    ///
+    /// During a call, SYBETIME only comes from our interrupt handler (no `dbsettime` is set): the first one sends
+    /// the attention (`INT_TIMEOUT`); a later one means the acknowledgement did not come within
+    /// ``attentionAcknowledgementTimeout`` and the socket is given up (`INT_CANCEL`). `INT_CONTINUE` is never
+    /// answered: with Microsoft semantics (`dbopen` as `tdsdbopen(…, 1)`) FreeTDS's `dbperror` turns every second
+    /// `INT_CONTINUE` of a connection's life into `INT_CANCEL`, which would close a healthy connection whose server
+    /// is merely slow to acknowledge.
     func libraryError(number: Int, severity: Int, text: String, osText: String?) -> DBLibErrorAnswer {
         lock.withLock {
             if MSSQLErrorMapping.isAggregate(dblibNumber: number) { return .cancel }
-            if number == MSSQLErrorMapping.DBLibNumber.timeout, statementRunning {
-                // A timeout inside a statement comes from our interrupt handler (cancel() or the query deadline).
+            if number == MSSQLErrorMapping.DBLibNumber.timeout, callRunning {
+                if attentionSentAt != nil { return .cancel }
                 if interruption == nil { interruption = cancelRequested ? .cancel : .timeout }
-                let now = ContinuousClock.now
-                guard let sent = attentionSentAt else {
-                    attentionSentAt = now
-                    return .sendAttention
-                }
-                // The server has 10 seconds to acknowledge the attention; then the socket is given up.
-                return now - sent < .seconds(10) ? .keepWaiting : .cancel
+                attentionSentAt = ContinuousClock.now
+                return .sendAttention
             }
             var message = text
             // FreeTDS passes strerror(0), "Success", when no system call failed.
@@ -78,46 +93,85 @@ final class DBLibMessages: @unchecked Sendable {
         }
     }
 
-    /// Marks the start of a call that may wait on the server; `timeout` (seconds) arms the query deadline.
-    func beginWaiting(timeout: Double?) {
+    /// Marks the start of a new statement (its request is about to go out). A cancel left from an earlier
+    /// statement is forgotten; one that arrives from now on stops this statement.
+    func beginStatement() {
         lock.withLock {
-            statementRunning = true
+            statementInFlight = true
             cancelRequested = false
-            interruption = nil
-            attentionSentAt = nil
-            deadline = timeout.map { ContinuousClock.now + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
         }
     }
 
-    /// Marks the end of such a call and returns why it was interrupted, if it was. A cancel requested while the
-    /// call was still sending (before any attention went out) counts as the reason when the call failed.
+    /// Marks the end of the statement in flight: its last result was read, or its results were discarded
+    /// (`dbcancel`). A cancel that was not acted on is forgotten.
+    func endStatement() {
+        lock.withLock {
+            statementInFlight = false
+            cancelRequested = false
+        }
+    }
+
+    /// Marks the start of a call that may wait on the server; `timeout` (seconds) arms the query deadline.
+    ///
+    /// Returns `false` without starting anything when a cancel is already pending for the statement in flight:
+    /// the caller must not make the call but discard the statement's results instead (``beginDiscarding()``).
+    func beginWaiting(timeout: Double?) -> Bool {
+        lock.withLock {
+            if cancelRequested && statementInFlight { return false }
+            callRunning = true
+            interruption = nil
+            attentionSentAt = nil
+            deadline = timeout.map { ContinuousClock.now + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+            return true
+        }
+    }
+
+    /// Marks the start of a `dbcancel` (an attention, then reading up to its acknowledgement): the interrupt
+    /// handler gives the server ``attentionAcknowledgementTimeout`` to acknowledge, then closes the socket rather
+    /// than wait forever. End it with ``endWaiting(failed:)``.
+    func beginDiscarding() {
+        lock.withLock {
+            callRunning = true
+            interruption = .cancel
+            attentionSentAt = ContinuousClock.now
+            deadline = nil
+        }
+    }
+
+    /// Marks the end of such a call and returns why it was interrupted, if it was. A cancel requested during the
+    /// call that the interrupt handler did not act on counts as the reason when the call failed; when it
+    /// succeeded, the cancel stays pending for the statement's next call (it is forgotten when no statement is in
+    /// flight, e.g. for the calls of a bulk copy).
     @discardableResult
     func endWaiting(failed: Bool = false) -> Interruption? {
         lock.withLock {
-            statementRunning = false
+            callRunning = false
             deadline = nil
-            let cancelled = cancelRequested
-            cancelRequested = false
-            let reason = attentionSentAt != nil ? interruption : (failed && cancelled ? .cancel : nil)
+            let reason = attentionSentAt != nil ? interruption : (failed && cancelRequested ? .cancel : nil)
+            if reason != nil || !statementInFlight { cancelRequested = false }
             interruption = nil
             attentionSentAt = nil
             return reason
         }
     }
 
-    /// Asks the running call, if any, to stop; the interrupt handler sees it within about a second.
+    /// Asks the statement in flight, if any, to stop: the interrupt handler sees it within about a second while a
+    /// call waits, or the statement's next call sees it at once. Without a statement in flight it does nothing.
     func requestCancel() {
         lock.withLock {
-            if statementRunning { cancelRequested = true }
+            if callRunning || statementInFlight { cancelRequested = true }
         }
     }
 
-    /// Whether the interrupt handler should interrupt the current wait.
+    /// Whether the interrupt handler should interrupt the current wait: a cancel or the deadline before the
+    /// attention went out; after it, only the acknowledgement deadline.
     func shouldInterrupt() -> Bool {
         lock.withLock {
-            guard statementRunning else { return false }
-            if cancelRequested || attentionSentAt != nil { return true }
-            if let deadline, ContinuousClock.now >= deadline { return true }
+            guard callRunning else { return false }
+            let now = ContinuousClock.now
+            if let sent = attentionSentAt { return now - sent >= Self.attentionAcknowledgementTimeout }
+            if cancelRequested { return true }
+            if let deadline, now >= deadline { return true }
             return false
         }
     }
@@ -144,10 +198,8 @@ final class DBLibMessages: @unchecked Sendable {
 
 /// What the error handler answers DB-Library.
 enum DBLibErrorAnswer {
-    /// `INT_CANCEL`: fail the call (on a timeout: close the socket).
+    /// `INT_CANCEL`: fail the call (on SYBETIME: close the socket).
     case cancel
     /// `INT_TIMEOUT` on SYBETIME: FreeTDS sends an attention and keeps reading until the server acknowledges it.
     case sendAttention
-    /// `INT_CONTINUE` on SYBETIME: keep waiting.
-    case keepWaiting
 }

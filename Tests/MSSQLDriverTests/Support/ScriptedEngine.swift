@@ -7,14 +7,24 @@ import TDSSandbox
 ///
 /// - Batches starting with `SET ` or `IF @@TRANCOUNT` succeed with no rows (session and transaction commands).
 /// - `SELECT 1` returns one INT row.
-/// - `WAITFOR …` blocks until the client's attention cancels it.
+/// - `WAITFOR DELAY 'hh:mm:ss[.fff]'` waits that long, or until the client's attention cancels it, like SQL
+///   Server (it then completes normally with no rows).
+/// - `ROWS THEN WAITFOR DELAY '…'` first sends a result set large enough to fill packets (so the client receives
+///   its first result while the batch still runs), then waits the same way.
+/// - `SLOW CANCEL WAITFOR DELAY '…'` waits the same way, but once cancelled takes 2.5 more seconds before it
+///   stops, like a server that is slow to acknowledge an attention.
 /// - `SELECT ERROR <n>` fails with message number n (severity 16).
 /// - `MULTI` returns two result sets and an affected-row count.
 /// - An RPC of `sp_executesql` echoes its `@P…` parameters as one row, one column per parameter, typed as received.
 /// - An RPC of `echo_proc` returns a result set, return status 7 and each OUTPUT parameter doubled (integers) or
 ///   echoed.
 final class ScriptedEngine: SessionEngine, @unchecked Sendable {
-    private let cancelled = DispatchSemaphore(value: 0)
+    /// Guards `cancelled`; signalled by ``cancel()``.
+    private let condition = NSCondition()
+    /// Whether the running request was cancelled. Cleared when a request starts, so a cancel that comes after a
+    /// request ended never stops the next one (at worst one that comes just as a request starts is missed, and
+    /// its WAITFOR runs its course).
+    private var cancelled = false
     private let lock = NSLock()
     private var received: [[RPCParameter]] = []
 
@@ -24,6 +34,7 @@ final class ScriptedEngine: SessionEngine, @unchecked Sendable {
     var receivedParameters: [[RPCParameter]] { lock.withLock { received } }
 
     func executeBatch(_ sql: String, emit: (SandboxEvent) throws -> Void) throws -> RequestOutcome {
+        condition.withLock { cancelled = false }
         let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("SET ") || trimmed.hasPrefix("IF @@TRANCOUNT") {
             try emit(.statementDone(rowCount: nil, inProcedure: false))
@@ -31,9 +42,21 @@ final class ScriptedEngine: SessionEngine, @unchecked Sendable {
             try emit(.columns([ResultColumn(name: "", type: .int)]))
             try emit(.row([.int(1)]))
             try emit(.statementDone(rowCount: 1, inProcedure: false))
-        } else if trimmed.hasPrefix("WAITFOR") {
-            _ = cancelled.wait(timeout: .now() + 60)
-            return .cancelled
+        } else if trimmed.hasPrefix("WAITFOR DELAY "), let delay = Self.delay(trimmed) {
+            if wait(delay) { return .cancelled }
+            try emit(.statementDone(rowCount: nil, inProcedure: false))
+        } else if trimmed.hasPrefix("ROWS THEN WAITFOR DELAY "), let delay = Self.delay(trimmed) {
+            try emit(.columns([ResultColumn(name: "filler", type: .nvarchar(4000))]))
+            for _ in 0..<4 { try emit(.row([.string(String(repeating: "r", count: 4000))])) }
+            try emit(.statementDone(rowCount: 4, inProcedure: false))
+            if wait(delay) { return .cancelled }
+            try emit(.statementDone(rowCount: nil, inProcedure: false))
+        } else if trimmed.hasPrefix("SLOW CANCEL WAITFOR DELAY "), let delay = Self.delay(trimmed) {
+            if wait(delay) {
+                Thread.sleep(forTimeInterval: 2.5)
+                return .cancelled
+            }
+            try emit(.statementDone(rowCount: nil, inProcedure: false))
         } else if trimmed.hasPrefix("SELECT ERROR "), let number = Int(trimmed.dropFirst("SELECT ERROR ".count)) {
             throw SQLServerMessage(number: number, severity: 16, message: "scripted error \(number)", line: 1)
         } else if trimmed == "MULTI" {
@@ -78,7 +101,33 @@ final class ScriptedEngine: SessionEngine, @unchecked Sendable {
         return .completed
     }
 
-    func cancel() { cancelled.signal() }
+    /// Waits `delay` or until ``cancel()``; returns whether it was cancelled.
+    private func wait(_ delay: Duration) -> Bool {
+        let (seconds, attoseconds) = delay.components
+        let until = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled, condition.wait(until: until) {}
+        return cancelled
+    }
+
+    /// The delay of `… WAITFOR DELAY 'hh:mm:ss[.fff]'`.
+    static func delay(_ sql: String) -> Duration? {
+        guard let open = sql.firstIndex(of: "'"), let close = sql.lastIndex(of: "'"), open < close else { return nil }
+        let parts = sql[sql.index(after: open)..<close].split(separator: ":")
+        guard parts.count == 3, let hours = Int(parts[0]), let minutes = Int(parts[1]), let seconds = Double(parts[2])
+        else { return nil }
+        return .milliseconds(Int64(((Double(hours * 3600 + minutes * 60) + seconds) * 1000).rounded()))
+    }
+
+    /// Cancels the running request: its WAITFOR stops (the session calls it when an attention arrives during a
+    /// request).
+    func cancel() {
+        condition.withLock {
+            cancelled = true
+            condition.broadcast()
+        }
+    }
 
     func close() {}
 }

@@ -8,18 +8,21 @@ import Foundation
 /// runs in the same task — so `#expect` and `#require` report to the running test — on a task executor that gives
 /// every job a thread of its own.
 @discardableResult
-func offPool<T>(_ body: () throws -> T) async throws -> T {
+public func offPool<T>(_ body: () throws -> T) async throws -> T {
     try await withTaskExecutorPreference(ThreadPerJobExecutor.shared) {
         try body()
     }
 }
 
 /// A task executor that runs each job on a new thread.
-final class ThreadPerJobExecutor: TaskExecutor, @unchecked Sendable {
+public final class ThreadPerJobExecutor: TaskExecutor, @unchecked Sendable {
     /// The one instance (it has no state).
-    static let shared = ThreadPerJobExecutor()
+    public static let shared = ThreadPerJobExecutor()
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    private init() {}
+
+    /// Runs `job` on a new thread with a 4 MB stack.
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
         let thread = Thread { job.runSynchronously(on: executor) }
