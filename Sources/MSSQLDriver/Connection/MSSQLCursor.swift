@@ -102,8 +102,15 @@ public final class MSSQLCursor: DatabaseCursor {
         rowCount = lastAffected ?? -1
     }
 
-    /// Runs the statement once per parameter set, many sets per round trip (see ``MSSQLBatchedExecuteMany``);
-    /// ``rowCount`` is the total affected. The first failing set stops the run; its index is in the error.
+    /// Runs the statement once per parameter set, many sets per round trip; ``rowCount`` is the total affected.
+    ///
+    /// A single plain `INSERT [INTO] t [(columns)] VALUES (…)` goes as one multi-row `INSERT … VALUES (…), (…)`
+    /// per chunk of up to 1000 sets (and 2098 parameters): a chunk is one statement, so it is all-or-nothing, and
+    /// a failure names the chunk's range of sets (`parameter sets 400…799 … failed: `) before the server's message,
+    /// whose number and kind the error keeps; earlier chunks stay (committed in autocommit mode, else in the open
+    /// transaction). Any other statement runs once per set inside one `sp_executesql` call per chunk; the first
+    /// failing set stops the run and its index is in the error (`parameter set 700 failed: `), the sets before it
+    /// having run.
     public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
         try ensureOpen()
         reset(sql)
