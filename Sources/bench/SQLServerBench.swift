@@ -15,19 +15,28 @@ enum SQLServerBench {
     /// contenders, so the client CPU per row of MSSQLDriver (this process) excludes the server as it does for the
     /// C and Python children.
     static func run(server: ThrowawayPostgres, sizes: BenchSizes) -> [WorkloadResult] {
-        let sandbox: SandboxProcess
+        var sandbox: SandboxProcess?
         let configuration: ConnectionConfiguration
         do {
-            let executable = try SandboxProcess.executablePath().get()
             try? server.dropDatabase(named: database)
             try server.createDatabase(named: database)
             let postgres = server.configuration(database: database, tls: .disable)
-            print("starting the TDS sandbox (\(executable))…")
-            sandbox = try SandboxProcess(
-                executable: executable,
-                postgresConnInfo: "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(database) sslmode=disable")
+            let port: Int
+            if let given = ProcessInfo.processInfo.environment["BENCH_SANDBOX_PORT"].flatMap(Int.init) {
+                // A sandbox already running on 127.0.0.1 over the same PostgreSQL (for profiling under valgrind,
+                // which cannot start child processes).
+                port = given
+            } else {
+                let executable = try SandboxProcess.executablePath().get()
+                print("starting the TDS sandbox (\(executable))…")
+                let process = try SandboxProcess(
+                    executable: executable,
+                    postgresConnInfo: "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(database) sslmode=disable")
+                sandbox = process
+                port = process.port
+            }
             configuration = ConnectionConfiguration(
-                host: "127.0.0.1", port: sandbox.port, database: database, user: postgres.user,
+                host: "127.0.0.1", port: port, database: database, user: postgres.user,
                 password: postgres.password, connectTimeout: 15)
             print("preparing SQL Server tables (\(sizes.fetchRows) rows, through the sandbox)…")
             try SQLServerWorkloads(configuration: configuration, sizes: sizes).prepare()
@@ -36,7 +45,7 @@ enum SQLServerBench {
         } catch {
             return notMeasured("not measured: the TDS sandbox could not be prepared: \(error)")
         }
-        defer { sandbox.stop() }
+        defer { sandbox?.stop() }
         let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes).timed
         let environment: [String: String] = [
             "DBLIB_SERVER": "\(configuration.host):\(configuration.port ?? 1433)",

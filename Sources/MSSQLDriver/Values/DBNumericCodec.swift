@@ -32,8 +32,49 @@ enum DBNumericCodec {
         }
         let end = min(raw.count, 2 + bytesPerPrecision[precision])
         let negative = raw[2] != 0
+        if end - 3 <= 8 {
+            // Up to 19 digits (precision ≤ 19 here; larger precisions take 9+ bytes): one UInt64, written straight
+            // into canonical text.
+            var magnitude: UInt64 = 0
+            for index in 3..<end { magnitude = magnitude << 8 | UInt64(raw[index]) }
+            return canonicalDecimal(magnitude: magnitude, scale: scale, negative: negative)
+        }
         let digits = decimalDigits(bigEndian: Array(raw[3..<end]))
         return makeDecimal(digits: digits, scale: scale, negative: negative)
+    }
+
+    /// The decimal `±magnitude × 10^-scale` as canonical text (`-12.50`, `0.05`; no sign for zero), built in one
+    /// buffer without parsing.
+    static func canonicalDecimal(magnitude: UInt64, scale: Int, negative: Bool) -> SQLDecimal {
+        // 20 digits, a sign, a dot and the leading zeros of a small fraction fit in 64 bytes up to scale 38.
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let text = withUnsafeMutableBytes(of: &buffer) { bytes -> String in
+            var position = bytes.count
+            var rest = magnitude
+            var written = 0
+            // The fraction's digits, then the dot, then at least one integer digit.
+            while written < scale {
+                position -= 1
+                bytes[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
+                written += 1
+            }
+            if scale > 0 {
+                position -= 1
+                bytes[position] = UInt8(ascii: ".")
+            }
+            repeat {
+                position -= 1
+                bytes[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
+            } while rest > 0
+            if negative && magnitude != 0 {
+                position -= 1
+                bytes[position] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position...]), as: UTF8.self)
+        }
+        return SQLDecimal(canonicalText: text) ?? makeDecimal(digits: String(magnitude), scale: scale, negative: negative)
     }
 
     /// Builds SQLDecimal text from the digits of the unscaled integer.
