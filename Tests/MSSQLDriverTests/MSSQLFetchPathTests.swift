@@ -93,3 +93,35 @@ struct MSSQLFetchPathTests {
         }
     }
 }
+
+/// The encoders executeMany leans on: decimals of up to 18 digits in one pass, and the `@params` text.
+@Suite("MSSQLDriver parameter encoding fast paths")
+struct MSSQLEncodingFastPathTests {
+    @Test("small decimals encode to the same DBNUMERIC bytes, precision and scale as the general path")
+    func smallDecimals() throws {
+        let texts = [
+            "0", "1", "-1", "0.05", "-0.05", "12.50", "100", "99999.25", "-123456789012345678", "123456789.123456789",
+            "0.000000000000000001", "1.00000000000000000", "-999999999999999999",
+        ]
+        for text in texts {
+            let value = try #require(SQLDecimal(text))
+            let fast = try #require(DBNumericCodec.encodeSmall(value), "\(text)")
+            let general = try DBNumericCodec.encodeGeneral(value)
+            #expect(fast.bytes == general.bytes, "\(text)")
+            #expect(fast.precision == general.precision, "\(text)")
+            #expect(fast.scale == general.scale, "\(text)")
+        }
+        // 19 significant digits and more take the general path.
+        #expect(DBNumericCodec.encodeSmall(SQLDecimal("1234567890123456789")!) == nil)
+        #expect(try DBNumericCodec.encode(SQLDecimal("1234567890123456789.5")!).precision == 20)
+    }
+
+    @Test("the @params text names every parameter with its declaration")
+    func declarations() throws {
+        let encoded = try [SQLValue.int(1), .string("x"), .null, .decimal(SQLDecimal("1.25")!)].map(MSSQLParameterEncoder.encode)
+        #expect(
+            MSSQLParameterEncoder.declarations(encoded)
+                == "@P1 BIGINT, @P2 NVARCHAR(4000), @P3 NVARCHAR(4000), @P4 DECIMAL(3,2)")
+        #expect(MSSQLParameterEncoder.declarations([]) == "")
+    }
+}

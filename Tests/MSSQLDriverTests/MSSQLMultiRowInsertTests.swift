@@ -118,7 +118,7 @@ struct MSSQLMultiRowInsertTests {
             #expect(cursor.rowCount == 2500)
             let rows = try connection.run("SELECT id, name, amount FROM \(table) ORDER BY id")
             #expect(rows.map(\.values) == sets)
-            // Wider than one VALUES may hold: 1,500 one-column rows make two chunks of at most 1,000.
+            // More rows than one VALUES may hold: 1,500 one-column rows make two chunks of at most 1,000.
             let single = RealSandbox.uniqueName("multirow_single")
             try connection.run("CREATE TABLE \(single) (id INT)")
             defer { _ = try? connection.run("DROP TABLE \(single)") }
@@ -136,9 +136,9 @@ struct MSSQLMultiRowInsertTests {
             let table = RealSandbox.uniqueName("multirow_fail")
             try connection.run("CREATE TABLE \(table) (id INT PRIMARY KEY, name NVARCHAR(20))")
             defer { _ = try? connection.run("DROP TABLE \(table)") }
-            // 2 columns: 1,000 rows per chunk (0…999, 1000…1999, 2000…2499); set 1500 repeats id 3.
+            // 2 columns: 500 rows per chunk (1000 parameters: 0…499, …, 1500…1999, 2000…2499); set 1700 repeats id 3.
             var ids = Array(0..<2500)
-            ids[1500] = 3
+            ids[1700] = 3
             let cursor = try connection.makeCursor()
             let error = databaseError {
                 try cursor.executeMany(
@@ -147,9 +147,9 @@ struct MSSQLMultiRowInsertTests {
             }
             #expect(error?.kind == .uniqueViolation)
             #expect(error?.number == 2627)
-            #expect(error?.message.hasPrefix("parameter sets 1000…1999 (one multi-row INSERT, none inserted) failed: ") == true)
-            #expect(try connection.scalar("SELECT COUNT(*) FROM \(table)") == .int(1000))
-            #expect(try connection.scalar("SELECT MAX(id) FROM \(table)") == .int(999))
+            #expect(error?.message.hasPrefix("parameter sets 1500…1999 (one multi-row INSERT, none inserted) failed: ") == true)
+            #expect(try connection.scalar("SELECT COUNT(*) FROM \(table)") == .int(1500))
+            #expect(try connection.scalar("SELECT MAX(id) FROM \(table)") == .int(1499))
             // The connection is still usable.
             try cursor.executeMany("INSERT INTO \(table) (id, name) VALUES (@P1, @P2)", parameterSets: [[.int(5000), .null]])
             #expect(cursor.rowCount == 1)

@@ -36,14 +36,21 @@ struct TSQLParameterRenumbering {
     /// Appends the statement to `out` with every `@Pn` written as `literal(n)` when that is not `nil`, else as
     /// `@P(n + offset)`.
     func render(into out: inout String, offset: Int, literal: (Int) -> String?) {
+        var builder = UTF8TextBuilder()
+        render(into: &builder, offset: offset, literal: literal)
+        out += builder.text
+    }
+
+    /// ``render(into:offset:literal:)`` into a ``UTF8TextBuilder``, for statements of thousands of rows.
+    func render(into out: inout UTF8TextBuilder, offset: Int, literal: (Int) -> String?) {
         for piece in pieces {
-            out += piece.text
+            out.append(piece.text)
             guard let number = piece.number else { continue }
             if let text = literal(number) {
-                out += text
+                out.append(text)
             } else {
-                out += "@P"
-                out += String(number + offset)
+                out.append("@P")
+                out.append(decimal: number + offset)
             }
         }
     }

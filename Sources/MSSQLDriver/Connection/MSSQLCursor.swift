@@ -138,7 +138,7 @@ public final class MSSQLCursor: DatabaseCursor {
     /// Runs the statement once per parameter set, many sets per round trip; ``rowCount`` is the total affected.
     ///
     /// A single plain `INSERT [INTO] t [(columns)] VALUES (…)` goes as one multi-row `INSERT … VALUES (…), (…)`
-    /// per chunk of up to 1000 sets (and 2098 parameters): a chunk is one statement, so it is all-or-nothing, and
+    /// per chunk of up to 1000 sets (and 1000 parameters): a chunk is one statement, so it is all-or-nothing, and
     /// a failure names the chunk's range of sets (`parameter sets 400…799 … failed: `) before the server's message,
     /// whose number and kind the error keeps; earlier chunks stay (committed in autocommit mode, else in the open
     /// transaction). Any other statement runs once per set inside one `sp_executesql` call per chunk; the first
