@@ -5,7 +5,11 @@
 #   - the C competitors (benchmarks/c/*.c) compiled with gcc against libpq and DB-Library;
 #   - the release build of `bench`, which starts a throwaway PostgreSQL, runs every workload for PGDriver and its
 #     competitors in the same run, prints the table and writes benchmarks/RESULTS.md.
+#   - the release build of `tds-sandbox`, started by `bench` as a separate process that every SQL Server
+#     contender (MSSQLDriver, the raw C loop, pymssql) talks to, so each one's client CPU is its own.
 # Environment: BENCH_SCALE (e.g. 0.1 for a quick run), BENCH_REPEAT (runs per figure, default 3).
+# `scripts/bench.sh sqlserver` runs only the SQL Server rows and writes them to .build-bench/RESULTS-sqlserver.md
+# (BENCH_SQLSERVER_RESULTS overrides), leaving benchmarks/RESULTS.md alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -59,5 +63,9 @@ export BENCH_PY_DIR="$root/benchmarks/python"
 export BENCH_VERSIONS="$versions"
 export BENCH_RESULTS="${BENCH_RESULTS:-$root/benchmarks/RESULTS.md}"
 
+if [ "${1:-}" = "sqlserver" ]; then export BENCH_BACKEND=sqlserver; fi
+swift build -c release --product tds-sandbox
+export BENCH_TDS_SANDBOX="$(swift build -c release --show-bin-path)/tds-sandbox"
+export BENCH_SQLSERVER_RESULTS="${BENCH_SQLSERVER_RESULTS:-$work/RESULTS-sqlserver.md}"
 swift build -c release --product bench
 "$(swift build -c release --show-bin-path)/bench"

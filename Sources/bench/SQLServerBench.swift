@@ -1,34 +1,51 @@
 import DBCore
 import Foundation
-import TDSSandbox
 import ThrowawayServers
 
-/// The SQL Server rows of the table: a TDS sandbox started in this process over the throwaway PostgreSQL (a
-/// database of its own), and the four workloads for the raw C loop over DB-Library, pymssql and MSSQLDriver.
+/// The SQL Server rows of the table: the `tds-sandbox` executable started as a separate process over the throwaway
+/// PostgreSQL (a database of its own), and the four workloads for the raw C loop over DB-Library, pymssql and
+/// MSSQLDriver, all three against that one sandbox.
 enum SQLServerBench {
     static let backend = "SQL Server (TDS sandbox)"
     static let database = "bench_sqlserver"
 
     /// Runs every SQL Server workload; when the sandbox cannot start, every row says why.
+    ///
+    /// The sandbox is the `tds-sandbox` executable in a process of its own (``SandboxProcess``), shared by the three
+    /// contenders, so the client CPU per row of MSSQLDriver (this process) excludes the server as it does for the
+    /// C and Python children.
     static func run(server: ThrowawayPostgres, sizes: BenchSizes) -> [WorkloadResult] {
-        let sandbox = TDSSandboxServer()
-        defer { sandbox.stop() }
+        var sandbox: SandboxProcess?
         let configuration: ConnectionConfiguration
         do {
             try? server.dropDatabase(named: database)
             try server.createDatabase(named: database)
             let postgres = server.configuration(database: database, tls: .disable)
-            print("starting the TDS sandbox…")
-            let port = try sandbox.start(
-                host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres))
+            let port: Int
+            if let given = ProcessInfo.processInfo.environment["BENCH_SANDBOX_PORT"].flatMap(Int.init) {
+                // A sandbox already running on 127.0.0.1 over the same PostgreSQL (for profiling under valgrind,
+                // which cannot start child processes).
+                port = given
+            } else {
+                let executable = try SandboxProcess.executablePath().get()
+                print("starting the TDS sandbox (\(executable))…")
+                let process = try SandboxProcess(
+                    executable: executable,
+                    postgresConnInfo: "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(database) sslmode=disable")
+                sandbox = process
+                port = process.port
+            }
             configuration = ConnectionConfiguration(
-                host: "127.0.0.1", port: port, database: database, user: postgres.user, password: postgres.password,
-                connectTimeout: 15)
+                host: "127.0.0.1", port: port, database: database, user: postgres.user,
+                password: postgres.password, connectTimeout: 15)
             print("preparing SQL Server tables (\(sizes.fetchRows) rows, through the sandbox)…")
             try SQLServerWorkloads(configuration: configuration, sizes: sizes).prepare()
+        } catch let skip as BenchSkip {
+            return notMeasured(skip.reason)
         } catch {
             return notMeasured("not measured: the TDS sandbox could not be prepared: \(error)")
         }
+        defer { sandbox?.stop() }
         let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes).timed
         let environment: [String: String] = [
             "DBLIB_SERVER": "\(configuration.host):\(configuration.port ?? 1433)",

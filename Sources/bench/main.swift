@@ -16,6 +16,11 @@ let childEnvironment: [String: String] = [
     "PGUSER": configuration.user ?? "postgres", "PGPASSWORD": configuration.password?.revealed ?? "",
     "PGDATABASE": configuration.database ?? "postgres", "PGSSLMODE": "disable",
 ]
+if SQLServerOnlyRun.isRequested {
+    try SQLServerOnlyRun.run(server: server, sizes: sizes, serverVersion: "see the full run")
+    server.stop()
+    exit(0)
+}
 let workloads = PGWorkloads(configuration: configuration, sizes: sizes)
 print("preparing tables (\(sizes.fetchRows) rows)…")
 try workloads.prepare()
@@ -117,11 +122,7 @@ let notes = [
     String(
         format: "async API fetch of %d rows from top-level code: async/sync %.3f (target ≤ 1.10)",
         asyncReport.rows, asyncReport.ratio),
-    context("SQL Server fetch: MSSQLDriver vs raw C (DB-Library)", sqlServerResults[0].ours.outcome, sqlServerResults[0].ceiling.outcome),
-    context("SQL Server fetch: MSSQLDriver vs pymssql", sqlServerResults[0].ours.outcome, sqlServerResults[0].peer.outcome),
-    context("SQL Server executeMany: MSSQLDriver vs pymssql", sqlServerResults[2].ours.outcome, sqlServerResults[2].peer.outcome),
-    context("SQL Server BCP vs our executeMany (rows/s)", sqlServerResults[3].ours.outcome, sqlServerResults[2].ours.outcome),
-]
+] + SQLServerBench.targets(sqlServerResults)
 
 let report = ResultsReport(
     results: results, machine: ResultsReport.describeMachine(serverVersion: serverVersion), notes: notes)

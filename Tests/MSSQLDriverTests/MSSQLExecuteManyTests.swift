@@ -35,7 +35,7 @@ struct MSSQLExecuteManyTests {
         #expect(cursor.rowCount == 15)
     }
 
-    @Test("the first failing set stops the run and is named; earlier sets stay (autocommit on)")
+    @Test("off the multi-row path, the first failing set stops the run and is named; earlier sets stay (autocommit on)")
     func failingSet() throws {
         let sandbox = try IsolatedSandbox()
         let connection = try sandbox.connect()
@@ -45,7 +45,8 @@ struct MSSQLExecuteManyTests {
         var ids = Array(0..<900)
         ids[700] = 3
         let error = #expect(throws: DatabaseError.self) {
-            try cursor.executeMany("INSERT INTO Keys VALUES (@P1)", parameterSets: ids.map { [.int(Int64($0))] })
+            // INSERT … SELECT is not a plain INSERT … VALUES: it keeps the per-set TRY/CATCH batching.
+            try cursor.executeMany("INSERT INTO Keys SELECT @P1", parameterSets: ids.map { [.int(Int64($0))] })
         }
         #expect(error?.kind == .uniqueViolation)
         #expect(error?.number == 2627)

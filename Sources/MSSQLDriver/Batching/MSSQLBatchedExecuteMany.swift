@@ -23,7 +23,13 @@ enum MSSQLBatchedExecuteMany {
 
     /// Runs `sql` once per parameter set on `handle`; returns the total affected-row count (`-1` when the
     /// server reported none). A failure is the server's error with `parameter set N failed: ` before its message.
+    ///
+    /// A plain `INSERT … VALUES (…)` takes ``MSSQLMultiRowExecuteMany`` instead (one multi-row INSERT per chunk,
+    /// all-or-nothing per chunk); every other statement runs as described above.
     static func run(_ sql: String, parameterSets: [[SQLValue]], on handle: DBLibHandle) throws -> Int {
+        if let insert = MSSQLMultiRowInsert(sql) {
+            return try MSSQLMultiRowExecuteMany.run(insert, sql: sql, parameterSets: parameterSets, on: handle)
+        }
         let template = TSQLParameterRenumbering(sql.trimmingTrailingSemicolons())
         var total = 0
         var known = false

@@ -1,5 +1,6 @@
 import DBCore
 import Foundation
+import Synchronization
 
 /// A connection to SQL Server (or a TDS 7.x server such as Azure SQL) over FreeTDS DB-Library.
 ///
@@ -18,6 +19,9 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     private var closed = false
     /// The cursor whose results may be pending on the wire, if any.
     private var resultOwner: ObjectIdentifier?
+    /// How many times a statement claimed the wire; a cursor compares it with the claim of its own statement
+    /// before handing out rows it read ahead (another statement discarded its results since).
+    private let claims = Atomic<Int>(0)
     /// The configuration the connection was opened with (the password stays hidden in its description).
     public let configuration: ConnectionConfiguration
 
@@ -91,12 +95,16 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
         if claim {
             if resultOwner != nil { handle.discardResults() }
             resultOwner = owner
+            claims.add(1, ordering: .relaxed)
         } else if let owner, resultOwner != owner {
             throw DatabaseError.misuse(
                 "another statement ran on this connection since; this cursor's pending results were discarded")
         }
         return try body(handle)
     }
+
+    /// The number of wire claims so far (see `claims`).
+    var claimCount: Int { claims.load(ordering: .relaxed) }
 
     /// Lets go of the wire if cursor `owner` holds it, discarding its pending results.
     func release(_ owner: ObjectIdentifier) {
@@ -175,6 +183,7 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
             guard !closed else { return }
             closed = true
             resultOwner = nil
+            claims.add(1, ordering: .relaxed)
             handle.close()
         }
     }

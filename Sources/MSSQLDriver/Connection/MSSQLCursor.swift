@@ -17,6 +17,18 @@ public final class MSSQLCursor: DatabaseCursor {
     private var lastAffected: Int?
     private var statementText: String?
     private var closed = false
+    /// Rows read ahead from the wire (``DBLibHandle/readRows(types:limit:into:statement:)``), handed out from
+    /// `bufferIndex`.
+    private var buffer: [[SQLValue]] = []
+    private var bufferIndex = 0
+    /// Whether the read that filled `buffer` reached the end of the result set's rows.
+    private var bufferReachedEnd = false
+    /// An error met while reading ahead after some rows: thrown once those rows are handed out.
+    private var pendingError: (any Error)?
+    /// The columns of the last result set, kept across statements to be reused when the next ones are equal.
+    private var cachedColumns: RowColumns?
+    /// The connection's wire claim this cursor's results belong to (``MSSQLConnection/claimCount``).
+    private var claim = 0
 
     /// The columns of the current result set, or `nil` when the statement returned no rows.
     public private(set) var columns: [ColumnDescription]?
@@ -51,7 +63,19 @@ public final class MSSQLCursor: DatabaseCursor {
         lastAffected = nil
         rowCount = -1
         statementText = sql
+        clearBuffer()
     }
+
+    private func clearBuffer() {
+        buffer.removeAll(keepingCapacity: true)
+        bufferIndex = 0
+        bufferReachedEnd = false
+        pendingError = nil
+    }
+
+    /// How many rows one read from the wire decodes ahead: enough to spread the cost of a DB-Library wait, few
+    /// enough that rows read ahead and then discarded (another statement ran) cost nothing noticeable.
+    static let readAhead = 256
 
     /// Runs a statement with `@P1…` placeholders; its values are sent as typed `sp_executesql` parameters.
     public func execute(_ statement: BoundStatement) throws {
@@ -74,6 +98,7 @@ public final class MSSQLCursor: DatabaseCursor {
                 }
                 try handle.sendRPC("sp_executesql", parameters, statement: statement.sql)
             }
+            claim = connection.claimCount
             resultsPending = true
             try advance(handle)
         }
@@ -85,11 +110,19 @@ public final class MSSQLCursor: DatabaseCursor {
             switch try handle.nextResult(statement: statementText) {
             case .rows(let descriptions, let columnTypes):
                 columns = descriptions
-                rowColumns = RowColumns(descriptions)
+                // A statement run again (point queries) returns the same columns: their name index is built once.
+                if let cached = cachedColumns, cached.descriptions == descriptions {
+                    rowColumns = cached
+                } else {
+                    let made = RowColumns(descriptions)
+                    cachedColumns = made
+                    rowColumns = made
+                }
                 types = columnTypes
                 rowsPending = true
                 fetchedInResult = 0
                 rowCount = -1
+                clearBuffer()
                 return
             case .done(let count):
                 if let count, count >= 0 { lastAffected = count }
@@ -102,8 +135,15 @@ public final class MSSQLCursor: DatabaseCursor {
         rowCount = lastAffected ?? -1
     }
 
-    /// Runs the statement once per parameter set, many sets per round trip (see ``MSSQLBatchedExecuteMany``);
-    /// ``rowCount`` is the total affected. The first failing set stops the run; its index is in the error.
+    /// Runs the statement once per parameter set, many sets per round trip; ``rowCount`` is the total affected.
+    ///
+    /// A single plain `INSERT [INTO] t [(columns)] VALUES (…)` goes as one multi-row `INSERT … VALUES (…), (…)`
+    /// per chunk of up to 1000 sets (and 1000 parameters): a chunk is one statement, so it is all-or-nothing, and
+    /// a failure names the chunk's range of sets (`parameter sets 400…799 … failed: `) before the server's message,
+    /// whose number and kind the error keeps; earlier chunks stay (committed in autocommit mode, else in the open
+    /// transaction). Any other statement runs once per set inside one `sp_executesql` call per chunk; the first
+    /// failing set stops the run and its index is in the error (`parameter set 700 failed: `), the sets before it
+    /// having run.
     public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
         try ensureOpen()
         reset(sql)
@@ -118,16 +158,45 @@ public final class MSSQLCursor: DatabaseCursor {
         try ensureOpen()
         guard let rowColumns else { throw DatabaseError.misuse("the last statement returned no result set") }
         guard rowsPending else { return nil }
-        let values = try connection.withHandle(owner: id) { handle in
-            try handle.nextRow(types: types, statement: statementText)
+        if bufferIndex == buffer.count {
+            try refill()
+            if bufferIndex == buffer.count {
+                rowsPending = false
+                rowCount = fetchedInResult
+                return nil
+            }
+        } else if connection.claimCount != claim {
+            // Another statement ran (or the connection closed): the rows read ahead are gone with the results.
+            try connection.withHandle(owner: id) { _ in }
+            throw DatabaseError.misuse(
+                "another statement ran on this connection since; this cursor's pending results were discarded")
         }
-        guard let values else {
-            rowsPending = false
-            rowCount = fetchedInResult
-            return nil
-        }
+        let values = buffer[bufferIndex]
+        bufferIndex += 1
         fetchedInResult += 1
         return Row(columns: rowColumns, values: values)
+    }
+
+    /// Reads the next rows ahead into `buffer` (none when the result set ended), or throws the error met after the
+    /// rows handed out last.
+    private func refill() throws {
+        if let error = pendingError {
+            pendingError = nil
+            throw error
+        }
+        buffer.removeAll(keepingCapacity: true)
+        bufferIndex = 0
+        guard !bufferReachedEnd else { return }
+        do {
+            let end = try connection.withHandle(owner: id) { handle in
+                try handle.readRows(types: types, limit: Self.readAhead, into: &buffer, statement: statementText)
+            }
+            bufferReachedEnd = end == .endOfRows
+        } catch {
+            // Rows decoded before the error go out first, as they would have one at a time.
+            guard !buffer.isEmpty else { throw error }
+            pendingError = error
+        }
     }
 
     /// Up to `count` further rows.
@@ -150,8 +219,9 @@ public final class MSSQLCursor: DatabaseCursor {
         guard resultsPending || rowsPending else { return false }
         try connection.withHandle(owner: id) { handle in
             if rowsPending {
-                try handle.discardRows(statement: statementText)
+                if !bufferReachedEnd { try handle.discardRows(statement: statementText) }
                 rowsPending = false
+                clearBuffer()
             }
             columns = nil
             rowColumns = nil

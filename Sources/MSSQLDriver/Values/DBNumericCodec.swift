@@ -32,8 +32,49 @@ enum DBNumericCodec {
         }
         let end = min(raw.count, 2 + bytesPerPrecision[precision])
         let negative = raw[2] != 0
+        if end - 3 <= 8 {
+            // Up to 19 digits (precision ≤ 19 here; larger precisions take 9+ bytes): one UInt64, written straight
+            // into canonical text.
+            var magnitude: UInt64 = 0
+            for index in 3..<end { magnitude = magnitude << 8 | UInt64(raw[index]) }
+            return canonicalDecimal(magnitude: magnitude, scale: scale, negative: negative)
+        }
         let digits = decimalDigits(bigEndian: Array(raw[3..<end]))
         return makeDecimal(digits: digits, scale: scale, negative: negative)
+    }
+
+    /// The decimal `±magnitude × 10^-scale` as canonical text (`-12.50`, `0.05`; no sign for zero), built in one
+    /// buffer without parsing.
+    static func canonicalDecimal(magnitude: UInt64, scale: Int, negative: Bool) -> SQLDecimal {
+        // 20 digits, a sign, a dot and the leading zeros of a small fraction fit in 64 bytes up to scale 38.
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let text = withUnsafeMutableBytes(of: &buffer) { bytes -> String in
+            var position = bytes.count
+            var rest = magnitude
+            var written = 0
+            // The fraction's digits, then the dot, then at least one integer digit.
+            while written < scale {
+                position -= 1
+                bytes[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
+                written += 1
+            }
+            if scale > 0 {
+                position -= 1
+                bytes[position] = UInt8(ascii: ".")
+            }
+            repeat {
+                position -= 1
+                bytes[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
+            } while rest > 0
+            if negative && magnitude != 0 {
+                position -= 1
+                bytes[position] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position...]), as: UTF8.self)
+        }
+        return SQLDecimal(canonicalText: text) ?? makeDecimal(digits: String(magnitude), scale: scale, negative: negative)
     }
 
     /// Builds SQLDecimal text from the digits of the unscaled integer.
@@ -81,6 +122,12 @@ enum DBNumericCodec {
     /// `bytesPerPrecision[precision]` bytes, which SQL Server and the TDS sandbox read). Throws for more than 38
     /// digits.
     static func encode(_ value: SQLDecimal) throws -> (bytes: [UInt8], precision: Int, scale: Int) {
+        if let fast = encodeSmall(value) { return fast }
+        return try encodeGeneral(value)
+    }
+
+    /// ``encode(_:)`` for any number of digits, a digit at a time.
+    static func encodeGeneral(_ value: SQLDecimal) throws -> (bytes: [UInt8], precision: Int, scale: Int) {
         let scale = value.scale
         var digits = value.description.filter { $0.isASCII && $0.isNumber }
         digits = String(digits.drop(while: { $0 == "0" }))
@@ -106,5 +153,48 @@ enum DBNumericCodec {
         }
         bytes.replaceSubrange(3..<(3 + width), with: magnitude)
         return (bytes, precision, scale)
+    }
+
+    /// ``encode(_:)`` for up to 18 digits in one pass over the canonical text (`-`? digits (`.` digits)?), with
+    /// the magnitude in a UInt64; `nil` for longer values, which take the general path.
+    static func encodeSmall(_ value: SQLDecimal) -> (bytes: [UInt8], precision: Int, scale: Int)? {
+        var text = value.description
+        return text.withUTF8 { utf8 -> (bytes: [UInt8], precision: Int, scale: Int)? in
+            var magnitude: UInt64 = 0
+            var significant = 0
+            var scale = 0
+            var inFraction = false
+            var negative = false
+            for (index, byte) in utf8.enumerated() {
+                switch byte {
+                case UInt8(ascii: "-") where index == 0:
+                    negative = true
+                case UInt8(ascii: "."):
+                    guard !inFraction else { return nil }
+                    inFraction = true
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    if inFraction { scale += 1 }
+                    if magnitude != 0 || byte != UInt8(ascii: "0") { significant += 1 }
+                    guard significant <= 18 else { return nil }
+                    magnitude = magnitude * 10 + UInt64(byte - UInt8(ascii: "0"))
+                default:
+                    return nil
+                }
+            }
+            let precision = max(significant, scale, 1)
+            var bytes = [UInt8](repeating: 0, count: size)
+            bytes[0] = UInt8(precision)
+            bytes[1] = UInt8(scale)
+            bytes[2] = negative ? 1 : 0
+            let width = bytesPerPrecision[precision] - 1
+            var rest = magnitude
+            var index = 3 + width - 1
+            while index >= 3 {
+                bytes[index] = UInt8(truncatingIfNeeded: rest)
+                rest >>= 8
+                index -= 1
+            }
+            return (bytes, precision, scale)
+        }
     }
 }

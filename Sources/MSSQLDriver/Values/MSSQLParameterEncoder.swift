@@ -43,7 +43,7 @@ enum MSSQLParameterEncoder {
             let encoded = try DBNumericCodec.encode(decimal)
             return EncodedParameter(
                 type: TDSTypeCode.decimal, bytes: encoded.bytes,
-                declaration: "DECIMAL(\(encoded.precision),\(encoded.scale))")
+                declaration: decimalDeclaration(precision: encoded.precision, scale: encoded.scale))
         case .string(let text), .json(let text):
             return string(text)
         case .bytes(let bytes):
@@ -94,7 +94,14 @@ enum MSSQLParameterEncoder {
 
     /// The `@params` text for `sp_executesql`: `@P1 NVARCHAR(4000), @P2 BIGINT, …`.
     static func declarations(_ parameters: [EncodedParameter]) -> String {
-        parameters.enumerated().map { "@P\($0.offset + 1) \($0.element.declaration)" }.joined(separator: ", ")
+        var text = UTF8TextBuilder(capacity: parameters.count * 24)
+        for (index, parameter) in parameters.enumerated() {
+            text.append(index > 0 ? ", @P" : "@P")
+            text.append(decimal: index + 1)
+            text.append(" ")
+            text.append(parameter.declaration)
+        }
+        return text.text
     }
 
     /// The statement for `sp_executesql`: the SQL with `NULL` written in place of the NULL parameters (see
@@ -107,6 +114,18 @@ enum MSSQLParameterEncoder {
             parameter.emptyLiteral.map { "SET @P\(index + 1) = \($0);" }
         }
         return assignments.isEmpty ? sql : assignments.joined(separator: " ") + " " + sql
+    }
+
+    /// `DECIMAL(p,s)` for every precision and scale up to 38, made once (executeMany declares thousands).
+    private static let decimalDeclarations: [[String]] = (0...DBNumericCodec.maxPrecision).map { precision in
+        (0...DBNumericCodec.maxPrecision).map { "DECIMAL(\(precision),\($0))" }
+    }
+
+    private static func decimalDeclaration(precision: Int, scale: Int) -> String {
+        guard precision <= DBNumericCodec.maxPrecision, scale <= DBNumericCodec.maxPrecision else {
+            return "DECIMAL(\(precision),\(scale))"
+        }
+        return decimalDeclarations[precision][scale]
     }
 
     private static func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {

@@ -129,8 +129,15 @@ extension PostgresSessionEngine {
         var context = ExecutionContext(inProcedure: true)
         var outputs: [(declaration: TSQLParameterDeclaration, ordinal: Int, type: TSQLType)] = []
         var positional = values.filter { $0.element.name.isEmpty }.makeIterator()
+        // The first value of each name, looked up once per declaration (a linear search per declaration was
+        // quadratic: thousands of parameters in one call, as multi-row INSERTs send, took seconds).
+        var named: [String: (offset: Int, element: RPCParameter)] = [:]
+        for value in values where !value.element.name.isEmpty {
+            let key = value.element.name.lowercased()
+            if named[key] == nil { named[key] = value }
+        }
         for declaration in declarations {
-            let match = values.first { $0.element.name.lowercased() == declaration.name } ?? positional.next()
+            let match = named[declaration.name] ?? positional.next()
             guard let (offset, parameter) = match else {
                 let list = declarations.map { "\($0.spelling) \($0.type)" }.joined(separator: ",")
                 throw SQLServerMessage(

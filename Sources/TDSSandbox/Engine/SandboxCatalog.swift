@@ -19,6 +19,7 @@ enum SandboxCatalog {
                 AND to_regprocedure('tds_sandbox.round_datetime(timestamp)') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.dto(text)') IS NOT NULL
                 AND to_regclass('tds_sandbox.procedures') IS NOT NULL
+                AND to_regclass('sys.columns') IS NOT NULL
             """
         try cursor.execute(check)
         if case .bool(true)? = try cursor.fetchOne()?.values.first { return }
@@ -46,6 +47,7 @@ enum SandboxCatalog {
         try installOperators(cursor)
         try ProcedureCatalog.install(cursor)
         try installDateTimeOffset(cursor)
+        try installSystemViews(cursor)
         try cursor.execute(
             """
             CREATE OR REPLACE FUNCTION tds_sandbox.round_datetime(value timestamp) RETURNS timestamp(3)

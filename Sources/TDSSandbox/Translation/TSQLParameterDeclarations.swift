@@ -16,6 +16,7 @@ extension TSQLParameterDeclaration {
         let tokens = try TSQLTokenizer.tokenize(text)
         guard !tokens.isEmpty else { return [] }
         var declarations: [TSQLParameterDeclaration] = []
+        var seen: Set<String> = []
         for item in TSQLRewriter.splitAtCommas(tokens[...]) {
             var cursor = TSQLTokenCursor(tokens: item)
             guard let name = cursor.next(), name.kind == .variable else { throw .incorrectSyntax(near: item.first) }
@@ -24,14 +25,15 @@ extension TSQLParameterDeclaration {
             let isOutput = cursor.skip(word: "OUTPUT") || cursor.skip(word: "OUT")
             _ = cursor.skip(word: "READONLY")
             guard cursor.isAtEnd else { throw cursor.syntaxError() }
-            guard !declarations.contains(where: { $0.name == name.text.lowercased() }) else {
+            let lowercased = name.text.lowercased()
+            guard seen.insert(lowercased).inserted else {
                 throw SQLServerMessage(
                     number: 134, severity: 15,
                     message: "The variable name '\(name.text)' has already been declared. Variable names must be unique within a query batch or stored procedure.",
                     line: name.line)
             }
             declarations.append(
-                TSQLParameterDeclaration(name: name.text.lowercased(), spelling: name.text, type: type, isOutput: isOutput))
+                TSQLParameterDeclaration(name: lowercased, spelling: name.text, type: type, isOutput: isOutput))
         }
         return declarations
     }

@@ -123,6 +123,9 @@ extension TSQLRewriter {
             }
             let regclass = Self.literal(Self.postgresObjectName(literal.text))
             return RewrittenExpression(sql: "(to_regclass(\(regclass))::oid::integer)", typeHint: .int)
+        case "TYPE_NAME":
+            try arity(1...1)
+            return RewrittenExpression(sql: "tds_sandbox.type_name(\(args[0]))", typeHint: .nvarchar(128))
         case "IIF":
             try arity(3...3)
             return RewrittenExpression(sql: "(CASE WHEN \(args[0]) THEN \(args[1]) ELSE \(args[2]) END)")
