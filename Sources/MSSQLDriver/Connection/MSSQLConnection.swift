@@ -167,6 +167,11 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// once a second while the statement's thread waits for the server, sees it and makes FreeTDS send an
     /// attention and read the server's acknowledgement on that thread. A cancel therefore takes effect within
     /// about one second; the query timeout works the same way.
+    ///
+    /// A cancel stops the statement in flight — from its send until its results are read or discarded — either
+    /// while a call waits (within about a second) or at the statement's next call. With no statement in flight it
+    /// does nothing, and it never affects a statement that starts later (as libpq's `PQcancel` and pymssql's
+    /// `cancel()`): a caller that cannot be sure the statement has started cancels again until it returns.
     public func cancel() {
         handle.requestCancel()
     }
