@@ -24,7 +24,8 @@ struct FreeTDSLoginFile: Sendable {
 ///
 /// - Linux: the file is made with `O_TMPFILE | O_EXCL` in `$TMPDIR` (or `/tmp`): it never has a name, and FreeTDS
 ///   opens it as `/proc/self/fd/N` (FreeTDS 1.3 just `fopen`s the `dbsetifile` path, src/tds/config.c). Where the
-///   file system has no `O_TMPFILE`, it is made in the private directory below and unlinked at once.
+///   file system has no `O_TMPFILE`, it is made in the private directory below and unlinked at once; without
+///   `/proc`, it is made there and kept until `dbopen` returns, as elsewhere.
 /// - Elsewhere: mode 0600, created exclusively in one private directory per process, removed as soon as `dbopen`
 ///   has read it.
 ///
@@ -111,9 +112,19 @@ final class FreeTDSLoginFiles: @unchecked Sendable {
         return (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     }
 
-    /// A new, empty file: unnamed on Linux, else named in the private directory.
+    #if os(Linux)
+        /// Whether `/proc/self/fd` exists, so that FreeTDS can open an unnamed file through it.
+        private static let hasProcFileDescriptors = access("/proc/self/fd", X_OK) == 0
+    #endif
+
+    /// A new, empty file: unnamed on Linux (with `/proc`), else named in the private directory.
     private func create() throws -> FreeTDSLoginFile {
         #if os(Linux)
+            // Without /proc (a chroot or container that does not mount it) FreeTDS could not open the file.
+            guard Self.hasProcFileDescriptors else {
+                let named = try createNamed()
+                return FreeTDSLoginFile(path: named.path, descriptor: named.descriptor, linkedPath: named.path)
+            }
             let unnamed = open(Self.base, linuxTemporaryFileFlag | O_EXCL | O_RDWR | O_CLOEXEC, 0o600)
             if unnamed >= 0 {
                 return FreeTDSLoginFile(path: "/proc/self/fd/\(unnamed)", descriptor: unnamed, linkedPath: nil)
