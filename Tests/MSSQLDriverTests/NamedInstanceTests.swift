@@ -87,6 +87,12 @@ struct NamedInstanceTests {
             #expect(DBLibHandle.loginTimeout(direct) == 15)
             direct.connectTimeout = -3
             #expect(DBLibHandle.loginTimeout(direct) == 0)
+            // The login gets what the lookup left of the one deadline, in whole seconds, at least one.
+            #expect(DBLibHandle.loginSeconds(remaining: .milliseconds(8_200)) == 9)
+            #expect(DBLibHandle.loginSeconds(remaining: .seconds(10)) == 10)
+            #expect(DBLibHandle.loginSeconds(remaining: .milliseconds(300)) == 1)
+            #expect(DBLibHandle.loginSeconds(remaining: .seconds(-2)) == 1)
+            #expect(DBLibHandle.loginSeconds(remaining: .seconds(86_400)) == 86_400)
         }
     }
 

@@ -83,10 +83,7 @@ extension DBLibHandle {
                 withFreeTDSString("") { dbsetifile($0) }
             }
             withFreeTDSString(file.path) { dbsetifile($0) }
-            // What the lookup and the wait for the lock left of the deadline, at least a second.
-            let remaining = (deadline - clock.now) / .seconds(1)
-            let seconds = Int32(clamping: Int(max(1, remaining.rounded(.up))))
-            _ = dbsetlogintime(seconds)
+            _ = dbsetlogintime(loginSeconds(remaining: deadline - clock.now))
             guard let dbproc = csybdb_open(login, loginConfig.sectionName) else { return nil }
             let handle = Unmanaged.passUnretained(messages).toOpaque().assumingMemoryBound(to: UInt8.self)
             dbsetuserdata(dbproc, handle)
@@ -106,6 +103,13 @@ extension DBLibHandle {
         let timeout = configuration.connectTimeout ?? 15
         guard !timeout.isNaN else { return 15 }
         return min(max(timeout, 0), 86_400)
+    }
+
+    /// The `dbsetlogintime` value for what the Browser lookup and the wait for the login lock left of the
+    /// deadline: whole seconds rounded up, at least 1 (0 would mean no limit to DB-Library).
+    static func loginSeconds(remaining: Duration) -> Int32 {
+        let seconds = remaining / .seconds(1)
+        return Int32(clamping: Int(min(max(1, seconds.rounded(.up)), 86_400)))
     }
 
     /// The error for a failed login: the server's own message when it sent one (18456 …), else DB-Library's, with
