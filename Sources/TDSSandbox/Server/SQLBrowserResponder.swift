@@ -10,10 +10,10 @@ import NIOPosix
 /// silent for an unknown one, as SQL Server's Browser does (clients then time out). CLNT_BCAST_EX and CLNT_UCAST_EX
 /// (`0x02`, `0x03`) get every instance. Instance names match case-insensitively.
 ///
-/// SQL Server's Browser listens on UDP 1434, which only root (or `CAP_NET_BIND_SERVICE`) may bind; clients that can
-/// be told another port (MSSQLDriver's `options["browser_port"]`) can use any port. To run several side by side
-/// (parallel tests), bind each on its own loopback address (Linux routes all of 127.0.0.0/8 to `lo`) and start the
-/// ``TDSSandboxServer`` on that same address:
+/// SQL Server's Browser listens on UDP 1434 (not a privileged port, but one a real Browser on the machine may hold on
+/// every address); clients that can be told another port (MSSQLDriver's `options["browser_port"]`) can use any port.
+/// To run several side by side (parallel tests), bind each on its own loopback address (Linux routes all of
+/// 127.0.0.0/8 to `lo`) and start the ``TDSSandboxServer`` on that same address:
 ///
 /// ```swift
 /// let host = "127.23.41.7"
@@ -59,8 +59,7 @@ public final class SQLBrowserResponder: @unchecked Sendable {
         self.instances = instances
     }
 
-    /// Starts answering on UDP `host:port` (1434 by default, which needs root or `CAP_NET_BIND_SERVICE`; 0 picks a
-    /// free port) and returns the bound port. A responder starts once: a second call throws, as does one after
+    /// Starts answering on UDP `host:port` (1434 by default; 0 picks a free port) and returns the bound port. A responder starts once: a second call throws, as does one after
     /// ``stop()``.
     @discardableResult
     public func start(host: String, port: Int = 1434) throws -> Int {

@@ -3,9 +3,9 @@ import Foundation
 import TDSSandbox
 import ThrowawayServers
 
-/// A TDS sandbox reachable as `host\instance`: a ``SQLBrowserResponder`` on a free UDP port (or 1434, which needs
-/// root) and a ``TDSSandboxServer`` on a free TCP port, both on a random loopback address of 127.0.0.0/8 (Linux
-/// routes all of it to `lo`), so that parallel tests never meet. Configurations name the Browser's port in
+/// A TDS sandbox reachable as `host\instance`: a ``SQLBrowserResponder`` on a free UDP port (or on 1434) and a
+/// ``TDSSandboxServer`` on a free TCP port, both on a random loopback address of 127.0.0.0/8 (Linux routes all of it
+/// to `lo`), so that parallel tests never meet. Configurations name the Browser's port in
 /// `options["browser_port"]` unless it is 1434.
 final class NamedInstanceSandbox: @unchecked Sendable {
     let server: TDSSandboxServer
@@ -65,8 +65,8 @@ final class NamedInstanceSandbox: @unchecked Sendable {
         return configuration
     }
 
-    /// Whether this process may bind UDP port 1434 (root, or `CAP_NET_BIND_SERVICE`): tried on a loopback address
-    /// of its own.
+    /// Whether this process may bind UDP port 1434 (not where a Browser holds it on every address, or where the
+    /// system makes it a privileged port): tried on a loopback address of its own.
     static let canBindBrowserPort: Bool = {
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
