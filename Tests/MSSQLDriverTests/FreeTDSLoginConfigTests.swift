@@ -145,22 +145,83 @@ struct FreeTDSLoginConfigTests {
         #expect(LoginFailureHints.text(for: configuration(.prefer), dblibNumber: 20002) == nil)
     }
 
-    @Test("a written file is private (0600, in a 0700 directory), holds the section, and is gone once removed")
+    @Test("a CA file named 'system' (any case) is written as ./system, not taken for the system's trusted CAs")
+    func caFileNamedSystem() throws {
+        for name in ["system", "SYSTEM", "System"] {
+            let options = options(try FreeTDSLoginConfig(configuration(.verifyFull, caFile: name)).text)
+            #expect(options["ca file"] == "./\(name)")
+        }
+        let absolute = options(try FreeTDSLoginConfig(configuration(.verifyCA, caFile: "/etc/ssl/system")).text)
+        #expect(absolute["ca file"] == "/etc/ssl/system")
+        #expect(options(try FreeTDSLoginConfig(configuration(.verifyCA)).text)["ca file"] == "system")
+    }
+
+    @Test("a CA path that is a directory, or missing, is a configuration error")
+    func caFileMustBeARegularFile() throws {
+        let directory = NSTemporaryDirectory() + "ca-dir-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for path in [directory, directory + "/missing.pem"] {
+            let config = try FreeTDSLoginConfig(configuration(.verifyFull, caFile: path))
+            let error = try #require(databaseError { try config.checkCAFileReadable() })
+            #expect(error.kind == .invalidConfiguration)
+            #expect(error.message.contains("not a regular file"))
+        }
+        let file = directory + "/root.pem"
+        try Data("not checked here".utf8).write(to: URL(fileURLWithPath: file))
+        try FreeTDSLoginConfig(configuration(.verifyFull, caFile: file)).checkCAFileReadable()
+    }
+
+    @Test("the private directory must be a real directory of this user with mode 0700")
+    func privateDirectoryCheck() throws {
+        let base = NSTemporaryDirectory() + "private-check-\(UUID().uuidString)"
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? manager.removeItem(atPath: base) }
+        let good = base + "/good"
+        try manager.createDirectory(
+            atPath: good, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        #expect(FreeTDSLoginFiles.isPrivateDirectory(good))
+        let open = base + "/open"
+        try manager.createDirectory(
+            atPath: open, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        #expect(!FreeTDSLoginFiles.isPrivateDirectory(open))
+        let link = base + "/link"
+        try manager.createSymbolicLink(atPath: link, withDestinationPath: good)
+        #expect(!FreeTDSLoginFiles.isPrivateDirectory(link))
+        let file = base + "/file"
+        #expect(manager.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o700]))
+        #expect(!FreeTDSLoginFiles.isPrivateDirectory(file))
+        #expect(!FreeTDSLoginFiles.isPrivateDirectory(base + "/missing"))
+        #expect(FreeTDSLoginFiles.isPrivateDirectory(try FreeTDSLoginFiles.shared.directoryPath()))
+    }
+
+    @Test("a written file holds the section, is private, and has no name any other user could reach")
     func writtenFile() throws {
         // Under the login lock, as the driver writes them, so that the leftover checks never see this file.
         try DBLibEnvironment.shared.loginLock.withLock {
             let files = FreeTDSLoginFiles.shared
             let config = try FreeTDSLoginConfig(configuration(.verifyFull))
-            let path = try files.write(config)
-            defer { files.remove(path) }
-            #expect(try String(contentsOfFile: path, encoding: .utf8) == config.text)
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            #expect(attributes[.posixPermissions] as? Int == 0o600)
-            let directory = (path as NSString).deletingLastPathComponent
-            let directoryAttributes = try FileManager.default.attributesOfItem(atPath: directory)
-            #expect(directoryAttributes[.posixPermissions] as? Int == 0o700)
-            files.remove(path)
-            #expect(!FileManager.default.fileExists(atPath: path))
+            let file = try files.write(config)
+            defer { files.remove(file) }
+            // FreeTDS fopen()s the path: it must read back the section.
+            #expect(try String(contentsOfFile: file.path, encoding: .utf8) == config.text)
+            var info = stat()
+            #expect(fstat(file.descriptor, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o600)
+            #expect(info.st_uid == geteuid())
+            #if os(Linux)
+                // No directory entry at all: nothing to swap.
+                #expect(file.path == "/proc/self/fd/\(file.descriptor)")
+                #expect(file.linkedPath == nil)
+                #expect(info.st_nlink == 0)
+            #else
+                let linked = try #require(file.linkedPath)
+                let directory = (linked as NSString).deletingLastPathComponent
+                #expect(FreeTDSLoginFiles.isPrivateDirectory(directory))
+                files.remove(file)
+                #expect(!FileManager.default.fileExists(atPath: linked))
+            #endif
         }
     }
 }

@@ -6,7 +6,8 @@ import Testing
 @testable import MSSQLDriver
 
 /// `host\instance` logins: the driver asks the SQL Server Browser (here a ``SQLBrowserResponder``) on UDP 1434 of
-/// the host for the instance's TCP port. Each test has its own loopback address, Browser and sandbox.
+/// the host, or on `options["browser_port"]`, for the instance's TCP port. Each test has its own loopback address,
+/// Browser (on a free port, so that a Browser already on the machine's port 1434 does not matter) and sandbox.
 @Suite("named instances through the SQL Server Browser")
 struct NamedInstanceTests {
     @Test("host\\instance finds the sandbox's port through the Browser and runs a query")
@@ -42,22 +43,83 @@ struct NamedInstanceTests {
             let error = try #require(databaseError { _ = try MSSQLConnection.connect(configuration) })
             #expect(error.kind == .connectionFailed)
             #expect(error.message.contains("\(sandbox.host)\\UNKNOWN"))
-            #expect(error.message.contains("SQL Server Browser (UDP port 1434 on \(sandbox.host))"))
+            #expect(error.message.contains("SQL Server Browser (UDP port \(sandbox.browserPort) on \(sandbox.host))"))
             #expect(error.message.contains("gave no TCP port for instance 'UNKNOWN' within 2 s"))
             #expect(!error.debugDescription.contains(password))
         }
     }
 
-    @Test("a host with no Browser at all fails the same way")
+    @Test("a host with no Browser at all fails at once on the port-unreachable answer, within any timeout")
     func noBrowser() async throws {
         try await offPool {
             let sandbox = try NamedInstanceSandbox(instanceName: "SANDBOX")
             sandbox.browser.stop()
             var configuration = sandbox.configuration()
-            configuration.connectTimeout = 1
+            // Never waited for: the loopback answers "port unreachable" at once.
+            configuration.connectTimeout = 600
             let error = try #require(databaseError { _ = try MSSQLConnection.connect(configuration) })
             #expect(error.kind == .connectionFailed)
             #expect(error.message.contains("gave no TCP port for instance 'SANDBOX'"))
+            #expect(error.message.contains("nothing listens on that port (connection refused)"))
+        }
+    }
+
+    @Test("a huge connect timeout (1e10 s) is clamped, not a crash: the Browser lookup and the TCP login")
+    func hugeTimeout() async throws {
+        try await offPool {
+            let sandbox = try NamedInstanceSandbox(instanceName: "SANDBOX")
+            sandbox.browser.stop()
+            sandbox.server.stop()
+            var named = sandbox.configuration()
+            named.connectTimeout = 1e10
+            let lookup = try #require(databaseError { _ = try MSSQLConnection.connect(named) })
+            #expect(lookup.kind == .connectionFailed)
+            #expect(lookup.message.contains("connection refused"))
+            // The TCP port the sandbox had is closed now: FreeTDS's connect is refused at once.
+            var direct = named
+            direct.instanceName = nil
+            direct.port = sandbox.tcpPort
+            let login = try #require(databaseError { _ = try MSSQLConnection.connect(direct) })
+            #expect(login.kind == .connectionFailed)
+            #expect(login.message.contains("\(sandbox.host):\(sandbox.tcpPort)"))
+            #expect(DBLibHandle.loginTimeout(direct) == 86_400)
+            direct.connectTimeout = .nan
+            #expect(DBLibHandle.loginTimeout(direct) == 15)
+            direct.connectTimeout = -3
+            #expect(DBLibHandle.loginTimeout(direct) == 0)
+            // The login gets what the lookup left of the one deadline, in whole seconds, at least one.
+            #expect(DBLibHandle.loginSeconds(remaining: .milliseconds(8_200)) == 9)
+            #expect(DBLibHandle.loginSeconds(remaining: .seconds(10)) == 10)
+            #expect(DBLibHandle.loginSeconds(remaining: .milliseconds(300)) == 1)
+            #expect(DBLibHandle.loginSeconds(remaining: .seconds(-2)) == 1)
+            #expect(DBLibHandle.loginSeconds(remaining: .seconds(86_400)) == 86_400)
+        }
+    }
+
+    @Test("browser_port must be a port number")
+    func badBrowserPort() throws {
+        for bad in ["0", "65536", "x", ""] {
+            let configuration = ConnectionConfiguration(
+                backend: .sqlServer, host: "127.0.0.1", instanceName: "SANDBOX", options: ["browser_port": bad])
+            let error = try #require(databaseError { _ = try FreeTDSLoginConfig(configuration) })
+            #expect(error.kind == .invalidConfiguration)
+            #expect(error.message.contains("browser_port"))
+        }
+        let configuration = ConnectionConfiguration(backend: .sqlServer, host: "h", instanceName: "I")
+        #expect(try FreeTDSLoginConfig(configuration).browserPort == 1434)
+    }
+
+    @Test(
+        "the default Browser port 1434 (skipped where this process cannot bind it)",
+        .enabled(if: NamedInstanceSandbox.canBindBrowserPort))
+    func defaultBrowserPort() async throws {
+        try await offPool {
+            let sandbox = try NamedInstanceSandbox(instanceName: "DEFAULTPORT", browserPort: 1434)
+            let configuration = sandbox.configuration()
+            #expect(configuration.options["browser_port"] == nil)
+            let connection = try MSSQLConnection.connect(configuration)
+            defer { connection.close() }
+            #expect(try connection.scalar("SELECT 1") == .int(1))
         }
     }
 
@@ -115,5 +177,18 @@ struct NamedInstanceTests {
         #expect(responder.answer(to: [0x04] + Array("THREE".utf8)) == nil)
         #expect(responder.answer(to: [0x0F, 0x01] + Array("ONE".utf8)) == nil)
         #expect(responder.answer(to: []) == nil)
+    }
+
+    @Test("a responder starts once: a second start, or a start after stop, is refused and leaks nothing")
+    func responderStartsOnce() throws {
+        let host = "127.\(Int.random(in: 1...254)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+        let responder = SQLBrowserResponder(instances: [.init(name: "ONCE", tcpPort: 50001)])
+        let port = try responder.start(host: host, port: 0)
+        #expect(port > 0)
+        #expect(throws: (any Error).self) { try responder.start(host: host, port: 0) }
+        // The first socket still answers.
+        #expect(try SQLBrowserLookup.port(host: host, instance: "ONCE", browserPort: port, timeout: 30) == 50001)
+        responder.stop()
+        #expect(throws: (any Error).self) { try responder.start(host: host, port: 0) }
     }
 }

@@ -51,6 +51,7 @@ struct TLSModeLoginTests {
             }
         try await offPool {
             let capture = try PreloginCapture()
+            defer { capture.cancel() }
             let configuration = ConnectionConfiguration(
                 backend: .sqlServer, host: "127.0.0.1", port: capture.port, user: "sa",
                 password: Secret("prelogin-secret"), tls: mode, connectTimeout: 5)
@@ -80,11 +81,9 @@ struct TLSModeLoginTests {
             badPassword.password = Secret("wrong-password-for-leftovers")
             _ = databaseError { _ = try MSSQLConnection.connect(badPassword) }
             let files = FreeTDSLoginFiles.shared
-            // Logins write their file under the login lock: holding it, no login is in progress.
-            let (directory, leftovers) = try DBLibEnvironment.shared.loginLock.withLock {
-                (try files.directoryPath(), files.leftovers())
-            }
-            #expect(FileManager.default.fileExists(atPath: directory))
+            // Logins write their file under the login lock: holding it, no login is in progress. (On Linux the
+            // files never have a name, and the directory holds nothing ever.)
+            let leftovers = DBLibEnvironment.shared.loginLock.withLock { files.leftovers() }
             #expect(leftovers == [])
         }
     }

@@ -94,4 +94,37 @@ struct TLSRobustnessTests {
         #expect(fixture.engines.count == 1)
         #expect(fixture.server.loginEncryptions == [.none])
     }
+
+    @Test func loginWithoutPreloginIsRefusedWhereEncryptionIsRequired() throws {
+        let certificates = try TLSTestCertificates()
+        defer { certificates.remove() }
+        let fixture = try Self.tlsServer(.required, certificates: certificates)
+        let client = try RawTDSClient(port: fixture.port)
+        let login = Login7Builder.message(user: "tester", password: "secret", packetSize: 4096)
+        try client.send(type: 0x10, payload: login)
+        #expect(client.waitForClose())
+        #expect(fixture.engines.isEmpty)
+        #expect(fixture.server.loginEncryptions.isEmpty)
+        #expect(Self.eventually { fixture.server.sessionCount == 0 })
+        // Where encryption is only supported, such a login still goes through in plaintext, as before.
+        let supported = try Self.tlsServer(.supported, certificates: certificates)
+        let plain = try RawTDSClient(port: supported.port)
+        try plain.send(type: 0x10, payload: login)
+        #expect(try !plain.readMessage().isEmpty)  // the login response
+        #expect(supported.engines.count == 1)
+        #expect(supported.server.loginEncryptions == [.none])
+    }
+
+    @Test func loginEncryptionLogKeepsOnlyTheLatestLogins() throws {
+        let server = TDSSandboxServer()
+        defer { server.stop() }
+        let limit = TDSSandboxServer.loginEncryptionLimit
+        for _ in 0..<limit { server.recordLogin(.none) }
+        server.recordLogin(.full)
+        server.recordLogin(.loginOnly)
+        let log = server.loginEncryptions
+        #expect(log.count == limit)
+        #expect(log.suffix(2) == [.full, .loginOnly])
+        #expect(log.dropLast(2).allSatisfy { $0 == .none })
+    }
 }

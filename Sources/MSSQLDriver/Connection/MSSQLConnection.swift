@@ -36,17 +36,22 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// 4 KB), the ANSI options SQL Server's own drivers set, and `IMPLICIT_TRANSACTIONS ON`.
     ///
     /// Login is configured in code only: host, port (1433 by default) or `host\instance` (the port asked of the
-    /// SQL Server Browser on UDP 1434 within the connect timeout), database, user, password, application name,
-    /// TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login timeout
-    /// (``ConnectionConfiguration/connectTimeout``, 15 s by default) and UTF-8 as the client charset.
+    /// SQL Server Browser on UDP 1434, or on `options["browser_port"]` where the Browser is forwarded elsewhere),
+    /// database, user, password, application name, TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login
+    /// timeout (``ConnectionConfiguration/connectTimeout``, 15 s by default, at most a day; one deadline for the
+    /// Browser lookup and the login) and UTF-8 as the client charset.
     /// ``ConnectionConfiguration/queryTimeout`` limits each statement (see ``cancel()`` for how).
-    /// TLS follows ``ConnectionConfiguration/tls``: `disable` tells the server the client cannot encrypt; `allow`
-    /// and `prefer` encrypt the login when the server has a certificate and the whole session when it requires TLS;
-    /// `require` asks for TLS on the whole session and fails when the server offers none (certificate not
-    /// verified); `verifyCA` also verifies the certificate chain against
-    /// ``ConnectionConfiguration/tlsRootCertificatePath`` (the system's trusted CAs when `nil`), and `verifyFull`
-    /// also checks that it names the host. The driver hands these to FreeTDS in a private, short-lived freetds.conf
-    /// section holding no secret; no freetds.conf of your own is needed.
+    /// TLS follows ``ConnectionConfiguration/tls``: `disable` tells the server the client cannot encrypt (a server
+    /// that requires TLS then ends the connection, so the login fails); `allow` and `prefer` encrypt the login when
+    /// the server has a certificate and the whole session when it requires TLS; `require` asks for TLS on the whole
+    /// session and fails when the server offers none (certificate not verified); `verifyCA` also verifies the
+    /// certificate chain against ``ConnectionConfiguration/tlsRootCertificatePath`` (the system's trusted CAs when
+    /// `nil`), and `verifyFull` also checks that it names the host. For `require` and the verified modes, FreeTDS
+    /// 1.3 accepts a server answering ENCRYPT_OFF (not allowed by [MS-TDS]; SQL Server answers ENCRYPT_ON): it then
+    /// encrypts only the login packet and continues in plaintext, without telling the driver, so this cannot be
+    /// refused here; the password stays protected, the rest of the session does not. The driver hands these
+    /// settings to FreeTDS in a private, short-lived freetds.conf section holding no secret; no freetds.conf of your
+    /// own is needed.
     public static func connect(_ configuration: ConnectionConfiguration) throws -> MSSQLConnection {
         if let backend = configuration.backend, backend != .sqlServer {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not SQL Server")

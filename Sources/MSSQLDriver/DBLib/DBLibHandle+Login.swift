@@ -4,7 +4,7 @@ import Foundation
 
 extension DBLibHandle {
     /// The server as error messages name it: `host:port`, or `host\instance` (whose TCP port ``SQLBrowserLookup``
-    /// asks the SQL Server Browser on UDP 1434 of the host for).
+    /// asks the SQL Server Browser on UDP 1434 of the host for, or on `options["browser_port"]`).
     static func serverString(_ configuration: ConnectionConfiguration) -> String {
         if let instance = configuration.instanceName, !instance.isEmpty, configuration.port == nil {
             return "\(configuration.host)\\\(instance)"
@@ -30,7 +30,8 @@ extension DBLibHandle {
     /// `dbopen` called, and the file removed as soon as `dbopen` returns, so at most one such file exists at a time
     /// and none outlives its login. No user freetds.conf is needed, and a section of the same name in one (the
     /// section is named after the host) does not apply, because ours is read first. For `host\instance`, the
-    /// instance's port comes from ``SQLBrowserLookup`` first, outside the lock, within the connect timeout.
+    /// instance's port comes from ``SQLBrowserLookup`` first, outside the lock; the lookup and the login share one
+    /// deadline, the connect timeout.
     static func open(_ configuration: ConnectionConfiguration) throws -> DBLibHandle {
         let environment = DBLibEnvironment.shared
         guard environment.initialised else {
@@ -59,10 +60,14 @@ extension DBLibHandle {
         var loginConfig = try FreeTDSLoginConfig(configuration)
         try loginConfig.checkCAFileReadable()
         var server = serverString(configuration)
+        // One deadline for the Browser lookup and the login together.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int(loginTimeout(configuration) * 1000))
         if loginConfig.port == nil, let instance = loginConfig.instance {
             // Before the login lock: a silent Browser must not hold up other logins.
             let port = try SQLBrowserLookup.port(
-                host: loginConfig.host, instance: instance, timeout: configuration.connectTimeout ?? 15)
+                host: loginConfig.host, instance: instance, browserPort: loginConfig.browserPort,
+                timeout: loginTimeout(configuration))
             loginConfig.port = port
             server += " (port \(port) from the SQL Server Browser)"
         }
@@ -71,15 +76,14 @@ extension DBLibHandle {
         let messages = DBLibMessages()
         messages.setLoggingIn(true)
         defer { messages.setLoggingIn(false) }
-        let seconds = Int32(max(1, (configuration.connectTimeout ?? 15).rounded(.up)))
         let dbproc: OpaquePointer? = try environment.withLogin(messages: messages) {
-            let path = try files.write(loginConfig)
+            let file = try files.write(loginConfig)
             defer {
-                files.remove(path)
+                files.remove(file)
                 withFreeTDSString("") { dbsetifile($0) }
             }
-            withFreeTDSString(path) { dbsetifile($0) }
-            _ = dbsetlogintime(seconds)
+            withFreeTDSString(file.path) { dbsetifile($0) }
+            _ = dbsetlogintime(loginSeconds(remaining: deadline - clock.now))
             guard let dbproc = csybdb_open(login, loginConfig.sectionName) else { return nil }
             let handle = Unmanaged.passUnretained(messages).toOpaque().assumingMemoryBound(to: UInt8.self)
             dbsetuserdata(dbproc, handle)
@@ -91,6 +95,21 @@ extension DBLibHandle {
         let handle = DBLibHandle(dbproc: dbproc, messages: messages)
         _ = messages.takeErrors()
         return handle
+    }
+
+    /// The connect timeout in seconds: ``ConnectionConfiguration/connectTimeout`` (15 by default) kept between 0
+    /// and a day, so that no later conversion to milliseconds or `Int32` can overflow.
+    static func loginTimeout(_ configuration: ConnectionConfiguration) -> Double {
+        let timeout = configuration.connectTimeout ?? 15
+        guard !timeout.isNaN else { return 15 }
+        return min(max(timeout, 0), 86_400)
+    }
+
+    /// The `dbsetlogintime` value for what the Browser lookup and the wait for the login lock left of the
+    /// deadline: whole seconds rounded up, at least 1 (0 would mean no limit to DB-Library).
+    static func loginSeconds(remaining: Duration) -> Int32 {
+        let seconds = remaining / .seconds(1)
+        return Int32(clamping: Int(min(max(1, seconds.rounded(.up)), 86_400)))
     }
 
     /// The error for a failed login: the server's own message when it sent one (18456 …), else DB-Library's, with

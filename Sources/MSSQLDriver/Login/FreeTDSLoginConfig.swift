@@ -1,6 +1,12 @@
 import DBCore
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The private freetds.conf section one login reads: where the server is and how to use TLS, made from a
 /// ``ConnectionConfiguration`` alone. It never holds a secret: user, password, database, application name and
 /// charset stay on DB-Library's LOGINREC.
@@ -9,18 +15,29 @@ import Foundation
 /// implemented), but `dbsetifile(path)` makes `dbopen` read `path` as a freetds.conf before any other, so the
 /// driver writes this section to a private file for each login (see ``FreeTDSLoginFiles``).
 ///
-/// The TLS modes, as FreeTDS 1.3 (src/tds/login.c, tls.c) applies them:
+/// The TLS modes, as FreeTDS 1.3.17 (src/tds/login.c, tls.c) applies them. The server's PRELOGIN answer decides
+/// ([MS-TDS] 2.2.6.5); FreeTDS only fails when it asked for encryption and the server answered ENCRYPT_NOT_SUP:
 /// - ``TLSMode/disable``: `encryption = off`; the PRELOGIN says the client does not support encryption
-///   (ENCRYPT_NOT_SUP). A server that answers that it requires encryption still gets TLS: FreeTDS follows it.
+///   (ENCRYPT_NOT_SUP). A server that requires encryption ends the connection after its PRELOGIN answer
+///   (as SQL Server and the TDS sandbox do), so the login fails. (FreeTDS itself would start TLS on any answer
+///   but ENCRYPT_NOT_SUP if such a server kept the connection open.)
 /// - ``TLSMode/allow``, ``TLSMode/prefer``: `encryption = request` (ENCRYPT_OFF); the login packet is encrypted
 ///   when the server has a certificate, the whole session when the server requires TLS, nothing when it has
 ///   none. The certificate is not verified.
-/// - ``TLSMode/require``: `encryption = require` (ENCRYPT_ON) asks for TLS on the whole session; the login fails
-///   when the server offers no encryption. The certificate is not verified (no `ca file`).
+/// - ``TLSMode/require``: `encryption = require` (ENCRYPT_ON); the login fails when the server answers
+///   ENCRYPT_NOT_SUP. A conforming server answers ENCRYPT_ON and the whole session is encrypted. But FreeTDS also
+///   accepts ENCRYPT_OFF (which [MS-TDS] does not allow in answer to ENCRYPT_ON): it then encrypts only the
+///   LOGIN7 packet and goes on in plaintext, and DB-Library tells the driver nothing of it, so the driver can
+///   neither see nor refuse it. The certificate is not verified (no `ca file`).
 /// - ``TLSMode/verifyCA``: `require`, plus `ca file` (``ConnectionConfiguration/tlsRootCertificatePath``, or
 ///   `system` for the system's trusted CAs) and `check certificate hostname = no`: the chain must verify.
 /// - ``TLSMode/verifyFull``: as `verifyCA`, with `check certificate hostname = yes`: the certificate must also
 ///   name ``ConnectionConfiguration/host`` (FreeTDS compares it with the `host` line).
+///
+/// So the verified modes always protect the login (the password goes only to the verified server), but the rest
+/// of the session only against a server that follows [MS-TDS]: an attacker on the path who rewrites both
+/// PRELOGIN messages to ENCRYPT_OFF gets the session after the login in plaintext, and FreeTDS 1.3 does not
+/// notice.
 struct FreeTDSLoginConfig: Equatable {
     /// The section name `dbopen` is given: the host itself, because FreeTDS sends the name `dbopen` was given as
     /// the LOGIN7 ServerName, which SQL Server (and Azure SQL's gateway) may read. Our file is read first, so a
@@ -38,10 +55,14 @@ struct FreeTDSLoginConfig: Equatable {
     var tdsVersion: String
     /// The `encryption` line: `off`, `request` or `require`.
     var encryption: String
-    /// The `ca file` line (a PEM file, or `system`); `nil` for no certificate verification.
+    /// The `ca file` line (a PEM file, or `system` for the system's trusted CAs: a file of that name is written as
+    /// `./system`); `nil` for no certificate verification.
     var caFile: String?
     /// The `check certificate hostname` line, written only with ``caFile``.
     var checkHostname: Bool
+    /// The SQL Server Browser's UDP port for a named ``instance``: `options["browser_port"]`, 1434 by default.
+    /// Not written to the file (the driver asks the Browser itself, ``SQLBrowserLookup``).
+    var browserPort: Int
 
     /// The section for `configuration`. Throws ``DatabaseError/Kind/invalidConfiguration``
     /// for a value freetds.conf cannot carry (`;` and `#` start comments there, lines end at a line break, runs
@@ -64,6 +85,7 @@ struct FreeTDSLoginConfig: Equatable {
             port = 1433
         }
         tdsVersion = try Self.tdsVersion(configuration)
+        browserPort = try Self.browserPort(configuration)
         checkHostname = false
         switch configuration.tls {
         case .disable:
@@ -75,7 +97,7 @@ struct FreeTDSLoginConfig: Equatable {
         case .verifyCA, .verifyFull:
             encryption = "require"
             let path = configuration.tlsRootCertificatePath.flatMap { $0.isEmpty ? nil : $0 }
-            caFile = try path.map { try Self.checked($0, field: "TLS root certificate path") } ?? "system"
+            caFile = try path.map { try Self.caFileLine($0) } ?? "system"
             checkHostname = configuration.tls == .verifyFull
         }
     }
@@ -89,12 +111,32 @@ struct FreeTDSLoginConfig: Equatable {
         return version
     }
 
-    /// Throws ``DatabaseError/Kind/invalidConfiguration`` when ``caFile`` names a file this process cannot read
-    /// (FreeTDS would only say that the connection failed).
+    /// The Browser's UDP port: `options["browser_port"]` when it is 1–65535, else 1434.
+    static func browserPort(_ configuration: ConnectionConfiguration) throws -> Int {
+        guard let text = configuration.options["browser_port"] else { return 1434 }
+        guard let port = Int(text), (1...65535).contains(port) else {
+            throw DatabaseError.invalidConfiguration("browser_port \(text) is not a port between 1 and 65535")
+        }
+        return port
+    }
+
+    /// The `ca file` value for a certificate file `path`. FreeTDS takes `system` in any case (`strcasecmp`) to mean
+    /// the system's trusted CAs, so a relative file of that name is written as `./system`.
+    private static func caFileLine(_ path: String) throws -> String {
+        let checked = try Self.checked(path, field: "TLS root certificate path")
+        return checked.lowercased() == "system" ? "./" + checked : checked
+    }
+
+    /// Throws ``DatabaseError/Kind/invalidConfiguration`` when ``caFile`` names something this process cannot read
+    /// as a file (FreeTDS would only say that the connection failed): missing, unreadable, or not a regular file.
     func checkCAFileReadable() throws {
         guard let caFile, caFile != "system" else { return }
-        guard FileManager.default.isReadableFile(atPath: caFile) else {
-            throw DatabaseError.invalidConfiguration("the TLS root certificate file \(caFile) cannot be read")
+        var info = stat()
+        guard stat(caFile, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+            FileManager.default.isReadableFile(atPath: caFile)
+        else {
+            throw DatabaseError.invalidConfiguration(
+                "the TLS root certificate file \(caFile) cannot be read (or is not a regular file)")
         }
     }
 

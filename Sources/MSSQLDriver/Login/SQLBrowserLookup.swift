@@ -7,7 +7,8 @@ import Foundation
     import Darwin
 #endif
 
-/// Finds a named instance's TCP port by asking the SQL Server Browser on UDP port 1434 of its host ([MC-SQLR]
+/// Finds a named instance's TCP port by asking the SQL Server Browser on UDP port 1434 of its host (or the port
+/// `options["browser_port"]` gives) ([MC-SQLR]
 /// CLNT_UCAST_INST, answered by SVR_RESP), before the login.
 ///
 /// FreeTDS can ask too, but it tries 16 times a second apart whatever the login timeout, and it would do so
@@ -50,62 +51,99 @@ enum SQLBrowserLookup {
         return matchingPort()
     }
 
-    /// Asks every address of `host` for `instance`'s TCP port, resending each second, until an answer names it or
-    /// `timeout` seconds pass. Throws ``DatabaseError/Kind/connectionFailed`` when the host does not resolve or
-    /// no answer came.
-    static func port(host: String, instance: String, timeout: Double) throws -> Int {
+    /// Asks every address of `host` for `instance`'s TCP port on UDP `browserPort` (1434 unless
+    /// `options["browser_port"]` says otherwise), resending each second, until an answer names it or `timeout`
+    /// seconds pass (kept between 0.1 s and a day). Each socket is connected to its address, so only that address's
+    /// datagrams are read, and a host where nothing listens on the port (ICMP port unreachable) fails at once.
+    /// Throws ``DatabaseError/Kind/connectionFailed`` when the host does not resolve, no socket could be opened,
+    /// or no answer came.
+    static func port(host: String, instance: String, browserPort: Int = 1434, timeout: Double) throws -> Int {
+        let browser = "the SQL Server Browser (UDP port \(browserPort) on \(host))"
+        let suffix = " [server \(host)\\\(instance)]"
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
-        let resolved = getaddrinfo(host, "1434", &hints, &list)
+        let resolved = getaddrinfo(host, String(browserPort), &hints, &list)
         guard resolved == 0, let list else {
             throw DatabaseError(
                 kind: .connectionFailed,
                 message: "could not resolve \(host) to ask its SQL Server Browser for instance '\(instance)': "
-                    + String(cString: gai_strerror(resolved)) + " [server \(host)\\\(instance)]")
+                    + String(cString: gai_strerror(resolved)) + suffix)
         }
         defer { freeaddrinfo(list) }
 
-        var targets: [(descriptor: Int32, address: UnsafeMutablePointer<sockaddr>, length: socklen_t)] = []
-        defer { for target in targets { close(target.descriptor) } }
+        var descriptors: [Int32] = []
+        defer { for descriptor in descriptors { close(descriptor) } }
+        var socketError: Int32?
         for entry in sequence(first: list, next: { $0.pointee.ai_next }) {
             guard let address = entry.pointee.ai_addr else { continue }
             let descriptor = socket(entry.pointee.ai_family, Int32(SOCK_DGRAM.rawValue), 0)
-            guard descriptor >= 0 else { continue }
+            guard descriptor >= 0 else {
+                socketError = errno
+                continue
+            }
+            guard connect(descriptor, address, entry.pointee.ai_addrlen) == 0 else {
+                socketError = errno
+                close(descriptor)
+                continue
+            }
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-            targets.append((descriptor, address, entry.pointee.ai_addrlen))
+            descriptors.append(descriptor)
+        }
+        if descriptors.isEmpty {
+            let reason = socketError.map { String(cString: strerror($0)) } ?? "no usable address"
+            throw DatabaseError(
+                kind: .connectionFailed,
+                message: "could not open a UDP socket to ask \(browser) for instance '\(instance)': \(reason)" + suffix)
         }
 
         let request = request(instance: instance)
         let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int(max(0.1, timeout) * 1000))
+        let limit = timeout.isNaN ? 15 : min(max(0.1, timeout), 86_400)
+        let deadline = clock.now + .milliseconds(Int(limit * 1000))
         var nextSend = clock.now
         var buffer = [UInt8](repeating: 0, count: 65_538)
-        while !targets.isEmpty, clock.now < deadline {
+        var receiveError: Int32?
+        while !descriptors.isEmpty, clock.now < deadline {
             if clock.now >= nextSend {
-                for target in targets {
-                    _ = request.withUnsafeBytes {
-                        sendto(target.descriptor, $0.baseAddress, $0.count, 0, target.address, target.length)
-                    }
+                for descriptor in descriptors {
+                    _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
                 }
                 nextSend = clock.now + .seconds(1)
             }
-            var descriptors = targets.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+            var polled = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let wait = min(nextSend, deadline) - clock.now
             let milliseconds = Int32(clamping: max(0, Int((wait / .milliseconds(1)).rounded(.up))))
-            guard poll(&descriptors, nfds_t(descriptors.count), milliseconds) > 0 else { continue }
-            for polled in descriptors where polled.revents & Int16(POLLIN) != 0 {
-                let count = buffer.withUnsafeMutableBytes { recv(polled.fd, $0.baseAddress, $0.count, 0) }
+            guard poll(&polled, nfds_t(polled.count), milliseconds) > 0 else { continue }
+            var failed: Set<Int32> = []
+            for entry in polled where entry.revents & Int16(POLLIN | POLLERR) != 0 {
+                let count = buffer.withUnsafeMutableBytes { recv(entry.fd, $0.baseAddress, $0.count, 0) }
+                if count < 0, errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR {
+                    // ECONNREFUSED: the address said that nothing listens on the port.
+                    receiveError = errno
+                    failed.insert(entry.fd)
+                    continue
+                }
                 guard count > 0 else { continue }
                 if let port = tcpPort(inResponse: Array(buffer[..<count]), instance: instance) { return port }
             }
+            for descriptor in failed { close(descriptor) }
+            descriptors.removeAll { failed.contains($0) }
         }
-        let seconds = timeout.rounded() == timeout ? String(Int(timeout)) : String(timeout)
+        if descriptors.isEmpty, let receiveError {
+            let reason =
+                receiveError == ECONNREFUSED
+                ? "nothing listens on that port (connection refused); the Browser may not be running"
+                : String(cString: strerror(receiveError))
+            throw DatabaseError(
+                kind: .connectionFailed,
+                message: "\(browser) gave no TCP port for instance '\(instance)': \(reason)" + suffix)
+        }
+        let seconds = limit.rounded() == limit ? String(Int(limit)) : String(limit)
         throw DatabaseError(
             kind: .connectionFailed,
-            message: "the SQL Server Browser (UDP port 1434 on \(host)) gave no TCP port for instance '\(instance)' "
-                + "within \(seconds) s: the instance may not exist there, or the Browser may not be running or "
-                + "reachable [server \(host)\\\(instance)]")
+            message: "\(browser) gave no TCP port for instance '\(instance)' within \(seconds) s: the instance may not "
+                + "exist there, or the Browser may not be running or reachable" + suffix)
     }
 }

@@ -10,8 +10,10 @@ import NIOPosix
 /// silent for an unknown one, as SQL Server's Browser does (clients then time out). CLNT_BCAST_EX and CLNT_UCAST_EX
 /// (`0x02`, `0x03`) get every instance. Instance names match case-insensitively.
 ///
-/// The Browser's port, 1434, is fixed; to run several side by side (parallel tests), bind each on its own loopback
-/// address (Linux routes all of 127.0.0.0/8 to `lo`) and start the ``TDSSandboxServer`` on that same address:
+/// SQL Server's Browser listens on UDP 1434 (not a privileged port, but one a real Browser on the machine may hold on
+/// every address); clients that can be told another port (MSSQLDriver's `options["browser_port"]`) can use any port.
+/// To run several side by side (parallel tests), bind each on its own loopback address (Linux routes all of
+/// 127.0.0.0/8 to `lo`) and start the ``TDSSandboxServer`` on that same address:
 ///
 /// ```swift
 /// let host = "127.23.41.7"
@@ -48,6 +50,7 @@ public final class SQLBrowserResponder: @unchecked Sendable {
     private let lock = NSLock()
     private var group: MultiThreadedEventLoopGroup?
     private var channel: (any Channel)?
+    private var started = false
 
     /// Creates a responder for `instances`; it listens once ``start(host:port:)`` is called.
     public init(serverName: String = "TDSSANDBOX", version: String = "16.0.1000.6", instances: [Instance]) {
@@ -56,9 +59,16 @@ public final class SQLBrowserResponder: @unchecked Sendable {
         self.instances = instances
     }
 
-    /// Starts answering on UDP `host:port` (1434 by default; 0 picks a free port) and returns the bound port.
+    /// Starts answering on UDP `host:port` (1434 by default; 0 picks a free port) and returns the bound port. A responder starts once: a second call throws, as does one after
+    /// ``stop()``.
     @discardableResult
     public func start(host: String, port: Int = 1434) throws -> Int {
+        let claimed = lock.withLock { () -> Bool in
+            guard !started else { return false }
+            started = true
+            return true
+        }
+        guard claimed else { throw TDSProtocolError("the SQL Browser responder was already started") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = DatagramBootstrap(group: group)
             .channelInitializer { [self] channel in
@@ -73,12 +83,14 @@ public final class SQLBrowserResponder: @unchecked Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
+        guard let bound = channel.localAddress?.port else {
+            try? channel.close().wait()
+            try? group.syncShutdownGracefully()
+            throw TDSProtocolError("the SQL Browser socket has no port")
+        }
         lock.withLock {
             self.group = group
             self.channel = channel
-        }
-        guard let bound = channel.localAddress?.port else {
-            throw TDSProtocolError("the SQL Browser socket has no port")
         }
         return bound
     }

@@ -28,7 +28,6 @@ public final class TDSSandboxServer: @unchecked Sendable {
     private var sessions: [ObjectIdentifier: TDSSession] = [:]
     private var nextSPID: UInt16 = 51
     private var stopped = false
-    private var tlsContext: TLSServerContext?
     private var loginEncryptionLog: [TDSSandboxSessionEncryption] = []
     private var failedHandshakes = 0
 
@@ -46,13 +45,10 @@ public final class TDSSandboxServer: @unchecked Sendable {
     public func start(host: String, port: Int, engineFactory: @escaping SessionEngineFactory) throws -> Int {
         let configuration = self.configuration
         let tlsContext = try Self.makeTLSContext(configuration)
-        lock.lock()
-        self.tlsContext = tlsContext
-        lock.unlock()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [weak self] channel in
                 guard let self else { return channel.close() }
                 let session = self.makeSession(channel: channel, factory: engineFactory)
@@ -96,13 +92,17 @@ public final class TDSSandboxServer: @unchecked Sendable {
         return sessions.count
     }
 
-    /// The encryption every LOGIN7 so far arrived under, in arrival order (whether or not the login then
-    /// succeeded): ``TDSSandboxSessionEncryption/full`` proves the session's traffic went through TLS.
+    /// The encryption the LOGIN7s so far arrived under, in arrival order (whether or not the login then
+    /// succeeded): ``TDSSandboxSessionEncryption/full`` proves the session's traffic went through TLS. Only the
+    /// last ``loginEncryptionLimit`` are kept, so that a long-running sandbox does not grow without bound.
     public var loginEncryptions: [TDSSandboxSessionEncryption] {
         lock.lock()
         defer { lock.unlock() }
         return loginEncryptionLog
     }
+
+    /// How many of the latest logins ``loginEncryptions`` keeps.
+    public static let loginEncryptionLimit = 1000
 
     /// The number of closed sessions whose TLS handshake began and never completed (a client that rejected the
     /// certificate, a TLS error, or a client that went away during the handshake).
@@ -132,9 +132,13 @@ public final class TDSSandboxServer: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func recordLogin(_ encryption: TDSSandboxSessionEncryption) {
+    /// Notes one LOGIN7's encryption, keeping the latest ``loginEncryptionLimit``.
+    func recordLogin(_ encryption: TDSSandboxSessionEncryption) {
         lock.lock()
         loginEncryptionLog.append(encryption)
+        if loginEncryptionLog.count > Self.loginEncryptionLimit {
+            loginEncryptionLog.removeFirst(loginEncryptionLog.count - Self.loginEncryptionLimit)
+        }
         lock.unlock()
     }
 }

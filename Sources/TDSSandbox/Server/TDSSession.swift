@@ -26,11 +26,11 @@ final class TDSSession: @unchecked Sendable {
     let channel: any Channel
     let spid: UInt16
     let configuration: TDSSandboxConfiguration
-    private let factory: SessionEngineFactory
+    let factory: SessionEngineFactory
     /// What the connection's TLS layer did (read at LOGIN7).
     let tlsStatus: TLSSessionStatus
     /// Called at every LOGIN7 with the encryption it arrived under.
-    private let recordLogin: @Sendable (TDSSandboxSessionEncryption) -> Void
+    let recordLogin: @Sendable (TDSSandboxSessionEncryption) -> Void
     private let queue: DispatchQueue
     private let lock = NSLock()
     private var shared = Shared()
@@ -40,7 +40,7 @@ final class TDSSession: @unchecked Sendable {
     // Worker-only state.
     var phase = Phase.prelogin
     var engine: (any SessionEngine)?
-    private var version = TDSVersion.v7_4
+    var version = TDSVersion.v7_4
     private var inTransaction = false
     lazy var output = TDSOutputStream(channel: channel, spid: spid) { [weak self] in self?.isClosed ?? true }
 
@@ -98,7 +98,7 @@ final class TDSSession: @unchecked Sendable {
 
     // MARK: Worker side
 
-    private func shutdown() {
+    func shutdown() {
         phase = .closed
         engine?.close()
         engine = nil
@@ -118,7 +118,14 @@ final class TDSSession: @unchecked Sendable {
             switch (phase, message.type) {
             case (.prelogin, .prelogin):
                 try prelogin(message.payload)
-            case (.prelogin, .login7), (.login, .login7):
+            case (.prelogin, .login7):
+                // A LOGIN7 with no PRELOGIN before it never negotiated encryption: a server that requires it
+                // ends the connection rather than take the login in plaintext.
+                guard configuration.encryption != .required else {
+                    throw TDSProtocolError("a LOGIN7 without a PRELOGIN where encryption is required")
+                }
+                try login(message.payload)
+            case (.login, .login7):
                 try login(message.payload)
             case (.loggedIn, .sqlBatch):
                 try runBatch(message.payload)
@@ -137,60 +144,6 @@ final class TDSSession: @unchecked Sendable {
             // A protocol violation: close this session only.
             closeConnection()
         }
-    }
-
-    private func login(_ payload: ByteBuffer) throws {
-        let request = try Login7Request.parse(payload)
-        let encryption = tlsStatus.encryption
-        recordLogin(encryption)
-        guard let negotiated = TDSVersion.negotiate(clientVersion: request.tdsVersion) else {
-            return try refuseLogin(
-                SQLServerMessage(number: 18456, severity: 14, message: "Login failed: TDS versions before 7.1 are not supported."))
-        }
-        version = negotiated
-        if request.usesSSPI {
-            return try refuseLogin(
-                SQLServerMessage(
-                    number: 18452, severity: 14,
-                    message: "Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication."))
-        }
-        let login = SandboxLogin(
-            user: request.userName, password: request.password, database: request.database,
-            applicationName: request.appName, hostName: request.hostName, encryption: encryption)
-        let engine: any SessionEngine
-        do {
-            engine = try factory(login)
-        } catch let message as SQLServerMessage {
-            return try refuseLogin(message)
-        } catch {
-            return try refuseLogin(
-                SQLServerMessage(number: 18456, severity: 14, message: "Login failed for user '\(request.userName)'."))
-        }
-        self.engine = engine
-        let stillOpen = withLock { state -> Bool in
-            state.engine = engine
-            return !state.closed
-        }
-        guard stillOpen else { return shutdown() }
-        let requested = Int(request.packetSize)
-        let packetSize = requested == 0
-            ? TDSPacketLayout.defaultPacketSize
-            : min(max(requested, TDSPacketLayout.minimumPacketSize), TDSPacketLayout.maximumPacketSize)
-        let response = TDSLoginResponse(
-            writer: writer, database: engine.currentDatabase, packetSize: packetSize, requestedPacketSize: requested,
-            programName: configuration.programName,
-            programVersion: (configuration.programVersion.major, configuration.programVersion.minor,
-                configuration.programVersion.build))
-        response.write(into: &output.tokens)
-        try output.endMessage()
-        output.packetSize = packetSize
-        phase = .loggedIn
-    }
-
-    private func refuseLogin(_ message: SQLServerMessage) throws {
-        TDSLoginResponse.writeFailure(message, writer: writer, into: &output.tokens)
-        try output.endMessage()
-        closeConnection()
     }
 
     /// Answers a request the sandbox does not run with an ERROR and a DONE.

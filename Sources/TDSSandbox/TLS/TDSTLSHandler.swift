@@ -63,6 +63,7 @@ final class TDSTLSHandler: ChannelDuplexHandler {
     private func process(context: ChannelHandlerContext) throws {
         while var buffer = pending, buffer.readableBytes > 0 {
             pending = nil
+            let before = state
             switch state {
             case .plain:
                 context.fireChannelRead(wrapInboundOut(buffer))
@@ -78,8 +79,9 @@ final class TDSTLSHandler: ChannelDuplexHandler {
                 return
             }
             if buffer.readableBytes > 0 { pending = buffer }
-            // Stop when the state did not change and the rest is an incomplete unit.
-            if state == .handshaking || state == .loginPacket { return }
+            // Stop when the state did not change: the rest is an incomplete unit. After a change (handshake done,
+            // LOGIN7 decrypted), go on with what is left in the new state.
+            if state == before { return }
         }
     }
 

@@ -3,15 +3,25 @@ import Synchronization
 
 /// A one-shot TCP listener on 127.0.0.1 that accepts one client, reads its first TDS packet (the PRELOGIN), keeps
 /// the ENCRYPTION option's byte, and hangs up: it shows what a client asked for, whatever then becomes of its login.
+///
+/// The accepting thread holds only the listener and the result box, never the capture, and waits for the client in
+/// `poll` rounds of 100 ms; ``cancel()`` (called by `deinit`, or from a test's `defer`) ends the wait, so that
+/// neither the thread nor the socket outlives a test whose client never came. Only the thread closes the listener.
 final class PreloginCapture: @unchecked Sendable {
     /// The port to connect to.
     let port: Int
     private let listener: Int32
-    private let result = Mutex<Result<UInt8, any Error>?>(nil)
-    private let done = DispatchSemaphore(value: 0)
+    private let box = Box()
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// What the accepting thread hands over.
+    private final class Box: Sendable {
+        let result = Mutex<Result<UInt8, any Error>?>(nil)
+        let cancelled = Atomic<Bool>(false)
+        let done = DispatchSemaphore(value: 0)
     }
 
     init() throws {
@@ -32,23 +42,36 @@ final class PreloginCapture: @unchecked Sendable {
             throw Failure(description: "bind/listen failed")
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in
-            let outcome = Result { try self.acceptOne() }
-            result.withLock { $0 = outcome }
-            done.signal()
+        let box = self.box
+        let thread = Thread {
+            let outcome = Result { try Self.acceptOne(listener, cancelled: box.cancelled) }
+            // The thread owns the listener from here: closed once accept has returned (a client, or cancel()).
+            close(listener)
+            box.result.withLock { $0 = outcome }
+            box.done.signal()
         }
         thread.start()
     }
 
-    deinit { close(listener) }
+    deinit { cancel() }
+
+    /// Stops waiting for a client: the thread ends within a poll round. Idempotent.
+    func cancel() {
+        box.cancelled.store(true, ordering: .relaxed)
+    }
 
     /// The ENCRYPTION byte the client sent (0 off, 1 on, 2 not supported, 3 required), once it has connected.
     func encryptionByte() throws -> UInt8 {
-        guard done.wait(timeout: .now() + 60) == .success else { throw Failure(description: "no client came") }
-        return try result.withLock { try $0!.get() }
+        guard box.done.wait(timeout: .now() + 60) == .success else { throw Failure(description: "no client came") }
+        box.done.signal()
+        return try box.result.withLock { try $0!.get() }
     }
 
-    private func acceptOne() throws -> UInt8 {
+    private static func acceptOne(_ listener: Int32, cancelled: borrowing Atomic<Bool>) throws -> UInt8 {
+        var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+        while poll(&ready, 1, 100) <= 0 {
+            if cancelled.load(ordering: .relaxed) { throw Failure(description: "cancelled before a client came") }
+        }
         let client = accept(listener, nil, nil)
         guard client >= 0 else { throw Failure(description: "accept failed") }
         defer { close(client) }
@@ -67,7 +90,7 @@ final class PreloginCapture: @unchecked Sendable {
         throw Failure(description: "the PRELOGIN has no ENCRYPTION option")
     }
 
-    private func read(_ descriptor: Int32, count: Int) throws -> [UInt8] {
+    private static func read(_ descriptor: Int32, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         var received = 0
         while received < count {
