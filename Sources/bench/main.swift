@@ -19,6 +19,10 @@ let childEnvironment: [String: String] = [
 let workloads = PGWorkloads(configuration: configuration, sizes: sizes)
 print("preparing tables (\(sizes.fetchRows) rows)…")
 try workloads.prepare()
+if try ProfileMode.runIfRequested(workloads) {
+    server.stop()
+    exit(0)
+}
 let serverVersion: String = try {
     let connection = try PGDriver.connect(configuration)
     defer { connection.close() }
