@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares everything the benchmark needs on a fresh machine and runs it:
 #   - system packages (scripts/install-deps.sh: libpq, FreeTDS, PostgreSQL server) and gcc;
-#   - a Python virtualenv with psycopg 3 (binary) and pymssql from PyPI, under .build-bench/ (BENCH_WORK overrides);
+#   - a Python virtualenv with psycopg 3 (binary), psycopg_pool and pymssql from PyPI, under .build-bench/ (BENCH_WORK overrides);
 #   - the C competitors (benchmarks/c/*.c) compiled with gcc against libpq and DB-Library;
 #   - the release build of `bench`, which starts a throwaway PostgreSQL, runs every workload for PGDriver and its
 #     competitors in the same run, prints the table and writes benchmarks/RESULTS.md.
@@ -34,6 +34,9 @@ fi
 if ! "$work/venv/bin/python" -c "import psycopg" 2>/dev/null; then
     "$work/venv/bin/pip" install -q "psycopg[binary]"
 fi
+if ! "$work/venv/bin/python" -c "import psycopg_pool" 2>/dev/null; then
+    "$work/venv/bin/pip" install -q psycopg-pool || echo "warning: psycopg_pool did not install; its row will say so" >&2
+fi
 if ! "$work/venv/bin/python" -c "import pymssql" 2>/dev/null; then
     "$work/venv/bin/pip" install -q pymssql || echo "warning: pymssql did not install; its rows will say so" >&2
 fi
@@ -48,6 +51,7 @@ versions+="; gcc=$(gcc -dumpfullversion)"
 versions+="; libpq=$(pkg-config --modversion libpq 2>/dev/null || echo unknown)"
 versions+="; python=$("$work/venv/bin/python" -c 'import platform; print(platform.python_version())')"
 versions+="; psycopg=$("$work/venv/bin/python" -c 'import psycopg; print(psycopg.__version__, psycopg.pq.__impl__, "libpq", psycopg.pq.version())')"
+versions+="; psycopg_pool=$("$work/venv/bin/python" -c 'import psycopg_pool; print(psycopg_pool.__version__)' 2>/dev/null || echo 'not installed')"
 versions+="; pymssql=$("$work/venv/bin/python" -c 'import pymssql; print(pymssql.__version__)' 2>/dev/null || echo 'not installed')"
 versions+="; FreeTDS=$(dpkg-query -W -f='${Version}' freetds-dev 2>/dev/null || echo unknown)"
 versions+="; kernel=$(uname -r)"

@@ -74,11 +74,19 @@ let copy = run("bulk insert (COPY) \(sizes.copyRows) rows", unit: "rows/s",
 // (5) and issue 7's figures: the pool, 32 tasks with and without it, the async API next to the sync API.
 let pooling = PoolWorkloads(configuration: configuration)
 print("running pool acquire+release…")
-let acquire = repeated(n) { try pooling.acquireRelease() }
+// Rounds of psycopg_pool and ours, as for the other workloads: 200,000 acquire+release pairs each on a warm pool
+// of one connection, from one thread.
+var poolPeerRuns: [Outcome] = []
+var poolOurRuns: [Outcome] = []
+for _ in 0..<n {
+    poolPeerRuns.append(repeated(1, psycopg, ["pool", "200000"], childEnvironment))
+    poolOurRuns.append(repeated(1) { try pooling.acquireRelease(operations: 200_000) })
+}
+let acquire = medianOutcome(poolOurRuns)
 let poolResult = WorkloadResult(
     title: "pool acquire+release", unit: "ops/s", backend: "PostgreSQL",
     ceiling: ("raw C (libpq)", .notMeasured("no C pool to compare")),
-    peer: ("psycopg_pool", .notMeasured("not wired: psycopg_pool is not in the competitor scripts")),
+    peer: ("psycopg_pool", medianOutcome(poolPeerRuns)),
     ours: ("PGDriver pool", acquire), showsLatency: true)
 print("running 32 tasks with and without a pool…")
 let taskQueries = max(320, sizes.pointQueries)
@@ -115,6 +123,7 @@ let notes = [
     context("  context: our COPY vs raw C COPY", copy.ours.outcome, copy.ceiling.outcome),
     acquire.measurement.map { String(format: "pool acquire+release: %.2f µs median (target < 10 µs)", $0.p50Micros ?? 0) }
         ?? "pool acquire+release: not measured",
+    context("pool acquire+release: PGDriver pool vs psycopg_pool (ops/s)", acquire, poolResult.peer.outcome),
     String(
         format: "32 tasks, %d queries: %.0f queries/s through a pool of 4, %.0f queries/s connecting per query (%.1fx)",
         pooledTasks.rows, pooledTasks.rate, unpooledTasks.rate, pooledTasks.rate / max(unpooledTasks.rate, 1)),

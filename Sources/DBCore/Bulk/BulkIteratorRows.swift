@@ -10,11 +10,21 @@ public struct BulkIteratorRows: BulkRowSource {
     /// Wraps `rows`; nothing is read until the copy pulls the first row.
     @inlinable
     public init<Base: Sequence>(_ rows: Base) where Base.Element == [SQLValue] {
-        var iterator = rows.makeIterator()
-        self.pull = { iterator.next() }
+        let box = BulkIteratorBox(rows.makeIterator())
+        self.pull = { box.iterator.next() }
     }
 
     /// The sequence's next row.
     @inlinable
     public mutating func nextRow() -> [SQLValue]? { pull() }
+}
+
+/// The iterator a ``BulkIteratorRows`` closure advances. Only the copying thread touches it, one row at a time, so
+/// the per-access exclusivity check a captured `var` would pay on every row is switched off.
+@usableFromInline
+final class BulkIteratorBox<Iterator: IteratorProtocol> {
+    @usableFromInline @exclusivity(unchecked) var iterator: Iterator
+
+    @inlinable
+    init(_ iterator: Iterator) { self.iterator = iterator }
 }
