@@ -19,7 +19,9 @@ let childEnvironment: [String: String] = [
 let workloads = PGWorkloads(configuration: configuration, sizes: sizes)
 print("preparing tables (\(sizes.fetchRows) rows)…")
 try workloads.prepare()
-if try ProfileMode.runIfRequested(workloads) {
+var profiled = try ProfileMode.runIfRequested(workloads)
+if !profiled { profiled = try await ProfileMode.runAsyncIfRequested(configuration, sizes: sizes) }
+if profiled {
     server.stop()
     exit(0)
 }
