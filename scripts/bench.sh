@@ -2,7 +2,8 @@
 # Prepares everything the benchmark needs on a fresh machine and runs it:
 #   - system packages (scripts/install-deps.sh: libpq, FreeTDS, PostgreSQL server) and gcc;
 #   - a Python virtualenv with psycopg 3 (binary), psycopg_pool and pymssql from PyPI, under .build-bench/ (BENCH_WORK overrides);
-#   - the C competitors (benchmarks/c/*.c) compiled with gcc against libpq and DB-Library;
+#   - the C competitors (benchmarks/c/*.c) compiled with gcc against libpq and DB-Library, and postgres-nio
+#     (benchmarks/postgres-nio, a package of its own) built in release, for the fetch workload;
 #   - the release build of `bench`, which starts a throwaway PostgreSQL, runs every workload for PGDriver and its
 #     competitors in the same run, prints the table and writes benchmarks/RESULTS.md.
 # Environment: BENCH_SCALE (e.g. 0.1 for a quick run), BENCH_REPEAT (runs per figure, default 3).
@@ -45,6 +46,15 @@ fi
 pq_include=$(pg_config --includedir 2>/dev/null || pkg-config --variable=includedir libpq)
 gcc -O2 -Wall -o "$work/pg_bench" benchmarks/c/pg_bench.c -I"$pq_include" -lpq
 gcc -O2 -Wall -o "$work/dblib_bench" benchmarks/c/dblib_bench.c -lsybdb
+
+# postgres-nio, a fetch competitor: its own package (never built by the library, its tests or CI), timed.
+pgnio_start=$(date +%s)
+if swift build -c release --package-path benchmarks/postgres-nio/pgnio-bench --scratch-path "$work/postgres-nio" >"$work/postgres-nio-build.log" 2>&1; then
+    export BENCH_PGNIO="$(swift build -c release --package-path benchmarks/postgres-nio/pgnio-bench --scratch-path "$work/postgres-nio" --show-bin-path)/pgnio-bench"
+    export BENCH_PGNIO_BUILD_SECONDS=$(( $(date +%s) - pgnio_start ))
+else
+    echo "warning: postgres-nio did not build (see $work/postgres-nio-build.log); its figures will say so" >&2
+fi
 
 versions="swift=$(swift --version 2>/dev/null | head -1)"
 versions+="; gcc=$(gcc -dumpfullversion)"

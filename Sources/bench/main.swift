@@ -64,6 +64,14 @@ func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String]
 }
 
 let fetch = run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.timed.fetch)
+// postgres-nio on the same fetch, in rounds of its own right after (it has no column in the table: see the notes).
+let postgresNIOFetch: Outcome = {
+    guard ProcessInfo.processInfo.environment["BENCH_ONLY"].map({ $0.contains("fetch") }) ?? true else {
+        return .notMeasured("skipped (BENCH_ONLY)")
+    }
+    print("running fetch with postgres-nio…")
+    return medianOutcome((0..<n).map { _ in repeated(1, CompetitorPaths.postgresNIO, ["fetch"], childEnvironment) })
+}()
 let point = run("\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
     c: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"],
     py: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"], swift: workloads.timed.pointSelects)
@@ -117,10 +125,21 @@ func context(_ label: String, _ a: Outcome, _ b: Outcome) -> String {
     guard let x = a.measurement, let y = b.measurement, y.rate > 0 else { return "\(label): not measured" }
     return String(format: "%@: %.2fx", label, x.rate / y.rate)
 }
+let postgresNIONote: String
+switch postgresNIOFetch {
+case .measured(let m):
+    postgresNIONote = String(
+        format: "  context: postgres-nio 1.33.2 on the same fetch: %.0f rows/s, %.2f µs CPU/row (its release build: %@ s)",
+        m.rate, m.cpuMicrosPerRow, ProcessInfo.processInfo.environment["BENCH_PGNIO_BUILD_SECONDS"] ?? "?")
+case .notMeasured(let reason):
+    postgresNIONote = "  context: postgres-nio on fetch: \(reason)"
+}
 let notes = [
     target("fetch vs raw C", fetch.ours.outcome, fetch.ceiling.outcome, goal: 0.85),
     target("fetch vs psycopg", fetch.ours.outcome, fetch.peer.outcome, goal: 2),
     context("  context: the raw C loop vs psycopg on fetch", fetch.ceiling.outcome, fetch.peer.outcome),
+    postgresNIONote,
+    context("  context: PGDriver vs postgres-nio on fetch", fetch.ours.outcome, postgresNIOFetch),
     target("executeMany vs psycopg executemany", many.ours.outcome, many.peer.outcome, goal: 1),
     target("COPY vs our executeMany (rows/s)", copy.ours.outcome, many.ours.outcome, goal: 10),
     context("  context: raw C COPY vs our executeMany", copy.ceiling.outcome, many.ours.outcome),

@@ -22,7 +22,9 @@ struct PGBulkEncodingTests {
             [.int(Int64(index)), .decimal(SQLDecimal(text)!)]
         }
         #expect(try connection.bulkInsert(into: BulkTableName(table), columns: ["id", "n"], rows: rows) == texts.count)
-        let stored = try connection.run("SELECT n::text FROM \(table) ORDER BY id").map { try $0.get(String.self, at: 0) }
+        let stored = try connection.run("SELECT n::text FROM \(table) ORDER BY id").map {
+            try $0.get(String.self, at: 0)
+        }
         #expect(stored == texts.map { SQLDecimal($0)!.description })
         try connection.run("DROP TABLE \(table)")
     }
@@ -52,7 +54,9 @@ struct PGBulkEncodingTests {
         defer { connection.close() }
         let table = TestDatabase.uniqueName("bulk_nul")
         try connection.run("CREATE TABLE \(table) (id int4, t text)")
-        let rows: [[SQLValue]] = (0..<5).map { [.int(Int64($0)), .string($0 == 3 ? "a\u{0}b" : "long enough text \($0)")] }
+        let rows: [[SQLValue]] = (0..<5).map {
+            [.int(Int64($0)), .string($0 == 3 ? "a\u{0}b" : "long enough text \($0)")]
+        }
         let failure = databaseError {
             try connection.bulkInsert(into: BulkTableName(table), columns: ["id", "t"], rows: rows)
         }

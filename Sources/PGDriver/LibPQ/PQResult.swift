@@ -102,8 +102,8 @@ final class PQResult {
                     let bytes = UnsafeRawBufferPointer(
                         start: PQgetvalue(pointer, rowIndex, columnIndex),
                         count: Int(PQgetlength(pointer, rowIndex, columnIndex)))
-                    values.append(
-                        binary[column] ? try decoders[column].decodeBinary(bytes) : try decoders[column].decodeText(bytes))
+                    let decoder = decoders[column]
+                    values.append(binary[column] ? try decoder.decodeBinary(bytes) : try decoder.decodeText(bytes))
                 }
             }
         }
