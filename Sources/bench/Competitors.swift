@@ -65,6 +65,12 @@ enum CompetitorPaths {
         Competitor(name: "psycopg 3", command: python(script: "pg_bench.py"))
     }
 
+    /// vapor/postgres-nio 1.33.2 (`BENCH_PGNIO`, built by scripts/bench.sh from benchmarks/postgres-nio), for the
+    /// fetch workload.
+    static var postgresNIO: Competitor {
+        Competitor(name: "postgres-nio 1.33.2", command: executable("BENCH_PGNIO").map { [$0] })
+    }
+
     /// The raw C loop over DB-Library (`BENCH_DBLIB_C`), for the SQL Server workloads.
     static var dblibC: Competitor {
         Competitor(name: "raw C (DB-Library)", command: executable("BENCH_DBLIB_C").map { [$0] })

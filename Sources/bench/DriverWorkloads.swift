@@ -11,12 +11,43 @@ struct DriverWorkloads {
     let bulkTable: String
 
     /// The row every insert workload writes for `i`: (int, text, float8, timestamp, numeric(12,2)).
+    /// Its text is formatted straight into each string's storage (``digits(_:prefix:suffix:)``), as the C loop
+    /// formats with `snprintf`: string interpolation would cost more than the whole COPY client path per row.
     static func row(_ i: Int) -> [SQLValue] {
         [
-            .int(Int64(i)), .string("row number \(i)"), .double(Double(i) * 0.5),
+            .int(Int64(i)), .string(digits(i, prefix: "row number ")), .double(Double(i) * 0.5),
             .timestamp(SQLTimestamp(nanosecondsSince1970: Int64(1_577_836_800 + i) * 1_000_000_000)),
-            .decimal(SQLDecimal("\(i % 100_000).25")!),
+            .decimal(SQLDecimal(canonicalText: digits(i % 100_000, suffix: ".25"))!),
         ]
+    }
+
+    /// `prefix`, the decimal digits of `value` (≥ 0), then `suffix`: one allocation at most (none up to 15 bytes).
+    static func digits(_ value: Int, prefix: StaticString = "", suffix: StaticString = "") -> String {
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        let total = prefix.utf8CodeUnitCount + count + suffix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            var index = 0
+            for byte in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) {
+                buffer[index] = byte
+                index += 1
+            }
+            var remaining = value
+            for position in stride(from: index + count - 1, through: index, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            }
+            index += count
+            for byte in UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount) {
+                buffer[index] = byte
+                index += 1
+            }
+            return index
+        }
     }
 
     /// (1) Every row of bench_fetch into native Swift values.

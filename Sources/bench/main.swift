@@ -24,6 +24,12 @@ if SQLServerOnlyRun.isRequested {
 let workloads = PGWorkloads(configuration: configuration, sizes: sizes)
 print("preparing tables (\(sizes.fetchRows) rows)…")
 try workloads.prepare()
+var profiled = try ProfileMode.runIfRequested(workloads)
+if !profiled { profiled = try await ProfileMode.runAsyncIfRequested(configuration, sizes: sizes) }
+if profiled {
+    server.stop()
+    exit(0)
+}
 let serverVersion: String = try {
     let connection = try PGDriver.connect(configuration)
     defer { connection.close() }
@@ -63,6 +69,14 @@ func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String]
 }
 
 let fetch = run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.timed.fetch)
+// postgres-nio on the same fetch, in rounds of its own right after (it has no column in the table: see the notes).
+let postgresNIOFetch: Outcome = {
+    guard ProcessInfo.processInfo.environment["BENCH_ONLY"].map({ $0.contains("fetch") }) ?? true else {
+        return .notMeasured("skipped (BENCH_ONLY)")
+    }
+    print("running fetch with postgres-nio…")
+    return medianOutcome((0..<n).map { _ in repeated(1, CompetitorPaths.postgresNIO, ["fetch"], childEnvironment) })
+}()
 let point = run("\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
     c: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"],
     py: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"], swift: workloads.timed.pointSelects)
@@ -75,11 +89,19 @@ let copy = run("bulk insert (COPY) \(sizes.copyRows) rows", unit: "rows/s",
 // (5) and issue 7's figures: the pool, 32 tasks with and without it, the async API next to the sync API.
 let pooling = PoolWorkloads(configuration: configuration)
 print("running pool acquire+release…")
-let acquire = repeated(n) { try pooling.acquireRelease() }
+// Rounds of psycopg_pool and ours, as for the other workloads: 200,000 acquire+release pairs each on a warm pool
+// of one connection, from one thread.
+var poolPeerRuns: [Outcome] = []
+var poolOurRuns: [Outcome] = []
+for _ in 0..<n {
+    poolPeerRuns.append(repeated(1, psycopg, ["pool", "200000"], childEnvironment))
+    poolOurRuns.append(repeated(1) { try pooling.acquireRelease(operations: 200_000) })
+}
+let acquire = medianOutcome(poolOurRuns)
 let poolResult = WorkloadResult(
     title: "pool acquire+release", unit: "ops/s", backend: "PostgreSQL",
     ceiling: ("raw C (libpq)", .notMeasured("no C pool to compare")),
-    peer: ("psycopg_pool", .notMeasured("not wired: psycopg_pool is not in the competitor scripts")),
+    peer: ("psycopg_pool", medianOutcome(poolPeerRuns)),
     ours: ("PGDriver pool", acquire), showsLatency: true)
 print("running 32 tasks with and without a pool…")
 let taskQueries = max(320, sizes.pointQueries)
@@ -89,10 +111,13 @@ print("running the async API against the sync API (from top-level code)…")
 let asyncReport = try await AsyncFetchBenchmark.run(
     driver: PGDriver(), configuration: configuration, rows: sizes.fetchRows, runs: n)
 results += [fetch, point, many, copy, poolResult]
-let sqlServerResults = SQLServerBench.run(server: server, sizes: sizes)
+// BENCH_POSTGRES_ONLY=1 leaves out the SQL Server rows and the TDS sandbox section (their titles are the same as
+// PostgreSQL's, so BENCH_ONLY cannot tell them apart).
+let postgresOnly = ProcessInfo.processInfo.environment["BENCH_POSTGRES_ONLY"] == "1"
+let sqlServerResults = postgresOnly ? [] : SQLServerBench.run(server: server, sizes: sizes)
 results += sqlServerResults
 print("running the TDS sandbox SELECT benchmark…")
-let sandboxSelect = try runSandboxSelectBenchmark(rows: sizes.fetchRows)
+let sandboxSelect = postgresOnly ? nil : try runSandboxSelectBenchmark(rows: sizes.fetchRows)
 
 /// A target line: `ours / other` against `goal`.
 func target(_ label: String, _ ours: Outcome, _ other: Outcome, goal: Double) -> String {
@@ -105,10 +130,21 @@ func context(_ label: String, _ a: Outcome, _ b: Outcome) -> String {
     guard let x = a.measurement, let y = b.measurement, y.rate > 0 else { return "\(label): not measured" }
     return String(format: "%@: %.2fx", label, x.rate / y.rate)
 }
+let postgresNIONote: String
+switch postgresNIOFetch {
+case .measured(let m):
+    postgresNIONote = String(
+        format: "  context: postgres-nio 1.33.2 on the same fetch: %.0f rows/s, %.2f µs CPU/row (its release build: %@ s)",
+        m.rate, m.cpuMicrosPerRow, ProcessInfo.processInfo.environment["BENCH_PGNIO_BUILD_SECONDS"] ?? "?")
+case .notMeasured(let reason):
+    postgresNIONote = "  context: postgres-nio on fetch: \(reason)"
+}
 let notes = [
     target("fetch vs raw C", fetch.ours.outcome, fetch.ceiling.outcome, goal: 0.85),
     target("fetch vs psycopg", fetch.ours.outcome, fetch.peer.outcome, goal: 2),
     context("  context: the raw C loop vs psycopg on fetch", fetch.ceiling.outcome, fetch.peer.outcome),
+    postgresNIONote,
+    context("  context: PGDriver vs postgres-nio on fetch", fetch.ours.outcome, postgresNIOFetch),
     target("executeMany vs psycopg executemany", many.ours.outcome, many.peer.outcome, goal: 1),
     target("COPY vs our executeMany (rows/s)", copy.ours.outcome, many.ours.outcome, goal: 10),
     context("  context: raw C COPY vs our executeMany", copy.ceiling.outcome, many.ours.outcome),
@@ -116,17 +152,19 @@ let notes = [
     context("  context: our COPY vs raw C COPY", copy.ours.outcome, copy.ceiling.outcome),
     acquire.measurement.map { String(format: "pool acquire+release: %.2f µs median (target < 10 µs)", $0.p50Micros ?? 0) }
         ?? "pool acquire+release: not measured",
+    context("pool acquire+release: PGDriver pool vs psycopg_pool (ops/s)", acquire, poolResult.peer.outcome),
     String(
         format: "32 tasks, %d queries: %.0f queries/s through a pool of 4, %.0f queries/s connecting per query (%.1fx)",
         pooledTasks.rows, pooledTasks.rate, unpooledTasks.rate, pooledTasks.rate / max(unpooledTasks.rate, 1)),
     String(
         format: "async API fetch of %d rows from top-level code: async/sync %.3f (target ≤ 1.10)",
         asyncReport.rows, asyncReport.ratio),
-] + SQLServerBench.targets(sqlServerResults)
+] + (postgresOnly ? [] : SQLServerBench.targets(sqlServerResults))
 
 let report = ResultsReport(
     results: results, machine: ResultsReport.describeMachine(serverVersion: serverVersion), notes: notes)
-let markdown = report.markdown() + "\n## The TDS sandbox against PostgreSQL\n\n" + sandboxSelect.description + "\n"
+let markdown = report.markdown()
+    + (sandboxSelect.map { "\n## The TDS sandbox against PostgreSQL\n\n" + $0.description + "\n" } ?? "")
 print(markdown)
 let path = ProcessInfo.processInfo.environment["BENCH_RESULTS"] ?? "benchmarks/RESULTS.md"
 try markdown.write(toFile: path, atomically: true, encoding: .utf8)

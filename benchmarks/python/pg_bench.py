@@ -3,7 +3,10 @@
 Connection settings come from libpq's environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE,
 PGSSLMODE). Usage mirrors benchmarks/c/pg_bench.c:
 
-    python pg_bench.py fetch | point N ROWS | many TABLE N | copy TABLE N
+    python pg_bench.py fetch | point N ROWS | many TABLE N | copy TABLE N | pool N
+
+`pool N` is psycopg_pool's side of the pool workload: N acquire + release pairs (getconn / putconn) of an unused
+connection on a warm pool of one, from one thread, with per-operation latencies, as PGDriver's pool is measured.
 
 Prints one JSON object: rows, seconds (wall), cpu (time.process_time() of this process during the workload) and
 p50_us / p99_us for `point`.
@@ -67,6 +70,26 @@ def main():
                     for i in range(rows):
                         copy.write_row(row(i))
         conn.commit()
+    elif workload == "pool":
+        from psycopg_pool import ConnectionPool
+
+        conn.close()
+        n = int(sys.argv[2])
+        pool = ConnectionPool("", min_size=1, max_size=1, open=True)
+        pool.wait()
+        pool.putconn(pool.getconn())  # warm: one open connection, idle
+        latencies = []
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(n):
+            q0 = time.perf_counter()
+            pool.putconn(pool.getconn())
+            latencies.append((time.perf_counter() - q0) * 1e6)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        pool.close()
+        latencies.sort()
+        print(json.dumps({"rows": n, "seconds": seconds, "cpu": cpu, "p50_us": latencies[n // 2],
+                          "p99_us": latencies[int(n * 0.99)], "checksum": 0}))
+        return
     else:
         sys.exit(f"unknown workload {workload}")
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0

@@ -2,7 +2,8 @@ import Synchronization
 
 extension AsyncConnection {
     /// The rows of a query's first result set in batches of up to `batchSize`, each fetched on the connection's
-    /// thread: one hop per batch, not per row.
+    /// thread: one hop per batch, not per row, and the next batch is fetched while the caller works through the
+    /// current one (so at most two batches are in memory).
     ///
     /// The statement runs when iteration starts. Run other statements on the connection only after the iteration
     /// ends (the last batch, an error, or the iterator going away, which closes the cursor): on SQL Server another
@@ -62,6 +63,8 @@ public struct AsyncRowBatches: AsyncSequence, Sendable {
         let batchSize: Int
         private let cursor = CursorSlot()
         private var finished = false
+        /// The next batch, already being fetched (see ``BatchReadAhead``).
+        private var ahead: BatchReadAhead?
 
         init(connection: AsyncConnection, statement: BoundStatement, batchSize: Int) {
             self.connection = connection
@@ -80,15 +83,26 @@ public struct AsyncRowBatches: AsyncSequence, Sendable {
             let (slot, statement, batchSize) = (cursor, self.statement, self.batchSize)
             let batch: [Row]
             do {
-                batch = try await connection.withConnection { connection in
-                    try slot.fetch(connection, statement: statement, batchSize: batchSize)
+                if let ahead {
+                    self.ahead = nil
+                    batch = try await ahead.value()
+                } else {
+                    // The first batch runs the statement: cancellable on the server, as any statement.
+                    batch = try await connection.withConnection { connection in
+                        try slot.fetch(connection, statement: statement, batchSize: batchSize)
+                    }
                 }
             } catch {
                 finished = true
                 slot.closeOn(connection.thread)
                 throw error
             }
-            if batch.count < batchSize { finished = true }
+            if batch.count < batchSize {
+                finished = true
+            } else {
+                // Fetch the next batch while the caller works through this one.
+                ahead = BatchReadAhead.start(slot, on: connection, statement: statement, batchSize: batchSize)
+            }
             return batch.isEmpty ? nil : batch
         }
     }

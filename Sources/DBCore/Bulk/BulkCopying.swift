@@ -48,11 +48,12 @@ public protocol BulkCopying: DatabaseConnection {
 extension BulkCopying {
     /// Copies rows of values, one value per column in the order of `columns`, pulled lazily from `rows`.
     @inlinable
+    @inline(__always)
     @discardableResult
     public func bulkInsert<Rows: Sequence>(
         into table: BulkTableName, columns: [String], rows: Rows, options: BulkCopyOptions = BulkCopyOptions()
     ) throws -> Int where Rows.Element == [SQLValue] {
-        try bulkInsert(into: table, columns: columns, from: BulkValueRows(rows), options: options)
+        try bulkInsert(into: table, columns: columns, from: BulkIteratorRows(rows), options: options)
     }
 
     /// Copies `Encodable` rows: each row's coding keys name its columns, and `columns` says which to copy and in

@@ -50,6 +50,7 @@ public struct Row: Sendable, RandomAccessCollection {
     public var endIndex: Int { values.count }
 
     /// The value of the column at `index`.
+    @inlinable
     public subscript(index: Int) -> SQLValue { values[index] }
 
     /// The value of the column named `name` (exact, then case-insensitive match), or `nil` if there is none.

@@ -156,15 +156,21 @@ final class PGBulkCopier {
                     message: "the row has \(row.count) values for \(encoders.count) columns", statement: sql),
                 row: index)
         }
-        buffer.append(bigEndian: Int16(encoders.count))
-        for column in 0..<encoders.count {
-            do {
-                try encoders[column].encode(row[column], into: buffer)
-            } catch {
-                let kind: DatabaseError.Kind = if case .outOfRange = error { .dataException } else { .typeMismatch }
-                throw failure(
-                    DatabaseError(kind: kind, message: error.message(column: columns[column]), statement: sql),
-                    row: index)
+        buffer.append(bigEndian: Int16(truncatingIfNeeded: encoders.count))
+        // Through buffer pointers: each value is read in place, never copied out of the row.
+        try row.withUnsafeBufferPointer { values in
+            try encoders.withUnsafeBufferPointer { encoders in
+                for column in 0..<encoders.count {
+                    do throws(PQCopyValueError) {
+                        try encoders[column].encode(values.baseAddress! + column, into: buffer)
+                    } catch {
+                        let kind: DatabaseError.Kind =
+                            if case .outOfRange = error { .dataException } else { .typeMismatch }
+                        throw failure(
+                            DatabaseError(kind: kind, message: error.message(column: columns[column]), statement: sql),
+                            row: index)
+                    }
+                }
             }
         }
     }

@@ -19,6 +19,9 @@ import Foundation
 /// | json / jsonb | `.json`, `.string` |
 ///
 /// `.null` is NULL for every column. Other column types are refused before the first row is sent.
+///
+/// The hot path switches on the column's encoder first and then matches the value in place, so no value is
+/// copied or boxed, and every field is written straight into the copy buffer.
 enum PQCopyEncoder {
     case bool, int2, int4, int8, float4, float8, numeric, text, bytea
     case date, time, timestamp, timestamptz, uuid, json, jsonb
@@ -46,114 +49,153 @@ enum PQCopyEncoder {
         }
     }
 
-    /// Appends `value` as one field (length and bytes); throws a message when the value does not fit.
-    func encode(_ value: SQLValue, into buffer: PQCopyBuffer) throws(PQCopyValueError) {
-        if case .null = value {
+    /// Appends the value at `pointer` as one field (length and bytes); throws a message when the value does not
+    /// fit.
+    ///
+    /// The value is read in place: each case first takes its payload out of the row (a pure read the optimiser
+    /// does not copy the whole enum for), then writes, so no `SQLValue` is copied per field.
+    func encode(_ pointer: UnsafePointer<SQLValue>, into buffer: PQCopyBuffer) throws(PQCopyValueError) {
+        if case .null = pointer.pointee {
             buffer.appendNull()
             return
         }
-        switch (self, value) {
-        case (.bool, .bool(let flag)):
-            buffer.append(bigEndian: Int32(1))
-            buffer.append(byte: flag ? 1 : 0)
-        case (.int2, .int(let integer)):
-            guard let small = Int16(exactly: integer) else { throw .outOfRange(value, self) }
-            buffer.append(bigEndian: Int32(2))
-            buffer.append(bigEndian: small)
-        case (.int4, .int(let integer)):
-            guard let small = Int32(exactly: integer) else { throw .outOfRange(value, self) }
-            buffer.append(bigEndian: Int32(4))
-            buffer.append(bigEndian: small)
-        case (.int8, .int(let integer)):
-            buffer.append(bigEndian: Int32(8))
-            buffer.append(bigEndian: integer)
-        case (.float4, _), (.float8, _):
-            let double: Double
-            switch value {
-            case .double(let d): double = d
-            case .int(let i): double = Double(i)
-            case .decimal(let d):
-                guard let parsed = Double(d.description) else { throw .mismatch(value, self) }
-                double = parsed
-            default: throw .mismatch(value, self)
-            }
-            if self == .float4 {
-                buffer.append(bigEndian: Int32(4))
-                buffer.append(bigEndian: Float(double).bitPattern)
+        switch self {
+        case .int4:
+            guard case .int(let integer) = pointer.pointee else { throw .mismatch(pointer.pointee, self) }
+            guard let small = Int32(exactly: integer) else { throw .outOfRange(pointer.pointee, self) }
+            buffer.appendFixed(small)
+        case .int8:
+            guard case .int(let integer) = pointer.pointee else { throw .mismatch(pointer.pointee, self) }
+            buffer.appendFixed(integer)
+        case .int2:
+            guard case .int(let integer) = pointer.pointee else { throw .mismatch(pointer.pointee, self) }
+            guard let small = Int16(exactly: integer) else { throw .outOfRange(pointer.pointee, self) }
+            buffer.appendFixed(small)
+        case .text, .json:
+            if case .string(let text) = pointer.pointee {
+                guard buffer.appendTextField(text) else { throw .containsNUL }
             } else {
-                buffer.append(bigEndian: Int32(8))
-                buffer.append(bigEndian: double.bitPattern)
+                try encodeText(pointer.pointee, into: buffer)
             }
-        case (.numeric, _):
-            let decimal: SQLDecimal
-            switch value {
-            case .decimal(let d): decimal = d
-            case .int(let i): decimal = SQLDecimal(i)
-            case .double(let d):
-                guard d.isFinite, let parsed = SQLDecimal("\(d)") else { throw .mismatch(value, self) }
-                decimal = parsed
-            case .string(let s):
-                guard let parsed = SQLDecimal(s) else { throw .mismatch(value, self) }
-                decimal = parsed
-            default: throw .mismatch(value, self)
+        case .float8:
+            if case .double(let double) = pointer.pointee {
+                buffer.appendFixed(double.bitPattern)
+            } else {
+                buffer.appendFixed(try double(pointer.pointee).bitPattern)
             }
-            guard PQNumericEncoder.encode(decimal, into: buffer) else { throw .outOfRange(value, self) }
-        case (.text, .string(let text)), (.text, .json(let text)):
-            try PQCopyEncoder.checkNoNUL(text, value)
-            buffer.appendTextField(text)
-        case (.text, .int(let integer)):
-            buffer.appendTextField(String(integer))
-        case (.text, .decimal(let decimal)):
-            buffer.appendTextField(decimal.description)
-        case (.text, .uuid(let uuid)):
-            buffer.appendTextField(uuid.uuidString.lowercased())
-        case (.bytea, .bytes(let bytes)):
+        case .float4:
+            buffer.appendFixed(Float(try double(pointer.pointee)).bitPattern)
+        case .numeric:
+            if case .decimal(let decimal) = pointer.pointee {
+                guard PQNumericEncoder.encode(decimal, into: buffer) else { throw .outOfRange(pointer.pointee, self) }
+            } else {
+                try encodeNumeric(pointer.pointee, into: buffer)
+            }
+        case .timestamp, .timestamptz:
+            let utc: SQLTimestamp
+            switch pointer.pointee {
+            case .timestamp(let local): utc = local
+            case .timestampTZ(let zoned): utc = zoned.utc
+            default: throw .mismatch(pointer.pointee, self)
+            }
+            guard let micros = PQCopyEncoder.micros(utc) else { throw .outOfRange(pointer.pointee, self) }
+            buffer.appendFixed(micros)
+        default:
+            try encodeOther(pointer.pointee, into: buffer)
+        }
+    }
+
+    /// The less common column types.
+    private func encodeOther(_ value: SQLValue, into buffer: PQCopyBuffer) throws(PQCopyValueError) {
+        switch self {
+        case .bool:
+            guard case .bool(let flag) = value else { throw .mismatch(value, self) }
+            buffer.appendFixed(UInt8(flag ? 1 : 0))
+        case .bytea:
+            guard case .bytes(let bytes) = value else { throw .mismatch(value, self) }
             bytes.withUnsafeBytes { buffer.appendField($0) }
-        case (.date, .date(let date)):
+        case .date:
+            guard case .date(let date) = value else { throw .mismatch(value, self) }
             guard let days = Int32(exactly: date.daysSince1970 - PQColumnDecoder.epochOffsetDays) else {
                 throw .outOfRange(value, self)
             }
-            buffer.append(bigEndian: Int32(4))
-            buffer.append(bigEndian: days)
-        case (.time, .time(let time)):
-            buffer.append(bigEndian: Int32(8))
-            buffer.append(bigEndian: PQCopyEncoder.roundedMicros(time.nanosecondsSinceMidnight))
-        case (.timestamp, .timestamp(let local)), (.timestamptz, .timestamp(let local)):
-            try appendTimestamp(local, value, buffer)
-        case (.timestamp, .timestampTZ(let zoned)), (.timestamptz, .timestampTZ(let zoned)):
-            try appendTimestamp(zoned.utc, value, buffer)
-        case (.uuid, .uuid(let uuid)):
+            buffer.appendFixed(days)
+        case .time:
+            guard case .time(let time) = value else { throw .mismatch(value, self) }
+            buffer.appendFixed(PQCopyEncoder.roundedMicros(time.nanosecondsSinceMidnight))
+        case .uuid:
+            let uuid: UUID
+            switch value {
+            case .uuid(let value): uuid = value
+            case .string(let text):
+                guard let parsed = UUID(uuidString: text) else { throw .mismatch(value, self) }
+                uuid = parsed
+            default: throw .mismatch(value, self)
+            }
             buffer.append(bigEndian: Int32(16))
             withUnsafeBytes(of: uuid.uuid) { buffer.append($0) }
-        case (.uuid, .string(let text)):
-            guard let uuid = UUID(uuidString: text) else { throw .mismatch(value, self) }
-            buffer.append(bigEndian: Int32(16))
-            withUnsafeBytes(of: uuid.uuid) { buffer.append($0) }
-        case (.json, .json(let text)), (.json, .string(let text)):
-            try PQCopyEncoder.checkNoNUL(text, value)
-            buffer.appendTextField(text)
-        case (.jsonb, .json(let text)), (.jsonb, .string(let text)):
-            try PQCopyEncoder.checkNoNUL(text, value)
-            buffer.appendTextField(text, prefix: 1)
+        case .jsonb:
+            switch value {
+            case .json(let text), .string(let text):
+                guard buffer.appendTextField(text, prefix: 1) else { throw .containsNUL }
+            default: throw .mismatch(value, self)
+            }
         default:
             throw .mismatch(value, self)
         }
     }
 
-    private func appendTimestamp(
-        _ timestamp: SQLTimestamp, _ value: SQLValue, _ buffer: PQCopyBuffer
-    ) throws(PQCopyValueError) {
+    /// text/varchar/bpchar/name take strings, JSON text and the text of numbers and UUIDs; json takes strings and
+    /// JSON text.
+    private func encodeText(_ value: SQLValue, into buffer: PQCopyBuffer) throws(PQCopyValueError) {
+        switch value {
+        case .string(let text), .json(let text):
+            guard buffer.appendTextField(text) else { throw .containsNUL }
+        case .int(let integer) where self == .text:
+            _ = buffer.appendTextField(String(integer))
+        case .decimal(let decimal) where self == .text:
+            _ = buffer.appendTextField(decimal.description)
+        case .uuid(let uuid) where self == .text:
+            _ = buffer.appendTextField(uuid.uuidString.lowercased())
+        default:
+            throw .mismatch(value, self)
+        }
+    }
+
+    private func double(_ value: SQLValue) throws(PQCopyValueError) -> Double {
+        switch value {
+        case .double(let d): return d
+        case .int(let i): return Double(i)
+        case .decimal(let d):
+            guard let parsed = Double(d.description) else { throw .mismatch(value, self) }
+            return parsed
+        default: throw .mismatch(value, self)
+        }
+    }
+
+    private func encodeNumeric(_ value: SQLValue, into buffer: PQCopyBuffer) throws(PQCopyValueError) {
+        let fits: Bool
+        switch value {
+        case .decimal(let d): fits = PQNumericEncoder.encode(d, into: buffer)
+        case .int(let i): fits = PQNumericEncoder.encode(SQLDecimal(i), into: buffer)
+        case .double(let d):
+            guard d.isFinite, let parsed = SQLDecimal("\(d)") else { throw .mismatch(value, self) }
+            fits = PQNumericEncoder.encode(parsed, into: buffer)
+        case .string(let s):
+            guard let parsed = SQLDecimal(s) else { throw .mismatch(value, self) }
+            fits = PQNumericEncoder.encode(parsed, into: buffer)
+        default: throw .mismatch(value, self)
+        }
+        guard fits else { throw .outOfRange(value, self) }
+    }
+
+    /// Microseconds since 2000-01-01 (PostgreSQL's epoch), or `nil` beyond the 64-bit range.
+    static func micros(_ timestamp: SQLTimestamp) -> Int64? {
         let days = Int64(timestamp.date.daysSince1970 - PQColumnDecoder.epochOffsetDays)
         let (dayMicros, o1) = days.multipliedReportingOverflow(by: 86_400_000_000)
         let (total, o2) = dayMicros.addingReportingOverflow(
             PQCopyEncoder.roundedMicros(timestamp.time.nanosecondsSinceMidnight))
-        guard !o1, !o2 else { throw .outOfRange(value, self) }
-        buffer.append(bigEndian: Int32(8))
-        buffer.append(bigEndian: total)
-    }
-
-    private static func checkNoNUL(_ text: String, _ value: SQLValue) throws(PQCopyValueError) {
-        if text.utf8.contains(0) { throw .containsNUL }
+        return o1 || o2 ? nil : total
     }
 
     /// Nanoseconds rounded half-up to microseconds (PostgreSQL keeps microseconds).

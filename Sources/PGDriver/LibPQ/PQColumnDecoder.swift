@@ -127,11 +127,14 @@ enum PQColumnDecoder {
         }
     }
 
+    @inline(__always)
     private func expect(_ bytes: UnsafeRawBufferPointer, _ count: Int) throws {
-        guard bytes.count == count else {
-            throw DatabaseError(
-                kind: .typeMismatch, message: "a binary \(self) value has \(bytes.count) bytes; expected \(count)")
-        }
+        if bytes.count != count { throw sizeMismatch(bytes.count, expected: count) }
+    }
+
+    @inline(never)
+    private func sizeMismatch(_ count: Int, expected: Int) -> DatabaseError {
+        DatabaseError(kind: .typeMismatch, message: "a binary \(self) value has \(count) bytes; expected \(expected)")
     }
 
     /// `HH:MM:SS[.ffffff]` for microseconds since midnight (24:00:00 allowed).

@@ -34,55 +34,58 @@ enum PQNumeric {
             return Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 8 + 2 * index, as: Int16.self)))
         }
 
-        var text: [UInt8] = []
-        text.reserveCapacity(4 * (max(weight, 0) + 1) + scale + 2)
-        if sign == negative { text.append(UInt8(ascii: "-")) }
-        // Integer part: groups 0...weight; the first without leading zeros.
-        if weight < 0 {
-            text.append(UInt8(ascii: "0"))
-        } else {
-            appendGroup(digit(0), padded: false, to: &text)
-            if weight >= 1 {
-                for index in 1...weight { appendGroup(digit(index), padded: true, to: &text) }
+        // Written straight into the string's storage (no intermediate array; short numbers stay small strings).
+        let capacity = (sign == negative ? 1 : 0) + 4 * (max(weight, 0) + 1) + (scale > 0 ? scale + 1 : 0)
+        let string = String(unsafeUninitializedCapacity: capacity) { text -> Int in
+            var length = 0
+            @inline(__always) func put(_ byte: UInt8) {
+                text[length] = byte
+                length &+= 1
             }
-        }
-        // Fraction: `scale` digits from groups weight+1, weight+2, ...
-        if scale > 0 {
-            text.append(UInt8(ascii: "."))
-            var written = 0
-            var index = weight + 1
-            while written < scale {
-                var group = digit(index)
-                var divisor = 1000
-                for _ in 0..<4 where written < scale {
-                    text.append(UInt8(ascii: "0") + UInt8(group / divisor))
-                    group %= divisor
-                    divisor /= 10
-                    written += 1
+            if sign == negative { put(UInt8(ascii: "-")) }
+            // Integer part: groups 0...weight; the first without leading zeros.
+            if weight < 0 {
+                put(UInt8(ascii: "0"))
+            } else {
+                let first = digit(0)
+                if first >= 1000 { put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first / 1000)) }
+                if first >= 100 { put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first / 100 % 10)) }
+                if first >= 10 { put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first / 10 % 10)) }
+                put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first % 10))
+                if weight >= 1 {
+                    for index in 1...weight {
+                        let group = digit(index)
+                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group / 1000))
+                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group / 100 % 10))
+                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group / 10 % 10))
+                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group % 10))
+                    }
                 }
-                index += 1
             }
+            // Fraction: `scale` digits from groups weight+1, weight+2, ...
+            if scale > 0 {
+                put(UInt8(ascii: "."))
+                var written = 0
+                var index = weight + 1
+                while written < scale {
+                    var group = digit(index)
+                    var divisor = 1000
+                    for _ in 0..<4 where written < scale {
+                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group / divisor))
+                        group %= divisor
+                        divisor /= 10
+                        written += 1
+                    }
+                    index += 1
+                }
+            }
+            return length
         }
-        let string = String(decoding: text, as: UTF8.self)
         // The text is canonical by construction; the general parser is the fallback (e.g. "-0").
         guard let decimal = SQLDecimal(canonicalText: string) ?? SQLDecimal(string) else {
             throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value decoded to '\(string)'")
         }
         return .decimal(decimal)
-    }
-
-    private static func appendGroup(_ group: Int, padded: Bool, to text: inout [UInt8]) {
-        if !padded {
-            if group >= 1000 { text.append(UInt8(ascii: "0") + UInt8(group / 1000)) }
-            if group >= 100 { text.append(UInt8(ascii: "0") + UInt8(group / 100 % 10)) }
-            if group >= 10 { text.append(UInt8(ascii: "0") + UInt8(group / 10 % 10)) }
-            text.append(UInt8(ascii: "0") + UInt8(group % 10))
-        } else {
-            text.append(UInt8(ascii: "0") + UInt8(group / 1000))
-            text.append(UInt8(ascii: "0") + UInt8(group / 100 % 10))
-            text.append(UInt8(ascii: "0") + UInt8(group / 10 % 10))
-            text.append(UInt8(ascii: "0") + UInt8(group % 10))
-        }
     }
 
     /// A `money` amount in cents (the C locale's two fraction digits) as an exact decimal.
