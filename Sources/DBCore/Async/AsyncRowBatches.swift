@@ -72,6 +72,14 @@ public struct AsyncRowBatches: AsyncSequence, Sendable {
             self.batchSize = batchSize
         }
 
+        /// Frees a batch the caller is done with on the connection's thread, which allocated its rows: freeing
+        /// them on the consumer's thread instead makes the allocator hand memory back across threads, which cost
+        /// about a third of the sync API's time per row when measured.
+        func release(_ spent: [Row]) {
+            guard !spent.isEmpty else { return }
+            _ = connection.thread.submit { _ = spent }
+        }
+
         /// The next batch, or `nil` after the last row.
         public mutating func next() async throws -> [Row]? {
             try await next(isolation: nil)
@@ -177,8 +185,10 @@ public struct AsyncRows: AsyncSequence, Sendable {
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Row? {
             if index == batch.count {
                 guard let next = try await batches.next(isolation: actor) else { return nil }
+                let spent = batch
                 batch = next
                 index = 0
+                batches.release(spent)
             }
             defer { index += 1 }
             return batch[index]
