@@ -28,9 +28,11 @@ enum MSSQLBatchedExecuteMany {
     /// all-or-nothing per chunk); every other statement runs as described above.
     static func run(_ sql: String, parameterSets: [[SQLValue]], on handle: DBLibHandle) throws -> Int {
         if let insert = MSSQLMultiRowInsert(sql) {
+            try insert.row.checkSizes(parameterSets)
             return try MSSQLMultiRowExecuteMany.run(insert, sql: sql, parameterSets: parameterSets, on: handle)
         }
         let template = TSQLParameterRenumbering(sql.trimmingTrailingSemicolons())
+        try template.checkSizes(parameterSets)
         var total = 0
         var known = false
         var start = 0

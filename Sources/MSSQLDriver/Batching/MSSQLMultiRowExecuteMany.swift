@@ -6,7 +6,9 @@ import DBCore
 /// ``MSSQLParameterEncoder`` does for single statements.
 ///
 /// A chunk holds at most ``maxRows`` rows (SQL Server's limit of row constructors in one `VALUES`) and
-/// ``maxParameters`` parameters (SQL Server allows 2100 per call; see there why fewer).
+/// ``maxParameters`` parameters (SQL Server allows 2100 per call; see there why fewer), and only values that keep
+/// each column's type (``MultiRowColumnTypes``: SQL Server gives a `VALUES` column one type for all its rows, so
+/// mixing kinds would convert values); a set that does not fit starts the next chunk.
 ///
 /// Semantics: a chunk is one statement, so it is all-or-nothing — when one of its rows fails (a duplicate key, a
 /// conversion), none of the chunk's rows is inserted and the later chunks do not run; the rows of earlier chunks
@@ -29,23 +31,35 @@ enum MSSQLMultiRowExecuteMany {
     {
         var total = 0
         var known = false
+        for chunk in chunks(parameterSets) {
+            if let affected = try runChunk(insert, sql: sql, sets: parameterSets[chunk], on: handle) {
+                total += affected
+                known = true
+            }
+        }
+        return known ? total : -1
+    }
+
+    /// The chunks `parameterSets` go in: consecutive ranges of at most ``maxRows`` sets and ``maxParameters``
+    /// parameters whose values keep each column's type (``MultiRowColumnTypes``).
+    static func chunks(_ parameterSets: [[SQLValue]]) -> [Range<Int>] {
+        var chunks: [Range<Int>] = []
         var start = 0
         while start < parameterSets.count {
             var end = start
             var parameters = 0
+            var types = MultiRowColumnTypes()
             while end < parameterSets.count, end - start < maxRows,
-                end == start || parameters + parameterSets[end].count <= maxParameters
+                end == start || parameters + parameterSets[end].count <= maxParameters,
+                types.admit(parameterSets[end]) || end == start
             {
                 parameters += parameterSets[end].count
                 end += 1
             }
-            if let affected = try runChunk(insert, sql: sql, sets: parameterSets[start..<end], on: handle) {
-                total += affected
-                known = true
-            }
+            chunks.append(start..<end)
             start = end
         }
-        return known ? total : -1
+        return chunks
     }
 
     private static func runChunk(

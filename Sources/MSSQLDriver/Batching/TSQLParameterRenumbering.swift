@@ -1,3 +1,5 @@
+import DBCore
+
 /// Renumbers the `@P1`, `@P2`, … parameters of a T-SQL statement (`@P3` → `@P13` with an offset of 10), leaving
 /// string literals, quoted identifiers (`"…"`, `[…]`) and comments (`-- …`, nested `/* … */`) untouched
 /// (``TSQLTokenizer`` finds the placeholders).
@@ -23,6 +25,20 @@ struct TSQLParameterRenumbering {
             pieceStart = token.range.upperBound
         }
         pieces.append((tokenizer.text(pieceStart..<range.upperBound), nil))
+    }
+
+    /// The highest `@Pn` number the statement uses (0 without parameters): every parameter set needs that many
+    /// values.
+    var highestNumber: Int { pieces.compactMap(\.number).max() ?? 0 }
+
+    /// Throws ``DatabaseError/Kind/invalidParameters`` when a set has fewer values than the statement's highest
+    /// `@Pn`: its placeholders would otherwise take values of the next set in a batched call.
+    func checkSizes(_ parameterSets: [[SQLValue]]) throws {
+        let needed = highestNumber
+        guard let index = parameterSets.firstIndex(where: { $0.count < needed }) else { return }
+        throw DatabaseError(
+            kind: .invalidParameters,
+            message: "parameter set \(index) has \(parameterSets[index].count) values; the statement uses @P1…@P\(needed)")
     }
 
     /// The statement with every `@Pn` written as `@P(n + offset)`, or as `NULL` when `n` is in `nulls` (a NULL

@@ -216,6 +216,14 @@ public final class MSSQLCursor: DatabaseCursor {
     /// Moves to the next result set; unread rows of the current one are discarded.
     public func nextResultSet() throws -> Bool {
         try ensureOpen()
+        if let error = pendingError {
+            // The read-ahead met an error after the rows handed out (and DB-Library already cancelled the rest of
+            // the batch): it is this statement's outcome, not something to skip.
+            rowsPending = false
+            resultsPending = false
+            clearBuffer()
+            throw error
+        }
         guard resultsPending || rowsPending else { return false }
         try connection.withHandle(owner: id) { handle in
             if rowsPending {

@@ -181,6 +181,8 @@ enum DBNumericCodec {
                     return nil
                 }
             }
+            // A scale beyond SQL Server's 38 goes to the general path, which refuses it with a clear error.
+            guard scale <= maxPrecision else { return nil }
             let precision = max(significant, scale, 1)
             var bytes = [UInt8](repeating: 0, count: size)
             bytes[0] = UInt8(precision)
