@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The next batch of an ``AsyncRowBatches`` iteration, fetched on the connection's thread while the consumer
@@ -8,8 +9,11 @@ import Synchronization
 /// made the async API about 20% slower than the sync one. Reading one batch ahead overlaps the fetch with the
 /// consumer's work, and a consumer that comes back after the fetch finished takes the batch without suspending.
 ///
-/// A cancelled task gets ``DatabaseError/Kind/cancelled`` from its next batch, at once (also while it waits); the
-/// batch being fetched (already queued or running on the connection's thread) completes and is dropped.
+/// A cancelled task gets ``DatabaseError/Kind/cancelled`` from its next batch, at once (also while it waits). The
+/// fetch is cancelled as a statement is (see ``ConnectionThread/runCancellable(on:isolation:_:)``): a fetch still
+/// queued reads no rows, and while one runs the connection's statement is cancelled on the server until it
+/// returns; the iteration then cancels the statement again if need be and closes the cursor. So the connection's
+/// thread is soon free for the next statement, however slowly the rows arrive.
 final class BatchReadAhead: Sendable {
     private enum State {
         case fetching
@@ -19,17 +23,30 @@ final class BatchReadAhead: Sendable {
     }
 
     private let state = Mutex<State>(.fetching)
+    /// Whether the fetch is queued, running or done on the connection's thread, and whether it was cancelled.
+    private let job = JobState()
+    /// The connection whose statement a cancel stops.
+    private let connection: any DatabaseConnection
 
-    private init() {}
+    private init(connection: any DatabaseConnection) {
+        self.connection = connection
+    }
 
     /// Queues the fetch of up to `batchSize` rows from `slot` on `connection`'s thread.
     static func start(
         _ slot: CursorSlot, on connection: AsyncConnection, statement: BoundStatement, batchSize: Int
     ) -> BatchReadAhead {
-        let ahead = BatchReadAhead()
         let sync = connection.connection
+        let ahead = BatchReadAhead(connection: sync)
         let accepted = connection.thread.submit {
-            ahead.complete(Result { try slot.fetch(sync, statement: statement, batchSize: batchSize) })
+            guard ahead.job.start() else {
+                // Cancelled while queued: no rows are read (the iteration closes the cursor, cancelling first).
+                ahead.complete(.failure(BatchReadAhead.cancelled))
+                return
+            }
+            let result = Result { try slot.fetch(sync, statement: statement, batchSize: batchSize) }
+            ahead.job.finish()
+            ahead.complete(result)
         }
         if !accepted { ahead.complete(.failure(ConnectionThread.stoppedError)) }
         return ahead
@@ -38,8 +55,9 @@ final class BatchReadAhead: Sendable {
     /// The fetched batch: at once when it is ready, else when the connection's thread delivers it.
     func value(isolation: isolated (any Actor)? = #isolation) async throws -> [Row] {
         if Task.isCancelled {
-            // As a cancelled task's statement never starts: the batch is dropped, whether or not it is ready.
+            // The batch is dropped, whether or not it is ready; a fetch still queued or running is stopped.
             state.withLock { $0 = .taken }
+            cancelFetch()
             throw BatchReadAhead.cancelled
         }
         if let ready = takeIfDone() { return try ready.get() }
@@ -49,6 +67,12 @@ final class BatchReadAhead: Sendable {
                     if case .done(let result) = state {
                         state = .taken
                         return result
+                    }
+                    // A cancel that landed after the check above ran `onCancel` before this body, while nothing
+                    // waited yet: nothing would resume this continuation before the fetch completes.
+                    if Task.isCancelled {
+                        state = .taken
+                        return .failure(BatchReadAhead.cancelled)
                     }
                     state = .waiting(continuation)
                     return nil
@@ -62,7 +86,17 @@ final class BatchReadAhead: Sendable {
                 return continuation
             }
             waiter?.resume(throwing: BatchReadAhead.cancelled)
+            cancelFetch()
         }
+    }
+
+    /// Cancels the fetch: a queued one will not read rows; a running one has the connection's statement
+    /// cancelled on the server, repeatedly, until it returns.
+    private func cancelFetch() {
+        guard job.cancel() else { return }
+        let (connection, job) = (self.connection, self.job)
+        // PQcancel opens a socket to the server: never on the cancelling (perhaps cooperative) thread.
+        DispatchQueue.global().async { JobState.keepCancelling(connection, while: job) }
     }
 
     private func takeIfDone() -> Result<[Row], any Error>? {

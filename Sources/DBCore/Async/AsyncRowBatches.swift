@@ -102,7 +102,10 @@ public struct AsyncRowBatches: AsyncSequence, Sendable {
                 }
             } catch {
                 finished = true
-                slot.closeOn(connection.thread)
+                // A cancelled iteration can leave the statement sending rows, which closing the cursor reads to
+                // the end: stop it on the server first.
+                let cancelled = (error as? DatabaseError)?.kind == .cancelled
+                slot.closeOn(connection.thread, cancelling: cancelled ? connection.connection : nil)
                 throw error
             }
             if batch.count < batchSize {
@@ -147,9 +150,13 @@ final class CursorSlot: @unchecked Sendable {
         done = true
     }
 
-    /// Closes the cursor on `thread`.
-    func closeOn(_ thread: ConnectionThread) {
-        thread.submit { self.close() }
+    /// Closes the cursor on `thread`; with `connection`, first cancels the statement still running on it, if the
+    /// cursor is open (a cancel reaches only a running statement: both drivers ignore it on an idle connection).
+    func closeOn(_ thread: ConnectionThread, cancelling connection: (any DatabaseConnection)? = nil) {
+        thread.submit {
+            if let connection, self.cursor != nil { connection.cancel() }
+            self.close()
+        }
     }
 
     // When an iteration stops early, the last reference may go away on any thread: the cursor's own deinit then
