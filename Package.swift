@@ -74,9 +74,9 @@ let package = Package(
         ),
 
         // Tests, and the helpers several test targets share.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DBCore"], path: "Tests/TestSupport"),
         .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
-        .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers"]),
+        .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers", "TestSupport"]),
         .testTarget(
             name: "PoolingTests",
             dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers", "TestSupport"]

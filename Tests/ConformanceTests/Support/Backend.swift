@@ -148,15 +148,3 @@ extension DatabaseConnection {
         return name
     }
 }
-
-/// Runs `body`, returning the DatabaseError it throws (nil if it does not throw one).
-func databaseError(_ body: () throws -> Void) -> DatabaseError? {
-    do {
-        try body()
-        return nil
-    } catch let error as DatabaseError {
-        return error
-    } catch {
-        return DatabaseError(kind: .other, message: "not a DatabaseError: \(error)")
-    }
-}

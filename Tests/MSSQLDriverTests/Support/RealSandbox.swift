@@ -87,17 +87,6 @@ extension MSSQLConnection {
     }
 }
 
-/// Runs `body`, returning the DatabaseError it throws (nil if it does not throw one).
-func databaseError(_ body: () throws -> Void) -> DatabaseError? {
-    do {
-        try body()
-        return nil
-    } catch let error as DatabaseError {
-        return error
-    } catch {
-        return DatabaseError(kind: .other, message: "not a DatabaseError: \(error)")
-    }
-}
 
 /// Large test values, made without the generic `Collection.map` over a range, which in a debug build spent more
 /// time making 10 MB than the driver and the sandbox spent moving it (measured with perf).
