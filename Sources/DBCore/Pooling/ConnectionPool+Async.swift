@@ -74,7 +74,7 @@ extension ConnectionPool {
     }
 
     /// Under the lock: an idle connection, room for a new one, the closed error, or `nil`.
-    private func takeNow(_ state: inout PoolState) -> PoolWaiter.Grant? {
+    func takeNow(_ state: inout PoolState) -> PoolWaiter.Grant? {
         if state.closed { return .failure(closedError) }
         if let entry = state.idle.popLast() {
             state.acquired += 1

@@ -78,15 +78,11 @@ extension ConnectionPool {
     /// continuation is set), or a new blocking one. Allocates nothing unless it queues.
     func takeIdleOrRoom(asyncWaiter: PoolWaiter?) -> Take {
         state.withLock { state in
-            if state.closed { return .failure(closedError) }
-            if let entry = state.idle.popLast() {
-                state.acquired += 1
-                return .entry(entry)
-            }
-            if state.open < settings.maximumSize {
-                state.open += 1
-                state.acquired += 1
-                return .slot
+            switch takeNow(&state) {
+            case .entry(let entry): return .entry(entry)
+            case .slot: return .slot
+            case .failure(let error): return .failure(error)
+            case nil: break
             }
             let queued = asyncWaiter ?? PoolWaiter(blocking: true)
             state.waiters.append(queued)
