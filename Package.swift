@@ -8,6 +8,9 @@ let sharedSwiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Command-line parsing for the executables (quickstart, tds-sandbox, bench).
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
 let package = Package(
     name: "swift-db-drivers",
     platforms: [.macOS(.v14)],
@@ -24,6 +27,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // C libraries, wrapped as system-library modules.
@@ -61,16 +65,18 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        .executableTarget(name: "tds-sandbox", dependencies: ["TDSSandbox", "PGDriver"]),
+        .executableTarget(name: "tds-sandbox", dependencies: ["TDSSandbox", "PGDriver", argumentParser]),
 
         // Samples.
         .executableTarget(
-            name: "quickstart", dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]),
+            name: "quickstart",
+            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers", argumentParser]
+        ),
 
         // Benchmarks (not tests): `swift run -c release bench`.
         .executableTarget(
             name: "bench",
-            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers"]
+            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers", argumentParser]
         ),
 
         // Tests, and the helpers several test targets share.

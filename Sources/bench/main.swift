@@ -1,3 +1,4 @@
+import ArgumentParser
 import DBCore
 import Foundation
 import PGDriver
@@ -7,6 +8,7 @@ import ThrowawayServers
 // Starts a throwaway PostgreSQL (or uses DBHOST), runs every workload for the raw C loop, psycopg 3 and PGDriver
 // in this one run, prints the table and writes it to benchmarks/RESULTS.md (BENCH_RESULTS overrides the path).
 
+_ = BenchOptions.parseOrExit()  // `bench --help` lists the environment variables; any argument is a mistake
 let sizes = BenchSizes.fromEnvironment()
 print("starting PostgreSQL…")
 let server = try ThrowawayPostgres.shared()

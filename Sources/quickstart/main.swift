@@ -6,7 +6,9 @@
 //   DBHOST=... DBNAME=... DBUSER=... DBPASSWORD=... [DBPORT=...] [SSLMODE=require] swift run quickstart [--backend …]
 //
 // With DBHOST set, the named server is used as it is (for mssql the port defaults to 1433).
+// `swift run quickstart --help` lists the options (QuickstartOptions.swift).
 
+import ArgumentParser
 import DBCore
 import Foundation
 import MSSQLDriver
@@ -17,33 +19,6 @@ import ThrowawayServers
 /// Writes a progress note to standard error, keeping standard output to the quickstart's own lines.
 func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
-func parseBackend(_ arguments: [String]) throws -> DatabaseBackend {
-    var backend = DatabaseBackend.postgresql
-    var index = 0
-    while index < arguments.count {
-        switch arguments[index] {
-        case "--backend":
-            guard index + 1 < arguments.count else {
-                throw DatabaseError.invalidConfiguration("--backend needs a value: postgres or mssql")
-            }
-            switch arguments[index + 1] {
-            case "postgres", "postgresql", "pg": backend = .postgresql
-            case "mssql", "sqlserver", "sql-server": backend = .sqlServer
-            default:
-                throw DatabaseError.invalidConfiguration(
-                    "unknown backend '\(arguments[index + 1])'; use postgres or mssql")
-            }
-            index += 2
-        case "-h", "--help":
-            print("usage: quickstart [--backend postgres|mssql]")
-            exit(0)
-        default:
-            throw DatabaseError.invalidConfiguration("unknown argument '\(arguments[index])'")
-        }
-    }
-    return backend
 }
 
 /// The servers this run started itself, stopped at the end.
@@ -57,8 +32,8 @@ final class LocalServers {
     }
 }
 
+let backend = QuickstartOptions.parseOrExit().backend.backend
 do {
-    let backend = try parseBackend(Array(CommandLine.arguments.dropFirst()))
     let local = LocalServers()
     defer { local.stop() }
     var configuration: ConnectionConfiguration

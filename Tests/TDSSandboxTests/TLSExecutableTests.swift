@@ -50,7 +50,7 @@ struct TLSExecutableTests {
         process.waitUntilExit()
         try handle.close()
         let printed = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 2)
+        #expect(process.terminationStatus == 64)  // EX_USAGE: swift-argument-parser's status for a command-line mistake
         #expect(printed.contains("--encryption required needs --tls-cert and --tls-key"), "\(printed)")
     }
 
