@@ -65,7 +65,7 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        .executableTarget(name: "tds-sandbox", dependencies: ["TDSSandbox", "PGDriver", argumentParser]),
+        .executableTarget(name: "tds-sandbox", dependencies: ["DBCore", "TDSSandbox", "ThrowawayServers", argumentParser]),
 
         // Samples.
         .executableTarget(

@@ -12,7 +12,8 @@ extension ThrowawayPostgres {
         let binDirectory = try PostgresBinaries.locate()
         let root = try makeRootDirectory(parent: options.parentDirectory)
         do {
-            return try start(options, root: root, binDirectory: binDirectory)
+            let password = try initializeCluster(options, root: root, binDirectory: binDirectory)
+            return try launch(options, root: root, binDirectory: binDirectory, password: password, keepsFiles: false)
         } catch {
             // Leave nothing behind: stop a server that may have started, then delete the directory.
             _ = try? CommandRunner.run(
@@ -23,11 +24,12 @@ extension ThrowawayPostgres {
         }
     }
 
-    private static func start(_ options: Options, root: String, binDirectory: String) throws -> ThrowawayPostgres {
+    /// Makes a new cluster in `root` (`data/`, `certs/`, `socket/`), not yet started; returns the superuser's
+    /// password.
+    static func initializeCluster(_ options: Options, root: String, binDirectory: String) throws -> Secret {
         let data = "\(root)/data"
         let socketDirectory = "\(root)/socket"
         let certificates = "\(root)/certs"
-        let log = "\(root)/postgres.log"
         let password = Secret(randomPassword())
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
@@ -75,7 +77,18 @@ extension ThrowawayPostgres {
             """
         try hba.write(toFile: "\(data)/pg_hba.conf", atomically: false, encoding: .utf8)
         try handOver(root)
+        return password
+    }
 
+    /// Starts the cluster in `root` on a free port of 127.0.0.1 (`pg_ctl start -w`).
+    ///
+    /// - Parameter keepsFiles: whether ``stop()`` leaves `root` in place (a kept cluster) or deletes it.
+    static func launch(
+        _ options: Options, root: String, binDirectory: String, password: Secret, keepsFiles: Bool
+    ) throws -> ThrowawayPostgres {
+        let data = "\(root)/data"
+        let log = "\(root)/postgres.log"
+        let fileManager = FileManager.default
         // The port may be taken between finding it and the server binding it: retry with another.
         var lastError: (any Error)?
         for _ in 0..<5 {
@@ -87,8 +100,9 @@ extension ThrowawayPostgres {
                     asUser: clusterOwner, workingDirectory: root)
                 return ThrowawayPostgres(
                     host: "127.0.0.1", port: port, superuser: options.superuser, superuserPassword: password,
-                    defaultDatabase: "postgres", caCertificatePath: authority.certificatePath, dataDirectory: data,
-                    rootDirectory: root, defaultTLS: .disable, isExternal: false, binDirectory: binDirectory)
+                    defaultDatabase: "postgres", caCertificatePath: "\(root)/certs/ca.crt", dataDirectory: data,
+                    rootDirectory: root, defaultTLS: .disable, isExternal: false, binDirectory: binDirectory,
+                    keepsFiles: keepsFiles)
             } catch var error as ThrowawayServerError {
                 let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                 error.output += "\n--- server log ---\n" + logText
@@ -113,13 +127,13 @@ extension ThrowawayPostgres {
 
     /// When we are root, gives the cluster directory to the `postgres` user (PostgreSQL runs as that user and
     /// insists on owning its data and key files).
-    private static func handOver(_ root: String) throws {
+    static func handOver(_ root: String) throws {
         guard let owner = clusterOwner else { return }
         try CommandRunner.run("/bin/chown", ["-R", "\(owner):\(owner)", root])
     }
 
     /// 32 random letters and digits.
-    private static func randomPassword() -> String {
+    static func randomPassword() -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
         var generator = SystemRandomNumberGenerator()
         return String((0..<32).map { _ in alphabet.randomElement(using: &generator)! })

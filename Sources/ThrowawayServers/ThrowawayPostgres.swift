@@ -60,12 +60,15 @@ public final class ThrowawayPostgres: Sendable {
     /// The directory of the PostgreSQL programs (`pg_ctl`, `psql`), when found.
     public let binDirectory: String?
 
+    /// Whether ``stop()`` keeps the cluster's directory (a cluster from ``startKeeping(in:options:)``).
+    public let keepsFiles: Bool
+
     private let running: Mutex<Bool>
 
     init(
         host: String, port: Int, superuser: String, superuserPassword: Secret, defaultDatabase: String,
         caCertificatePath: String?, dataDirectory: String?, rootDirectory: String?, defaultTLS: TLSMode,
-        isExternal: Bool, binDirectory: String?
+        isExternal: Bool, binDirectory: String?, keepsFiles: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -78,6 +81,7 @@ public final class ThrowawayPostgres: Sendable {
         self.defaultTLS = defaultTLS
         self.isExternal = isExternal
         self.binDirectory = binDirectory
+        self.keepsFiles = keepsFiles
         self.running = Mutex(!isExternal)
     }
 
@@ -98,8 +102,8 @@ public final class ThrowawayPostgres: Sendable {
     /// Whether the temporary cluster is running (always `true` for an existing server).
     public var isRunning: Bool { isExternal || running.withLock { $0 } }
 
-    /// Stops a temporary cluster (`pg_ctl stop -m fast`) and deletes its directory. Idempotent; does nothing for
-    /// an existing server. Failures are ignored: there is nothing left to do about them.
+    /// Stops a temporary cluster (`pg_ctl stop -m fast`) and deletes its directory (a kept cluster's stays).
+    /// Idempotent; does nothing for an existing server. Failures are ignored: there is nothing left to do about them.
     public func stop() {
         guard !isExternal else { return }
         let wasRunning = running.withLock { state -> Bool in
@@ -110,7 +114,7 @@ public final class ThrowawayPostgres: Sendable {
         _ = try? CommandRunner.run(
             "\(binDirectory)/pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"],
             asUser: ThrowawayPostgres.clusterOwner, workingDirectory: rootDirectory, allowFailure: true)
-        try? FileManager.default.removeItem(atPath: rootDirectory)
+        if !keepsFiles { try? FileManager.default.removeItem(atPath: rootDirectory) }
     }
 
     /// Stops a temporary cluster without waiting for clients and deletes it, as a crash would (`pg_ctl stop -m
@@ -125,7 +129,7 @@ public final class ThrowawayPostgres: Sendable {
         _ = try? CommandRunner.run(
             "\(binDirectory)/pg_ctl", ["stop", "-D", dataDirectory, "-m", "immediate", "-w", "-t", "60"],
             asUser: ThrowawayPostgres.clusterOwner, workingDirectory: rootDirectory, allowFailure: true)
-        try? FileManager.default.removeItem(atPath: rootDirectory)
+        if !keepsFiles { try? FileManager.default.removeItem(atPath: rootDirectory) }
     }
 
     deinit {

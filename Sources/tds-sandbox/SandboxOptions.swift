@@ -7,18 +7,34 @@ struct SandboxOptions: ParsableCommand {
         commandName: "tds-sandbox",
         abstract: "A TDS 7.4 server that executes a T-SQL subset on PostgreSQL (not SQL Server).",
         discussion: """
-            Prints "tds-sandbox listening on HOST:PORT" once ready; stops on SIGINT or SIGTERM.
+            Without --postgres it starts an embedded throwaway PostgreSQL (removed on \
+            exit; kept with --data-dir) and prints connection strings to paste into \
+            a client. Prints "tds-sandbox listening on HOST:PORT" first once ready; \
+            stops on SIGINT or SIGTERM.
             """
     )
 
     @Option(help: ArgumentHelp("The address to listen on; port 0 picks a free port.", valueName: "host:port"))
-    var listen: ListenAddress
+    var listen = ListenAddress(host: "127.0.0.1", port: 1433)
 
     @Option(
         help: ArgumentHelp(
-            "The PostgreSQL server the sessions run on, as a libpq conninfo, e.g. \"host=/tmp port=5432 dbname=app\".",
+            """
+            An existing PostgreSQL server the sessions run on, as a libpq conninfo, e.g. "host=/tmp port=5432 \
+            dbname=app". Without it the sandbox starts an embedded throwaway PostgreSQL.
+            """,
             valueName: "conninfo"))
-    var postgres: String
+    var postgres: String?
+
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            """
+            Keeps the embedded PostgreSQL's cluster (its data and login) in this directory between runs, made \
+            on first use.
+            """,
+            valueName: "path"))
+    var dataDirectory: String?
 
     @Option(
         name: .customLong("tls-cert"),
@@ -50,6 +66,9 @@ struct SandboxOptions: ParsableCommand {
     }
 
     func validate() throws {
+        if postgres != nil, dataDirectory != nil {
+            throw ValidationError("--data-dir is for the embedded PostgreSQL; --postgres names a server of its own.")
+        }
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together.")
         }

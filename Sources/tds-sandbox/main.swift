@@ -1,48 +1,75 @@
 import ArgumentParser
+import DBCore
 import Dispatch
 import Foundation
 import TDSSandbox
+import ThrowawayServers
 
-// `tds-sandbox --listen HOST:PORT --postgres "<libpq conninfo>" [TLS options]`: a TDS 7.4 server executing
-// T-SQL on PostgreSQL. `tds-sandbox --help` lists the options (SandboxOptions.swift).
-
-func fail(_ text: String) -> Never {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-    exit(1)
-}
+// `tds-sandbox [--listen HOST:PORT] [--postgres "<libpq conninfo>" | --data-dir PATH] [TLS options]`: a TDS 7.4
+// server executing T-SQL on PostgreSQL. `tds-sandbox --help` lists the options (SandboxOptions.swift).
 
 let options = SandboxOptions.parseOrExit()
+let shutdown = SandboxShutdown()
+let signalSources = shutdown.installSignalHandlers()
+
+/// Writes a line to standard error, stops what was started and exits with status 1.
+func fail(_ text: String) -> Never {
+    FileHandle.standardError.write(Data(("tds-sandbox: " + text + "\n").utf8))
+    shutdown.stopAndExit(status: 1)
+}
+
+/// Writes a progress note to standard error (standard output starts with the "listening on" line).
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+let engineFactory: SessionEngineFactory
+var embedded: ThrowawayPostgres?
+if let conninfo = options.postgres {
+    do {
+        engineFactory = try makeEngineFactory(postgres: conninfo)
+    } catch {
+        fail("bad --postgres connection settings: \(error)")
+    }
+} else {
+    do {
+        let postgres: ThrowawayPostgres
+        if let directory = options.dataDirectory {
+            note("starting the PostgreSQL kept in \(directory) ...")
+            postgres = try ThrowawayPostgres.startKeeping(in: directory)
+        } else {
+            note("starting an embedded throwaway PostgreSQL ...")
+            postgres = try ThrowawayPostgres.start()
+        }
+        shutdown.adopt(postgres: postgres)
+        embedded = postgres
+        engineFactory = PostgresSessionEngine.makeFactory(postgres: postgres.configuration())
+    } catch {
+        fail("cannot start the embedded PostgreSQL: \(error)")
+    }
+}
 
 let server = TDSSandboxServer(
     configuration: TDSSandboxConfiguration(tls: options.tls, encryption: options.encryption?.policy))
-let engineFactory: SessionEngineFactory
-do {
-    engineFactory = try makeEngineFactory(postgres: options.postgres)
-} catch {
-    fail("tds-sandbox: bad --postgres connection settings: \(error)")
-}
 let port: Int
 do {
     port = try server.start(host: options.listen.host, port: options.listen.port, engineFactory: engineFactory)
+    shutdown.adopt(server: server)
 } catch let error as TDSSandboxTLSError {
-    fail("tds-sandbox: \(error.reason)")
+    fail(error.reason)
 } catch {
-    fail("tds-sandbox: cannot listen on \(options.listen.defaultValueDescription): \(error)")
+    fail("cannot listen on \(options.listen.defaultValueDescription): \(error)")
 }
 print("tds-sandbox listening on \(options.listen.host):\(port)")
-fflush(nil)  // flushes stdout (referring to the C global `stdout` is not concurrency-safe)
-
-signal(SIGINT, SIG_IGN)
-signal(SIGTERM, SIG_IGN)
-// The handlers run on the main queue: top-level code is main-actor isolated, and a handler on another queue
-// fails the runtime's isolation check (the process died of SIGILL instead of stopping).
-let signalSources = [SIGINT, SIGTERM].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-    source.setEventHandler {
-        server.stop()
-        exit(0)
-    }
-    source.resume()
-    return source
+if let embedded {
+    let directory = embedded.rootDirectory ?? "?"
+    let kept = embedded.keepsFiles ? "kept between runs" : "removed on exit"
+    print("PostgreSQL: embedded on 127.0.0.1:\(embedded.port), in \(directory) (\(kept))")
+    let strings = ClientConnectionStrings(
+        listenHost: options.listen.host, port: port, user: embedded.superuser,
+        password: embedded.superuserPassword.revealed, database: embedded.defaultDatabase, tls: options.tls != nil)
+    strings.lines.forEach { print($0) }
 }
+fflush(nil)  // flushes stdout (referring to the C global `stdout` is not concurrency-safe)
+shutdown.started()
 withExtendedLifetime(signalSources) { dispatchMain() }
