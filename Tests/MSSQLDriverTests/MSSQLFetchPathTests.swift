@@ -5,7 +5,7 @@ import Testing
 @testable import MSSQLDriver
 
 /// The fetch path: rows read ahead in batches, and decimals decoded straight to canonical text.
-@Suite("MSSQLDriver fetch path: read-ahead and decimal decoding")
+@Suite("MSSQLDriver fetch path: read-ahead and decimal decoding", .dropsTestObjects)
 struct MSSQLFetchPathTests {
     @Test("decimals of up to 19 digits decode to the same value as the general path, negative zero included")
     func decimalFastPath() {
@@ -95,7 +95,7 @@ struct MSSQLFetchPathTests {
 }
 
 /// The encoders executeMany leans on: decimals of up to 18 digits in one pass, and the `@params` text.
-@Suite("MSSQLDriver parameter encoding fast paths")
+@Suite("MSSQLDriver parameter encoding fast paths", .dropsTestObjects)
 struct MSSQLEncodingFastPathTests {
     @Test("small decimals encode to the same DBNUMERIC bytes, precision and scale as the general path")
     func smallDecimals() throws {

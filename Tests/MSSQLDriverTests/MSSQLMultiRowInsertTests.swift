@@ -6,7 +6,7 @@ import Testing
 
 /// executeMany's multi-row fast path: which statements take it (``MSSQLMultiRowInsert``), and its behaviour on the
 /// real sandbox — values, NULLs, empty strings, chunk boundaries, all-or-nothing chunks and their errors.
-@Suite("MSSQLDriver executeMany: multi-row INSERT fast path")
+@Suite("MSSQLDriver executeMany: multi-row INSERT fast path", .dropsTestObjects)
 struct MSSQLMultiRowInsertTests {
     @Test("plain INSERT … VALUES (…) statements are recognised, and the row renders with renumbered placeholders")
     func recognised() throws {

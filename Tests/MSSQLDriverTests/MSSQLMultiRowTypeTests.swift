@@ -6,7 +6,7 @@ import Testing
 
 /// How `executeMany` cuts multi-row INSERT chunks so that SQL Server never converts a value (it gives each `VALUES`
 /// column one type for all its rows), and the checks on parameter sets and decimals that guard it.
-@Suite("MSSQLDriver executeMany: chunk types and parameter-set checks")
+@Suite("MSSQLDriver executeMany: chunk types and parameter-set checks", .dropsTestObjects)
 struct MSSQLMultiRowTypeTests {
     private func decimal(_ text: String) -> SQLValue { .decimal(SQLDecimal(text)!) }
 

@@ -8,7 +8,12 @@ import Testing
 /// `host\instance` logins: the driver asks the SQL Server Browser (here a ``SQLBrowserResponder``) on UDP 1434 of
 /// the host, or on `options["browser_port"]`, for the instance's TCP port. Each test has its own loopback address,
 /// Browser (on a free port, so that a Browser already on the machine's port 1434 does not matter) and sandbox.
-@Suite("named instances through the SQL Server Browser")
+@Suite(
+    "named instances through the SQL Server Browser",
+    // These tests need a sandbox configured for them (TLS certificates, a SQL Server Browser responder, or a server
+    // without TLS), which a server named by MSSQL_TEST_URL is not.
+    .enabled(if: MSSQLTestServer.usesInProcessSandbox, Comment(rawValue: MSSQLTestServer.needsInProcessSandbox))
+)
 struct NamedInstanceTests {
     @Test("host\\instance finds the sandbox's port through the Browser and runs a query")
     func connectsThroughBrowser() async throws {

@@ -4,7 +4,7 @@ import MSSQLDriver
 import Testing
 
 /// Errors, cancel, timeouts, concurrency, result sets, notices and RPC against the real sandbox.
-@Suite("MSSQLDriver on the real sandbox: features")
+@Suite("MSSQLDriver on the real sandbox: features", .dropsTestObjects)
 struct RealFeatureTests {
     @Test("server errors carry their number and map to kinds; the connection stays usable")
     func errors() async throws {

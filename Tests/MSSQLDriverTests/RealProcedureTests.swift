@@ -5,7 +5,7 @@ import Testing
 
 /// Stored procedures on the real sandbox, called as RPCs by name: the OUTPUT values and the return status arrive
 /// even when the procedure also returns result sets (where pymssql loses them: its issues #466 and #746).
-@Suite("MSSQLDriver on the real sandbox: stored procedures")
+@Suite("MSSQLDriver on the real sandbox: stored procedures", .dropsTestObjects)
 struct RealProcedureTests {
     @Test("two result sets, input, OUTPUT and default parameters, and the return status")
     func outputsAfterResultSets() async throws {
@@ -13,7 +13,8 @@ struct RealProcedureTests {
             let connection = try RealSandbox.connect()
             defer { connection.close() }
             let table = RealSandbox.uniqueName("proc_items")
-            let procedure = RealSandbox.uniqueName("proc_report")
+            let procedure = RealSandbox.uniqueName("proc_report", kind: .procedure)
+            let failing = RealSandbox.uniqueName("proc_fails", kind: .procedure)
             let cursor = try connection.cursor()
             try cursor.execute("CREATE TABLE \(table) (id INT PRIMARY KEY, name NVARCHAR(50), quantity INT)")
             try cursor.execute(
@@ -52,13 +53,13 @@ struct RealProcedureTests {
 
             // The connection is usable afterwards, and an error inside the procedure names it.
             try cursor.execute(
-                "CREATE PROCEDURE \(procedure)_fails AS BEGIN SELECT 1 AS one; SELECT 1 / 0 AS boom; END")
+                "CREATE PROCEDURE \(failing) AS BEGIN SELECT 1 AS one; SELECT 1 / 0 AS boom; END")
             #expect {
-                _ = try connection.callProcedure("\(procedure)_fails", parameters: [])
+                _ = try connection.callProcedure(failing, parameters: [])
             } throws: { error in
                 guard let error = error as? DatabaseError else { return false }
                 return error.number == 8134 && error.kind == .dataException
-                    && (error.procedure ?? "").lowercased().contains("_fails")
+                    && (error.procedure ?? "").lowercased().contains("proc_fails")
             }
             #expect(try connection.query("SELECT 42 AS v").first?[0] == .int(42))
         }

@@ -5,7 +5,7 @@ import Testing
 @testable import MSSQLDriver
 
 /// The sandbox's `sys.columns` and `TYPE_NAME`, as pymssql's `bulk_copy` queries them before a bulk copy.
-@Suite("MSSQLDriver on the real sandbox: sys.columns and TYPE_NAME")
+@Suite("MSSQLDriver on the real sandbox: sys.columns and TYPE_NAME", .dropsTestObjects)
 struct RealSystemViewTests {
     @Test("sys.columns lists a table's columns with their type ids, identity and nullability")
     func sysColumns() async throws {

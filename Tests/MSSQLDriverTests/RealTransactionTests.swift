@@ -5,7 +5,7 @@ import Testing
 
 /// DB-API transaction semantics against the real sandbox: autocommit off by default, commit, rollback,
 /// setAutocommit(true) and isolation levels.
-@Suite("MSSQLDriver on the real sandbox: transactions")
+@Suite("MSSQLDriver on the real sandbox: transactions", .dropsTestObjects)
 struct RealTransactionTests {
     @Test("uncommitted rows are invisible to a second connection until commit")
     func commitVisibility() async throws {

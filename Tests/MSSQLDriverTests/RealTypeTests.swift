@@ -5,7 +5,7 @@ import Testing
 
 /// Every type of the matrix through the real sandbox (T-SQL translated to PostgreSQL): each value is sent as a
 /// parameter, stored in a column of the type and read back, next to a NULL.
-@Suite("MSSQLDriver on the real sandbox: types")
+@Suite("MSSQLDriver on the real sandbox: types", .dropsTestObjects)
 struct RealTypeTests {
     /// Stores `values` (then NULL) in a `type` column through parameters, reads them back in order and compares
     /// with `expected` (the values themselves when `nil`).

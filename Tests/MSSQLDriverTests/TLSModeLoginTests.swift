@@ -6,7 +6,12 @@ import Testing
 
 /// Logins with each ``TLSMode`` against the shared sandbox, which offers no TLS (its PRELOGIN answers "encryption
 /// not supported"): the modes that may go without TLS connect, the ones that require it fail and say why.
-@Suite("TLS modes against a server without TLS")
+@Suite(
+    "TLS modes against a server without TLS",
+    // These tests need a sandbox configured for them (TLS certificates, a SQL Server Browser responder, or a server
+    // without TLS), which a server named by MSSQL_TEST_URL is not.
+    .enabled(if: MSSQLTestServer.usesInProcessSandbox, Comment(rawValue: MSSQLTestServer.needsInProcessSandbox))
+)
 struct TLSModeLoginTests {
     private func configuration(_ mode: TLSMode, caFile: String? = nil) throws -> ConnectionConfiguration {
         var configuration = try RealSandbox.configuration()

@@ -7,7 +7,12 @@ import ThrowawayServers
 
 /// Logins with each ``TLSMode`` against a sandbox that offers TLS, over loopback: what FreeTDS negotiates is read
 /// back from the server (``TDSSandboxServer/loginEncryptions``), and certificate checks fail where they must.
-@Suite("TLS modes against a server with TLS")
+@Suite(
+    "TLS modes against a server with TLS",
+    // These tests need a sandbox configured for them (TLS certificates, a SQL Server Browser responder, or a server
+    // without TLS), which a server named by MSSQL_TEST_URL is not.
+    .enabled(if: MSSQLTestServer.usesInProcessSandbox, Comment(rawValue: MSSQLTestServer.needsInProcessSandbox))
+)
 struct TLSSandboxLoginTests {
     @Test("require encrypts the whole session and checks no certificate")
     func requireEncryptsWithoutVerification() async throws {

@@ -9,9 +9,15 @@ final class TDSChannelHandler: ChannelInboundHandler {
     private var assembler: TDSMessageAssembler
     private var cumulation: ByteBuffer?
     private let onClose: @Sendable (TDSSession) -> Void
+    /// Told when the LOGIN7 arrived (it stops the pre-login timeout).
+    private let loginArrival: LoginArrival?
 
-    init(session: TDSSession, maximumMessageSize: Int, onClose: @escaping @Sendable (TDSSession) -> Void) {
+    init(
+        session: TDSSession, maximumMessageSize: Int, loginArrival: LoginArrival? = nil,
+        onClose: @escaping @Sendable (TDSSession) -> Void
+    ) {
         self.session = session
+        self.loginArrival = loginArrival
         self.assembler = TDSMessageAssembler(maximumMessageSize: maximumMessageSize)
         self.onClose = onClose
     }
@@ -27,6 +33,7 @@ final class TDSChannelHandler: ChannelInboundHandler {
         cumulation = nil
         do {
             while let message = try assembler.nextMessage(from: &buffer) {
+                if message.type == .login7 { loginArrival?.markArrived() }
                 session.receive(message)
             }
         } catch {

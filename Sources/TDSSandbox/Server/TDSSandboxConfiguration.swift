@@ -13,6 +13,16 @@ public struct TDSSandboxConfiguration: Sendable {
     /// The server certificate and key for TLS, or `nil` for a server without TLS (as before TLS existed).
     public var tls: TDSSandboxTLSConfiguration?
     private var encryptionChoice: TDSSandboxEncryptionPolicy?
+    /// Seconds a connection may stay silent before its LOGIN7 arrived (counted from the connect and from each
+    /// byte it sends) before the server closes it, as SQL Server drops idle pre-login sockets; `nil` never
+    /// closes them. The clock stops for good once the LOGIN7 is whole, so a slow login or a long-idle session
+    /// is never cut. Default 5 seconds.
+    public var preloginTimeout: Double? = 5
+    /// Whether the server refuses every bulk-load message (packet type 0x07, what `freebcp`, DB-Library's bcp
+    /// and SqlBulkCopy send after `INSERT BULK`) with error 4804 and stores none of its rows, as a server that
+    /// cannot read the client's bulk stream does (Babelfish rejects FreeTDS's). For testing that clients report
+    /// such a refusal honestly. Default `false`.
+    public var refusesBulkLoad = false
 
     /// How the server negotiates encryption. Unless set, ``TDSSandboxEncryptionPolicy/supported`` when ``tls``
     /// is set and ``TDSSandboxEncryptionPolicy/notSupported`` otherwise. A policy other than `notSupported`

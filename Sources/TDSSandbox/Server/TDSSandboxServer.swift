@@ -52,11 +52,17 @@ public final class TDSSandboxServer: @unchecked Sendable {
             .childChannelInitializer { [weak self] channel in
                 guard let self else { return channel.close() }
                 let session = self.makeSession(channel: channel, factory: engineFactory)
+                let arrival = LoginArrival()
                 let handler = TDSChannelHandler(
-                    session: session, maximumMessageSize: configuration.maximumMessageSize,
+                    session: session, maximumMessageSize: configuration.maximumMessageSize, loginArrival: arrival,
                     onClose: { [weak self] session in self?.remove(session) })
                 let tls = TDSTLSHandler(serverContext: tlsContext, status: session.tlsStatus, spid: session.spid)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let timeout = configuration.preloginTimeout {
+                        try channel.pipeline.syncOperations.addHandler(
+                            PreloginTimeoutHandler(
+                                timeout: .nanoseconds(Int64(min(max(0.001, timeout), 1e9) * 1e9)), arrival: arrival))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([tls, handler])
                 }
             }

@@ -40,6 +40,10 @@ extension TDSSession {
     /// gets the answer (DONE with the row count, or the error).
     func receiveBulkPacket(_ message: TDSMessage) throws {
         defer { noteBulkPacketProcessed(message) }
+        if configuration.refusesBulkLoad {
+            guard message.isEndOfMessage else { return }
+            return try answerError(Self.bulkLoadRefused)
+        }
         guard let engine = engine as? any BulkLoadingEngine else {
             guard message.isEndOfMessage else { return }
             return try answerError(
@@ -81,6 +85,14 @@ extension TDSSession {
         try execute(kind: .batch) { _, emit in try engine.finishBulkLoad(emit: emit) }
         try output.endMessage()
     }
+
+    /// The answer to every bulk-load message under ``TDSSandboxConfiguration/refusesBulkLoad``: SQL Server's
+    /// error for a bulk stream it could not read.
+    static let bulkLoadRefused = SQLServerMessage(
+        number: 4804, severity: 16,
+        message: "While reading current row from host, a premature end-of-message was encountered--an incoming "
+            + "data stream was interrupted when the server expected to see more data. (The TDS sandbox was "
+            + "configured to refuse bulk loads.)")
 
     /// An attention (or the end of the session) drops a bulk load in progress.
     func abandonBulkLoad() {

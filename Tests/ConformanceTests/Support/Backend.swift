@@ -76,10 +76,11 @@ enum PortableType: Sendable {
 }
 
 /// One in-process TDS sandbox in front of the shared throwaway PostgreSQL, started on first use (thread-safe)
-/// and stopped at exit.
+/// and stopped at exit; with `MSSQL_TEST_URL` set, the server it names instead (``MSSQLTestServer``), and no
+/// sandbox is started.
 enum SharedSandbox {
     private struct Running: Sendable {
-        let server: TDSSandboxServer
+        let server: TDSSandboxServer?
         let configuration: ConnectionConfiguration
     }
 
@@ -90,6 +91,9 @@ enum SharedSandbox {
         try state.withLock { state in
             if let state { return try state.get().configuration }
             let result = Result { () throws -> Running in
+                if let external = try MSSQLTestServer.externalConfiguration() {
+                    return Running(server: nil, configuration: external)
+                }
                 let postgres = try ThrowawayPostgres.shared()
                 let server = TDSSandboxServer()
                 let port = try server.start(
@@ -102,7 +106,7 @@ enum SharedSandbox {
                         user: postgres.superuser, password: postgres.superuserPassword, connectTimeout: 15,
                         applicationName: "conformance-tests"))
             }
-            if case .success = result { atexit { SharedSandbox.stopAtExit() } }
+            if case .success(let running) = result, running.server != nil { atexit { SharedSandbox.stopAtExit() } }
             state = result
             return try result.get().configuration
         }
@@ -110,7 +114,7 @@ enum SharedSandbox {
 
     private static func stopAtExit() {
         let running = state.withLock { state in try? state?.get() }
-        running?.server.stop()
+        running?.server?.stop()
     }
 }
 

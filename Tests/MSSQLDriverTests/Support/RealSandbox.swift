@@ -5,23 +5,28 @@ import Synchronization
 import TDSSandbox
 import ThrowawayServers
 
-/// The real TDS sandbox for the integration tests: the shared throwaway PostgreSQL and one in-process
-/// ``TDSSandboxServer`` on 127.0.0.1 running ``PostgresSessionEngine``, started lazily once per test process
-/// (thread-safe) and stopped at exit. A failure to start is remembered and thrown again.
+/// The SQL Server the integration tests run against: by default the shared throwaway PostgreSQL and one
+/// in-process ``TDSSandboxServer`` on 127.0.0.1 running ``PostgresSessionEngine``, started lazily once per test
+/// process (thread-safe) and stopped at exit; with `MSSQL_TEST_URL` set, the server it names
+/// (``MSSQLTestServer``), and no sandbox is started. A failure to start is remembered and thrown again.
 enum RealSandbox {
-    /// Where the sandbox listens and how to log in to it.
+    /// Where the server listens and how to log in to it.
     struct Endpoint: Sendable {
-        let server: TDSSandboxServer
+        /// The in-process sandbox; nil when the tests run against the server `MSSQL_TEST_URL` names.
+        let server: TDSSandboxServer?
         let configuration: ConnectionConfiguration
     }
 
     private static let state = Mutex<Result<Endpoint, any Error>?>(nil)
 
-    /// The running sandbox, started on first use.
+    /// The server, started on first use.
     static func endpoint() throws -> Endpoint {
         try state.withLock { state in
             if let state { return try state.get() }
             let result = Result { () throws -> Endpoint in
+                if let external = try MSSQLTestServer.externalConfiguration() {
+                    return Endpoint(server: nil, configuration: external)
+                }
                 let postgres = try ThrowawayPostgres.shared()
                 let server = TDSSandboxServer()
                 let port = try server.start(
@@ -33,7 +38,7 @@ enum RealSandbox {
                     applicationName: "mssql-driver-tests")
                 return Endpoint(server: server, configuration: configuration)
             }
-            if case .success = result { atexit { RealSandbox.stopAtExit() } }
+            if case .success(let endpoint) = result, endpoint.server != nil { atexit { RealSandbox.stopAtExit() } }
             state = result
             return try result.get()
         }
@@ -53,14 +58,21 @@ enum RealSandbox {
         return connection
     }
 
-    /// A table name no other test uses.
+    /// A table name no other test uses; the running test drops the table when it ends (``TestObjectCleanup``).
     static func uniqueName(_ prefix: String) -> String {
-        "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+        uniqueName(prefix, kind: .table)
+    }
+
+    /// A name no other test uses for an object of `kind`, dropped when the running test ends.
+    static func uniqueName(_ prefix: String, kind: TestObjectCleanup.Kind) -> String {
+        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+        TestObjectCleanup.register(name, kind: kind)
+        return name
     }
 
     private static func stopAtExit() {
         let endpoint = state.withLock { state in try? state?.get() }
-        endpoint?.server.stop()
+        endpoint?.server?.stop()
     }
 }
 
