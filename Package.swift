@@ -106,6 +106,25 @@ let package = Package(
     ]
 )
 
+// The pool as a swift-service-lifecycle `Service` (issue 12): its own product, so that users of DBCore and a driver
+// only do not build swift-service-lifecycle.
+package.dependencies.append(
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"))
+package.products.append(.library(name: "DBServiceLifecycle", targets: ["DBServiceLifecycle"]))
+package.targets += [
+    .target(
+        name: "DBServiceLifecycle",
+        dependencies: ["DBCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+    ),
+    .testTarget(
+        name: "DBServiceLifecycleTests",
+        dependencies: [
+            "DBServiceLifecycle", "DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers", "TestSupport",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]
+    ),
+]
+
 for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings
 }

@@ -138,6 +138,7 @@ extension ConnectionPool {
 
     /// Wraps an entry for a borrower.
     func lend(_ entry: PoolEntry) -> PooledConnection {
+        trackLent(entry)
         logger.trace("connection acquired", metadata: ["db.connection": "\(entry.id)"])
         return PooledConnection(entry: entry)
     }
@@ -155,6 +156,7 @@ extension ConnectionPool {
         entry.lastReleased = now
         let outcome = state.withLock { state -> (closed: Bool, waiter: PoolWaiter?) in
             if state.closed { return (true, nil) }
+            _ = ConnectionPool.untrackLent(entry, in: &state)
             return (false, ConnectionPool.handOff(entry, in: &state))
         }
         if outcome.closed { return discard(entry, reason: "was returned to a closed pool") }
@@ -165,6 +167,7 @@ extension ConnectionPool {
     /// Closes a connection the pool holds (lent or just taken out) and gives its room to a waiter.
     func discard(_ entry: PoolEntry, reason: String, pruned: Bool = false) {
         let waiter = state.withLock { state -> PoolWaiter? in
+            guard ConnectionPool.untrackLent(entry, in: &state) else { return nil }  // a shutdown counted it
             state.open -= 1
             state.discarded += 1
             if pruned { state.pruned += 1 }

@@ -144,6 +144,8 @@ struct PoolState {
     var timeouts = 0
     var nextID = 0
     var closed = false
+    /// Lent connections, for a graceful shutdown (ConnectionPool+Shutdown.swift).
+    var shutdown = PoolShutdownState()
 }
 
 extension Double {

@@ -1,0 +1,169 @@
+import DBCore
+import DBServiceLifecycle
+import Foundation
+import ServiceLifecycle
+import TDSSandbox
+import Testing
+
+/// ``ConnectionPoolService`` in a real `ServiceGroup`, on PostgreSQL and on SQL Server (the TDS sandbox).
+@Suite("ConnectionPoolService in a ServiceGroup")
+struct ConnectionPoolServiceTests {
+    @Test(
+        "graceful shutdown refuses new borrows, waits for the borrower in flight, then closes every connection",
+        arguments: [TestBackend.postgres, .sqlServer])
+    func shutdownWaitsForBorrower(backend: TestBackend) async throws {
+        let database = try ServiceTestDatabase(backend)
+        let pool = database.pool(PoolConfiguration(maximumSize: 1, acquireTimeout: 60))
+        let group = ServiceGroup(
+            services: [ConnectionPoolService(pool, gracePeriod: .seconds(300), logger: quietLogger)],
+            logger: quietLogger)
+        let running = Task { try await group.run() }
+
+        // While the group runs, the pool lends connections.
+        let one = try await pool.withConnection { connection in
+            try await connection.query("SELECT 1 AS v")[0].get(Int.self, at: 0)
+        }
+        #expect(one == 1)
+        let borrowed = Gate()
+        let finish = Gate()
+        let borrower = Task {
+            try await pool.withConnection { connection in
+                borrowed.open()
+                await finish.wait()
+                return try await connection.query("SELECT 2 AS v")[0].get(Int.self, at: 0)
+            }
+        }
+        await borrowed.wait()
+        let waiter = Task { await asyncDatabaseError { try await pool.withConnection { (_: AsyncConnection) in } } }
+        #expect(await eventually { pool.statistics.waiters == 1 })
+
+        await group.triggerGracefulShutdown()
+        #expect(await eventually { pool.isClosed })
+        // The waiting borrower and new ones are refused; blocking borrowers too.
+        #expect(await waiter.value?.kind == .connectionLost)
+        let refused = await asyncDatabaseError { try await pool.withConnection { (_: AsyncConnection) in } }
+        #expect(refused?.kind == .connectionLost)
+        let blocking = await Task.detached { databaseErrorOfBlockingBorrow(pool) }.value
+        #expect(blocking?.kind == .connectionLost)
+        // The borrower's connection stays open and usable until it returns it.
+        #expect(pool.statistics.open == 1)
+        #expect(pool.statistics.inUse == 1)
+        #expect(try database.serverSessions() == 1)
+        finish.open()
+        #expect(try await borrower.value == 2)
+
+        try await running.value
+        let statistics = pool.statistics
+        #expect(statistics.open == 0)
+        #expect(statistics.idle == 0)
+        #expect(statistics.discarded == statistics.created)
+        #expect(try await eventually { try database.serverSessions() == 0 })
+        if let sandbox = database.sandbox { #expect(await eventually { sandbox.sessionCount == 0 }) }
+    }
+
+    @Test(
+        "a borrower that outlives the grace period loses its connection; its late return counts nothing twice",
+        arguments: [TestBackend.postgres, .sqlServer])
+    func borrowerOutlivesGracePeriod(backend: TestBackend) async throws {
+        let database = try ServiceTestDatabase(backend)
+        let pool = database.pool()
+        let group = ServiceGroup(
+            services: [ConnectionPoolService(pool, gracePeriod: .milliseconds(200), logger: quietLogger)],
+            logger: quietLogger)
+        let running = Task { try await group.run() }
+        let borrowed = Gate()
+        let finish = Gate()
+        let borrower = Task {
+            await asyncDatabaseError {
+                try await pool.withConnection { connection in
+                    _ = try await connection.query("SELECT 1 AS v")
+                    borrowed.open()
+                    await finish.wait()
+                    _ = try await connection.query("SELECT 2 AS v")
+                }
+            }
+        }
+        await borrowed.wait()
+        await group.triggerGracefulShutdown()
+        // The service returns once the grace period is over, with the borrower still holding its connection.
+        try await running.value
+        #expect(pool.statistics.open == 0)
+        #expect(pool.statistics.inUse == 0)
+        #expect(try await eventually { try database.serverSessions() == 0 })
+
+        finish.open()
+        #expect(await borrower.value?.kind == .connectionLost)
+        let statistics = pool.statistics
+        #expect(statistics.open == 0)
+        #expect(statistics.created == 1)
+        #expect(statistics.discarded == 1)
+    }
+
+    @Test(
+        "a statement still running when the grace period ends is cancelled, and the service returns",
+        arguments: [TestBackend.postgres, .sqlServer])
+    func runningStatementIsCancelled(backend: TestBackend) async throws {
+        let database = try ServiceTestDatabase(backend)
+        let pool = database.pool()
+        let group = ServiceGroup(
+            services: [ConnectionPoolService(pool, gracePeriod: .milliseconds(100), logger: quietLogger)],
+            logger: quietLogger)
+        let running = Task { try await group.run() }
+        let borrower = Task {
+            await asyncDatabaseError {
+                try await pool.withConnection { connection in _ = try await connection.execute(backend.longStatement) }
+            }
+        }
+        #expect(try await eventually { try database.serverSessions(state: "active") == 1 })
+        await group.triggerGracefulShutdown()
+        try await running.value
+        // Had the cancel not worked, the statement would have completed and the borrower would get no error.
+        let error = await borrower.value
+        #expect(error != nil)
+        #expect([DatabaseError.Kind.cancelled, .connectionLost].contains(error?.kind))
+        #expect(pool.statistics.open == 0)
+        #expect(try await eventually { try database.serverSessions() == 0 })
+    }
+
+    @Test("cancelling the group closes every connection at once", arguments: [TestBackend.postgres, .sqlServer])
+    func cancellationClosesAtOnce(backend: TestBackend) async throws {
+        let database = try ServiceTestDatabase(backend)
+        let pool = database.pool()
+        let group = ServiceGroup(
+            services: [ConnectionPoolService(pool, gracePeriod: .seconds(300), logger: quietLogger)],
+            logger: quietLogger)
+        let running = Task { try await group.run() }
+        let borrowed = Gate()
+        let finish = Gate()
+        let borrower = Task {
+            await asyncDatabaseError {
+                try await pool.withConnection { connection in
+                    _ = try await connection.query("SELECT 1 AS v")
+                    borrowed.open()
+                    await finish.wait()
+                    _ = try await connection.query("SELECT 2 AS v")
+                }
+            }
+        }
+        await borrowed.wait()
+        running.cancel()
+        _ = try? await running.value
+        #expect(pool.isClosed)
+        #expect(pool.statistics.open == 0)
+        finish.open()
+        #expect(await borrower.value?.kind == .connectionLost)
+        #expect(try await eventually { try database.serverSessions() == 0 })
+    }
+}
+
+/// The error a blocking borrow from `pool` fails with, `nil` if it succeeds.
+private func databaseErrorOfBlockingBorrow(_ pool: ConnectionPool) -> DatabaseError? {
+    do {
+        try pool.withConnection { _ in }
+        return nil
+    } catch let error as DatabaseError {
+        return error
+    } catch {
+        return DatabaseError(kind: .other, message: "\(error)")
+    }
+}
