@@ -21,6 +21,7 @@ extension PGConnection {
                 throw failure(nil, statement: "DISCARD ALL")
             }
             autocommitEnabled = false
+            statementCache.invalidateAll(serverDropped: true)
         }
     }
 

@@ -27,6 +27,7 @@ extension PGConnection {
         guard state == .open || state == .failed else { return }
         let result = handle.exec(sql)
         guard let result, result.kind == .command else { throw failure(result, statement: sql) }
+        noteCommand(result)
     }
 
     /// Opens a transaction (`BEGIN`) when autocommit is off and none is open. Call under `lock`.

@@ -23,15 +23,18 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     var autocommitEnabled = false
     /// The stream whose results are still arriving, if any. Guarded by `lock`.
     var activeStream: PGResultStream?
+    /// The automatic prepared-statement cache. Guarded by `lock`.
+    var statementCache: PGStatementCache
 
     private let closedFlag = Atomic<Bool>(false)
     private let healthyFlag = Atomic<Bool>(true)
     /// Set by ``cancel()``, cleared when a statement starts: tells a cancel apart from a statement timeout.
     let cancelRequested = Atomic<Bool>(false)
 
-    init(handle: PQHandle, configuration: ConnectionConfiguration) {
+    init(handle: PQHandle, configuration: ConnectionConfiguration, statementCache: StatementCacheSettings = .init()) {
         self.handle = handle
         self.configuration = configuration
+        self.statementCache = PGStatementCache(statementCache)
     }
 
     deinit {

@@ -29,7 +29,9 @@ public struct PGDriver: DatabaseDriver {
         if let backend = configuration.backend, backend != .postgresql {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not PostgreSQL")
         }
-        return PGConnection(handle: try PQHandle.connect(configuration), configuration: configuration)
+        let cacheSettings = try StatementCacheSettings(options: configuration.options)
+        return PGConnection(
+            handle: try PQHandle.connect(configuration), configuration: configuration, statementCache: cacheSettings)
     }
 }
 

@@ -32,9 +32,13 @@ struct PGWorkloads {
         }
     }
 
-    /// The timed workloads, on PGDriver connections.
+    /// The timed workloads, on PGDriver connections (`BENCH_PREPARE_THRESHOLD`, e.g. `none`, sets the statement
+    /// cache's `prepare_threshold`).
     var timed: DriverWorkloads {
-        let configuration = self.configuration
+        var configuration = self.configuration
+        if let threshold = ProcessInfo.processInfo.environment["BENCH_PREPARE_THRESHOLD"] {
+            configuration.options[StatementCacheSettings.thresholdOption] = threshold
+        }
         return DriverWorkloads(
             connect: { try PGDriver.connect(configuration) }, sizes: sizes, bulkTable: "bench_copy_swift")
     }

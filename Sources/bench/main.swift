@@ -26,7 +26,8 @@ if SQLServerOnlyRun.isRequested {
 let workloads = PGWorkloads(configuration: configuration, sizes: sizes)
 print("preparing tables (\(sizes.fetchRows) rows)…")
 try workloads.prepare()
-var profiled = try ProfileMode.runIfRequested(workloads)
+var profiled = try PointProfile.runIfRequested(workloads, environment: childEnvironment)
+if !profiled { profiled = try ProfileMode.runIfRequested(workloads) }
 if !profiled { profiled = try await ProfileMode.runAsyncIfRequested(configuration, sizes: sizes) }
 if profiled {
     server.stop()

@@ -17,39 +17,35 @@ extension PGConnection {
     func run(_ statement: BoundStatement, streaming: Bool) throws -> PGResultSource {
         try withIdleHandle { handle in
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
+            maintainStatementCache(handle)
             try beginIfNeeded(handle)
-            if statement.parameters.isEmpty && PGStatementScanner.containsMultipleStatements(statement.sql) {
-                try handle.sendSimple(statement.sql)
-            } else {
-                try handle.sendParameterized(statement.sql, try PQParameters(statement.parameters))
-            }
+            let first = try send(statement, handle, streaming: streaming)
             if streaming {
-                guard handle.enableSingleRowMode() else {
-                    drain(handle)
-                    throw DatabaseError(kind: .other, message: "libpq refused single-row mode", statement: statement.sql)
-                }
-                let first = handle.nextResult()
                 if let first, first.kind == .error {
                     let error = failure(first, statement: statement.sql)
                     drain(handle)
                     throw error
                 }
                 let stream = PGResultStream(statement: statement.sql, lookahead: first)
-                if first == nil {
-                    stream.finished = true
-                } else {
+                if let first {
+                    noteCommand(first)
                     activeStream = stream
+                } else {
+                    stream.finished = true
                 }
                 return .stream(stream)
             }
             var results: [PQResult] = []
             var firstError: DatabaseError?
-            while let result = handle.nextResult() {
+            var next = first
+            while let result = next {
                 if result.kind == .error {
                     if firstError == nil { firstError = failure(result, statement: statement.sql) }
                 } else {
+                    noteCommand(result)
                     results.append(result)
                 }
+                next = handle.nextResult()
             }
             if let firstError { throw firstError }
             if results.isEmpty && !handle.isHealthy { throw failure(nil, statement: statement.sql) }
@@ -83,6 +79,7 @@ extension PGConnection {
             activeStream = nil
             throw error
         }
+        noteCommand(result)
         return result
     }
 

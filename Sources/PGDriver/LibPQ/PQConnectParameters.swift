@@ -29,7 +29,8 @@ enum PQConnectParameters {
         pairs.append(("application_name", configuration.applicationName ?? "swift-pgdriver"))
         pairs.append(("client_encoding", "UTF8"))
         var options = sessionOptions(configuration)
-        for (key, value) in configuration.options.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in configuration.options.sorted(by: { $0.key < $1.key })
+        where !StatementCacheSettings.isSettingOption(key) {
             if key == "options" {
                 // The caller's server options come after ours, so theirs win.
                 options += " " + value

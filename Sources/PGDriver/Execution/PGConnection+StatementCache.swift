@@ -1,0 +1,107 @@
+import DBCore
+import Foundation
+
+extension PGConnection {
+    /// Runs before preparing a statement (one statement with parameters) that runs again and again: `0`
+    /// prepares at the first run, `nil` never prepares (for PgBouncer-style transaction pooling). Starts as
+    /// ``DBCore/StatementCacheSettings`` read from the configuration's `options` say (5 by default); setting
+    /// `nil` drops the statements already prepared.
+    public var prepareThreshold: Int? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return statementCache.threshold
+        }
+        set {
+            lock.lock()
+            defer { lock.unlock() }
+            statementCache.setThreshold(newValue)
+        }
+    }
+
+    /// What the automatic prepared-statement cache has done on this connection (hits, misses, statements
+    /// prepared, evicted and invalidated, and how many it holds now).
+    public var statementCacheStatistics: StatementCacheStatistics {
+        lock.lock()
+        defer { lock.unlock() }
+        return statementCache.currentStatistics
+    }
+
+    /// Sends `statement` (through the statement cache when it is one statement with parameters) and returns its
+    /// first result; with `streaming`, in single-row mode. A prepared statement the server reports stale
+    /// ("cached plan must not change result type", SQLSTATE 0A000) or gone (26000) is prepared again and run
+    /// once more when no transaction block is open (the failed run changed nothing); inside one, the error
+    /// stands (the transaction is aborted) and the statement is prepared afresh next time. Call under `lock`.
+    func send(_ statement: BoundStatement, _ handle: PQHandle, streaming: Bool) throws -> PQResult? {
+        let sql = statement.sql
+        if statement.parameters.isEmpty {
+            if PGStatementScanner.containsMultipleStatements(sql) {
+                try handle.sendSimple(sql)
+            } else {
+                try handle.sendParameterized(sql, try PQParameters([]))
+            }
+            return try firstResult(handle, streaming: streaming, sql: sql)
+        }
+        let parameters = try PQParameters(statement.parameters)
+        guard statementCache.isEnabled else {
+            try handle.sendParameterized(sql, parameters)
+            return try firstResult(handle, streaming: streaming, sql: sql)
+        }
+        let key = PGStatementCache.Key(sql: sql, types: parameters.types)
+        switch statementCache.plan(for: key) {
+        case .unprepared:
+            try handle.sendParameterized(sql, parameters)
+            return try firstResult(handle, streaming: streaming, sql: sql)
+        case .prepare(let name):
+            try prepare(key, name: name, handle)
+            try handle.sendPrepared(name: name, parameters, statement: sql)
+            return try firstResult(handle, streaming: streaming, sql: sql)
+        case .execute(let name):
+            try handle.sendPrepared(name: name, parameters, statement: sql)
+            let first = try firstResult(handle, streaming: streaming, sql: sql)
+            guard let first, first.kind == .error, let state = first.sqlState, state == "0A000" || state == "26000"
+            else { return first }
+            drain(handle)
+            statementCache.invalidate(key)
+            guard handle.transactionState == .idle else { return first }
+            maintainStatementCache(handle)
+            let fresh = statementCache.freshName()
+            try prepare(key, name: fresh, handle)
+            try handle.sendPrepared(name: fresh, parameters, statement: sql)
+            return try firstResult(handle, streaming: streaming, sql: sql)
+        }
+    }
+
+    /// Prepares `key` as `name` and records it; throws the statement's error (syntax, unknown table, an aborted
+    /// transaction) as running it unprepared would. Call under `lock`.
+    private func prepare(_ key: PGStatementCache.Key, name: String, _ handle: PQHandle) throws {
+        let result = handle.prepare(name: name, sql: key.sql, types: key.types)
+        guard let result, result.kind == .command else { throw failure(result, statement: key.sql) }
+        statementCache.didPrepare(key, name: name, inTransaction: handle.transactionState != .idle)
+    }
+
+    /// Turns on single-row mode when `streaming`, then reads the first result. Call under `lock`.
+    private func firstResult(_ handle: PQHandle, streaming: Bool, sql: String) throws -> PQResult? {
+        if streaming, !handle.enableSingleRowMode() {
+            drain(handle)
+            throw DatabaseError(kind: .other, message: "libpq refused single-row mode", statement: sql)
+        }
+        return handle.nextResult()
+    }
+
+    /// Outside a transaction block: drops the statements prepared in a transaction whose end went unseen (as if
+    /// rolled back) and deallocates the statements the cache let go. Cheap when there is nothing to do. Call under
+    /// `lock`, before a statement.
+    func maintainStatementCache(_ handle: PQHandle) {
+        guard statementCache.needsMaintenance, handle.transactionState == .idle else { return }
+        statementCache.transactionEnded(committed: false)
+        handle.deallocate(statementCache.takePendingDeallocation())
+    }
+
+    /// Applies what a finished command did to the prepared statements (`COMMIT`, `ROLLBACK`, `DISCARD ALL`,
+    /// `DEALLOCATE ALL`, `ALTER`, `DROP`). Call under `lock` with each command result.
+    func noteCommand(_ result: PQResult) {
+        guard result.kind == .command else { return }
+        statementCache.apply(result.sessionEffect)
+    }
+}
