@@ -1,4 +1,3 @@
-import CLibPQ
 import DBCore
 import Synchronization
 
@@ -48,7 +47,7 @@ extension PGConnection: BulkCopying {
         let result = handle.exec(sql)
         guard let result, result.kind == .rows else { throw failure(result, statement: sql) }
         return try columns.indices.map { index in
-            let oid = PQftype(result.pointer, Int32(index))
+            let oid = result.columnTypeOID(at: index)
             guard let encoder = PQCopyEncoder(oid: oid) else {
                 throw DatabaseError(
                     kind: .unsupported,
@@ -101,7 +100,7 @@ final class PGBulkCopier {
     /// `first` (nil at the end).
     private func runBatch(first: inout [SQLValue]?, source: () throws -> [SQLValue]?) throws {
         let start = handle.exec(sql)
-        guard let start, start.status == PGRES_COPY_IN else {
+        guard let start, start.isCopyIn else {
             throw failure(connection.failure(start, statement: sql), row: rowsSent)
         }
         buffer.removeAll()

@@ -1,4 +1,3 @@
-import CLibPQ
 import DBCore
 import Synchronization
 
@@ -54,7 +53,7 @@ extension PGConnection {
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
             try beginIfNeeded(handle)
             let start = handle.exec(sql)
-            guard let start, start.status == PGRES_COPY_OUT else { throw failure(start, statement: sql) }
+            guard let start, start.isCopyOut else { throw failure(start, statement: sql) }
             do {
                 while try handle.nextCopyRow(body) {}
             } catch {

@@ -1,4 +1,3 @@
-import CLibPQ
 import DBCore
 import Foundation
 import Synchronization
@@ -64,14 +63,13 @@ extension PGConnection {
     /// Starts `COPY … FROM STDIN` (the statement must be one); returns the copy to send data into.
     public func beginCopyIn(_ statement: String) throws -> PGCopyIn {
         try withIdleHandle { handle in
-            guard let raw = handle.connection else { throw PQHandle.closedError }
+            guard handle.connection != nil else { throw PQHandle.closedError }
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
             try handle.sendSimple(statement)
-            guard let pointer = PQgetResult(raw) else { throw handle.clientError(statement: statement) }
-            let result = PQResult(pointer)
-            guard result.status == PGRES_COPY_IN else {
+            guard let result = handle.nextRawResult() else { throw handle.clientError(statement: statement) }
+            guard result.isCopyIn else {
                 let error = failure(result, statement: statement)
-                while let rest = PQgetResult(raw) { PQclear(rest) }
+                handle.discardPendingResults()
                 throw error
             }
         }

@@ -1,4 +1,3 @@
-import CLibPQ
 import DBCore
 
 extension PGConnection {
@@ -41,7 +40,7 @@ extension PGConnection {
         }
         if synced {
             // The Sync's own result ends the pipeline.
-            while let result = handle.nextPipelineResult(), result.status != PGRES_PIPELINE_SYNC {}
+            while let result = handle.nextPipelineResult(), !result.isPipelineSync {}
         }
         handle.exitPipelineMode()
         if let (error, index) = state.failure {
@@ -62,7 +61,7 @@ extension PGConnection {
         }
         let label = state.nextLabel
         state.nextLabel += 1
-        if result.status == PGRES_PIPELINE_ABORTED { return }
+        if result.isPipelineAborted { return }
         if result.isError {
             if state.failure == nil { state.failure = (failure(result, statement: sql), label) }
         } else {
