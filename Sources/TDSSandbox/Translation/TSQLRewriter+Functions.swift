@@ -54,6 +54,8 @@ extension TSQLRewriter {
             return try rewriteCast(name, arguments: arguments)
         case "CONVERT":
             return try rewriteConvert(name, arguments: arguments)
+        case "JSON_VALUE", "JSON_QUERY":
+            return try rewriteJSONFunction(name, arguments: arguments)
         case "TRY_CAST", "TRY_CONVERT", "FORMAT", "STR", "PATINDEX", "STUFF", "SOUNDEX", "DIFFERENCE", "PARSE",
             "TRY_PARSE", "CHOOSE", "OPENJSON", "OPENXML", "OPENQUERY", "OPENROWSET", "STRING_SPLIT":
             throw .unsupported(name.text.uppercased(), line: name.line)

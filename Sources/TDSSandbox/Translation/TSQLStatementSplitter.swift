@@ -172,6 +172,8 @@ private struct ContinuationState {
 
     func startsNewStatement(_ keyword: String, previous: TSQLToken?) -> Bool {
         let previousKeyword = previous?.keyword ?? ""
+        // MERGE's WHEN … THEN UPDATE / INSERT belong to it; T-SQL requires a MERGE to end with `;`.
+        if first == "MERGE" { return false }
         switch keyword {
         case "SELECT":
             if ["UNION", "ALL", "EXCEPT", "INTERSECT", "AS", "FOR"].contains(previousKeyword) { return false }
@@ -193,6 +195,7 @@ private struct ContinuationState {
             if first == "ALTER" { return false }
             return true
         case "IF":
+            if first == "ALTER", ["CONSTRAINT", "COLUMN"].contains(previousKeyword) { return false }  // DROP … IF EXISTS
             return !(first == "DROP" && ["TABLE", "VIEW", "INDEX", "SCHEMA", "PROC", "PROCEDURE"].contains(previousKeyword))
         case "DROP", "ALTER":
             return first != "ALTER"

@@ -144,28 +144,16 @@ extension TSQLTranslator {
         }
     }
 
-    /// ALTER TABLE t ADD column type …[, …] (recorded in the catalog), or other ALTER TABLE forms passed through.
+    /// ALTER TABLE t ADD / DROP / ALTER COLUMN (``translateAlterTableChanges(_:target:)``), or other forms passed through.
     func translateAlter(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
         guard let what = cursor.next(), what.isWord("TABLE") else {
             throw .unsupported("ALTER \(tokens.dropFirst().first?.text.uppercased() ?? "")", line: tokens.first!.line)
         }
         let target = Self.tableName(try cursor.readQualifiedName())
+        if let action = try translateAlterTableChanges(tokens[cursor.position...], target: target) { return action }
         var rewriter = TSQLRewriter(variables: variables)
-        guard let verb = cursor.next() else { throw cursor.syntaxError() }
-        if verb.isWord("ADD"), let first = cursor.current, !Self.constraintStarts.contains(first.keyword ?? "") {
-            var definitions: [String] = []
-            var columns: [CatalogColumn] = []
-            for item in TSQLRewriter.splitAtCommas(tokens[cursor.position...]) {
-                let (sql, column) = try columnDefinition(item, rewriter: &rewriter)
-                definitions.append("ADD COLUMN " + sql)
-                columns.append(column)
-            }
-            let sql = "ALTER TABLE \(target.sql) " + definitions.joined(separator: ", ")
-            let table = CatalogTable(schema: target.schema, name: target.name, isTemporary: false, columns: columns)
-            return .createTable(PostgresQuery(sql: sql), table)
-        }
-        if verb.isWord("ALTER") { throw .unsupported("ALTER TABLE … ALTER COLUMN", line: verb.line) }
+        guard cursor.next() != nil else { throw cursor.syntaxError() }
         let sql = "ALTER TABLE \(target.sql) " + (try rewriter.rewrite(tokens[(cursor.position - 1)...]))
         return .query(PostgresQuery(sql: sql), .ddl)
     }

@@ -176,7 +176,7 @@ extension TSQLTranslator {
     }
 
     /// An OUTPUT list with its `INSERTED.`/`DELETED.` prefixes removed, as a RETURNING list and its columns.
-    private func outputClause(
+    func outputClause(
         _ tokens: ArraySlice<TSQLToken>, allowed: String, rewriter: inout TSQLRewriter
     ) throws(SQLServerMessage) -> (String, [OutputColumn]) {
         if let into = Self.depthZeroIndex(of: "INTO", in: tokens) {

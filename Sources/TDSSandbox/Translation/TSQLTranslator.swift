@@ -205,7 +205,8 @@ struct TSQLTranslator {
                     line: line)
             }
             return one(first.isWord("BREAK") ? .breakLoop : .continueLoop)
-        case "MERGE", "GOTO", "GRANT", "REVOKE", "DENY":
+        case "MERGE": return one(try translateMerge(tokens))
+        case "GOTO", "GRANT", "REVOKE", "DENY":
             throw .unsupported(first.text.uppercased(), line: line)
         default:
             throw .incorrectSyntax(near: first)
