@@ -18,6 +18,21 @@ extension SandboxCatalog {
         try installCatalogViews(cursor)
         try installInformationSchema(cursor)
         try installApplicationLocks(cursor)
+        // rowversion values: microseconds since the epoch, and at least one more than the session's last value, 8
+        // bytes big-endian as SQL Server's. Not a sequence: nextval would change what SCOPE_IDENTITY() (lastval())
+        // returns after an INSERT into a table with both an identity and a rowversion column.
+        try cursor.execute(
+            """
+            CREATE OR REPLACE FUNCTION tds_sandbox.next_rowversion() RETURNS bytea LANGUAGE plpgsql VOLATILE AS $$
+            DECLARE
+                value bigint := (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
+                last bigint := coalesce(nullif(current_setting('tds_sandbox.last_rowversion', true), '')::bigint, 0);
+            BEGIN
+                IF value <= last THEN value := last + 1; END IF;
+                PERFORM set_config('tds_sandbox.last_rowversion', value::text, false);
+                RETURN int8send(value);
+            END $$
+            """)
     }
 
     private static func installIntrospectionFunctions(_ cursor: any DatabaseCursor) throws {

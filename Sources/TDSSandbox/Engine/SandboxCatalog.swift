@@ -23,6 +23,7 @@ enum SandboxCatalog {
                 AND to_regclass('tds_information_schema.columns') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.releaseapplock(text,text)') IS NOT NULL
                 AND to_regprocedure('tds_sandbox.utf16le_text(bytea)') IS NOT NULL
+                AND to_regprocedure('tds_sandbox.next_rowversion()') IS NOT NULL
             """
         try cursor.execute(check)
         if case .bool(true)? = try cursor.fetchOne()?.values.first { return }
