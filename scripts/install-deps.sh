@@ -23,3 +23,16 @@ fi
 
 # Debian's postgresql package starts a cluster of its own on port 5432; the project never uses it, and the
 # throwaway clusters pick free ports, so it is left alone.
+
+# Independent SQL Server clients that the TDS sandbox's tests drive from Python (python-tds is pure Python; pymssql's
+# wheel carries its own FreeTDS), in a virtual environment inside the build folder. Without python3 or PyPI the
+# tests that need them are skipped, saying so.
+clients="$(cd "$(dirname "$0")/.." && pwd)/.build/python-clients"
+if command -v python3 >/dev/null 2>&1 && [ ! -x "$clients/bin/python" ]; then
+    if python3 -m venv "$clients" >/dev/null 2>&1 && "$clients/bin/pip" install -q python-tds pymssql >/dev/null 2>&1; then
+        echo "Installed python-tds and pymssql in $clients"
+    else
+        rm -rf "$clients"
+        echo "python-tds/pymssql not installed: the tests that drive them will be skipped"
+    fi
+fi

@@ -17,7 +17,7 @@ struct ErrorConformanceTests {
                 ("INSERT INTO \(parent) (id, name) VALUES (%s, %s)", [1, "b"], .uniqueViolation),
                 ("INSERT INTO \(child) (id, parent_id) VALUES (%s, %s)", [1, 42], .foreignKeyViolation),
                 ("INSERT INTO \(parent) (id, name) VALUES (%s, %s)", [2, nil], .notNullViolation),
-                ("SELEC 1", [], .syntaxError),
+                ("SELECT 1 +", [], .syntaxError),
                 ("SELECT * FROM no_such_table_anywhere", [], .undefinedTable),
                 ("SELECT no_such_column FROM \(parent)", [], .undefinedColumn),
                 ("SELECT 1 / 0", [], .dataException),

@@ -55,7 +55,14 @@ enum PostgresErrorMapping {
         case "22P02":
             let value = quoted(text).map { "value '\($0)'" } ?? "value"
             let type = text.range(of: "for type ").map { String(text[$0.upperBound...].prefix(while: { $0 != ":" })) } ?? "the target type"
-            return make(245, 16, "Conversion failed when converting the varchar \(value) to data type \(tsqlName(type)).")
+            switch type {
+            case "uuid":
+                return make(8169, 16, "Conversion failed when converting from a character string to uniqueidentifier.", state: 2)
+            case "numeric", "double precision", "real":
+                return make(8114, 16, "Error converting data type varchar to \(tsqlName(type)).", state: 5)
+            default:
+                return make(245, 16, "Conversion failed when converting the varchar \(value) to data type \(tsqlName(type)).")
+            }
         case "42883":
             if text.hasPrefix("operator") {
                 return make(402, 16, "The data types in this operation are incompatible (\(text)).")
@@ -122,6 +129,7 @@ enum PostgresErrorMapping {
         case "boolean": return "bit"
         case "numeric": return "numeric"
         case "double precision": return "float"
+        case "real": return "real"
         default: return pgType
         }
     }

@@ -10,6 +10,7 @@ extension PostgresSessionEngine {
             switch reference.name {
             case "@@rowcount": return .int(Int64(state.rowCount))
             case "@@trancount": return .int(Int64(state.tranCount))
+            case "@@db_name": return .string(state.database)
             case "@@error": return .int(Int64(state.lastError))
             case "@@error_number": return context.caught.map { .int(Int64($0.number)) } ?? .null
             case "@@error_severity": return context.caught.map { .int(Int64($0.severity)) } ?? .null

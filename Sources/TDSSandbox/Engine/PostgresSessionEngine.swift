@@ -71,7 +71,8 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
             var configuration = postgres
             configuration.user = login.user
             configuration.password = login.password
-            if !login.database.isEmpty { configuration.database = login.database }
+            let systemAlias = Self.systemDatabaseAlias(login.database)
+            if !login.database.isEmpty, systemAlias == nil { configuration.database = login.database }
             if !login.applicationName.isEmpty { configuration.applicationName = login.applicationName }
             let base = configuration
             let connector: Connector = { database in
@@ -95,7 +96,7 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
                 throw loginFailed
             }
             do {
-                let database = try Self.currentDatabaseName(on: connection)
+                let database = try systemAlias ?? Self.currentDatabaseName(on: connection)
                 return try PostgresSessionEngine(connection: connection, database: database, connector: connector)
             } catch {
                 connection.close()
@@ -137,7 +138,8 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
 
     /// Switches to another database (`USE`): opens a connection to it and closes the current one.
     func switchDatabase(to name: String) throws {
-        let newConnection = try connector(name)
+        let alias = Self.systemDatabaseAlias(name)
+        let newConnection = try connector(alias == nil ? name : nil)
         do {
             try Self.prepareSession(newConnection)
         } catch {
@@ -149,7 +151,7 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
         _connection = newConnection
         lock.unlock()
         old.close()
-        state.database = (try? Self.currentDatabaseName(on: newConnection)) ?? name
+        state.database = alias ?? (try? Self.currentDatabaseName(on: newConnection)) ?? name
         state.catalog = CatalogCache()
     }
 }

@@ -20,6 +20,10 @@ enum SandboxCatalog {
                 AND to_regprocedure('tds_sandbox.dto(text)') IS NOT NULL
                 AND to_regclass('tds_sandbox.procedures') IS NOT NULL
                 AND to_regclass('sys.columns') IS NOT NULL
+                AND to_regclass('tds_information_schema.columns') IS NOT NULL
+                AND to_regprocedure('tds_sandbox.releaseapplock(text,text)') IS NOT NULL
+                AND to_regprocedure('tds_sandbox.utf16le_text(bytea)') IS NOT NULL
+                AND to_regprocedure('tds_sandbox.next_rowversion()') IS NOT NULL
             """
         try cursor.execute(check)
         if case .bool(true)? = try cursor.fetchOne()?.values.first { return }
@@ -48,6 +52,8 @@ enum SandboxCatalog {
         try ProcedureCatalog.install(cursor)
         try installDateTimeOffset(cursor)
         try installSystemViews(cursor)
+        try installIntrospection(cursor)
+        try installConversions(cursor)
         try cursor.execute(
             """
             CREATE OR REPLACE FUNCTION tds_sandbox.round_datetime(value timestamp) RETURNS timestamp(3)

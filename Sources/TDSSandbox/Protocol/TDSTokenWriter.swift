@@ -44,6 +44,7 @@ struct TDSTokenWriter: Sendable {
     /// The ENVCHANGE of an engine event.
     func writeEnvChange(_ change: EnvironmentChange, into buffer: inout ByteBuffer) {
         func descriptor(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } }
+        if case .database = change {} else if !sendsTransactionEnvChanges { return }
         switch change {
         case .database(let new, let old): writeEnvChange(type: 1, new: new, old: old, into: &buffer)
         case .beginTransaction(let d): writeEnvChange(type: 8, newBytes: descriptor(d), oldBytes: [], into: &buffer)
@@ -102,7 +103,11 @@ struct TDSTokenWriter: Sendable {
             for column in columns {
                 writeUserType(into: &buffer)
                 buffer.tdsWriteLE(UInt16(column.isNullable ? 0x0009 : 0x0008))
-                try column.type.wireType(for: version).writeTypeInfo(into: &buffer)
+                if let legacy = legacyLargeType(column.type) {
+                    writeLegacyLargeTypeInfo(legacy, into: &buffer)
+                } else {
+                    try column.type.wireType(for: version).writeTypeInfo(into: &buffer)
+                }
                 buffer.tdsWriteBVarchar(column.name)
             }
         } catch {
@@ -164,7 +169,9 @@ struct TDSTokenWriter: Sendable {
 
     /// Writes a value as its column type, or as the text a pre-7.3 client receives for a date/time type.
     private func writeValue(_ value: SQLValue, as type: TSQLType, into buffer: inout ByteBuffer) throws {
-        if version.hasDateTimeTypes {
+        if let legacy = legacyLargeType(type) {
+            try writeLegacyLargeValue(value, code: legacy, into: &buffer)
+        } else if version.hasDateTimeTypes {
             try TDSValueEncoder.write(value, as: type, into: &buffer)
         } else {
             try TDSValueEncoder.write(type.wireValue(value, for: version), as: type.wireType(for: version), into: &buffer)

@@ -185,7 +185,7 @@ enum TDSValueEncoder {
         }
     }
 
-    private static func text(_ value: SQLValue, _ type: TSQLType) throws -> String {
+    static func text(_ value: SQLValue, _ type: TSQLType) throws -> String {
         switch value {
         case .string(let s), .json(let s): return s
         case .uuid(let u): return u.uuidString
@@ -193,7 +193,7 @@ enum TDSValueEncoder {
         }
     }
 
-    private static func singleByteText(_ value: SQLValue, _ type: TSQLType) throws -> [UInt8] {
+    static func singleByteText(_ value: SQLValue, _ type: TSQLType) throws -> [UInt8] {
         let string = try text(value, type)
         guard let bytes = CP1252.encode(string) else {
             throw TDSValueError(

@@ -8,6 +8,7 @@ extension TDSSession {
         let encryption = tlsStatus.encryption
         recordLogin(encryption)
         guard let negotiated = TDSVersion.negotiate(clientVersion: request.tdsVersion) else {
+            version = .v7_1  // 7.0 reads tokens as 7.1 does (4-byte DONE counts, 2-byte user types)
             return try refuseLogin(
                 SQLServerMessage(
                     number: 18456, severity: 14, message: "Login failed: TDS versions before 7.1 are not supported."))

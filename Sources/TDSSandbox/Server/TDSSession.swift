@@ -118,6 +118,8 @@ final class TDSSession: @unchecked Sendable {
             switch (phase, message.type) {
             case (.prelogin, .prelogin):
                 try prelogin(message.payload)
+            case (.prelogin, .preTDS7Login):
+                try refusePreTDS7Login()
             case (.prelogin, .login7):
                 // A LOGIN7 with no PRELOGIN before it never negotiated encryption: a server that requires it
                 // ends the connection rather than take the login in plaintext.

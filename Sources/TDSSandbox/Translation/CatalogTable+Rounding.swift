@@ -3,11 +3,16 @@ import Foundation
 extension CatalogTable {
     /// The SQL that makes `datetime` and `smalldatetime` columns round as SQL Server stores them (`datetime` to
     /// 1/300 s, `smalldatetime` to the minute): a row trigger calling `tds_sandbox.round_datetime` /
-    /// `tds_sandbox.round_smalldatetime` for each such column. Empty when the table has none.
+    /// `tds_sandbox.round_smalldatetime` for each such column, and a new `tds_sandbox.next_rowversion()` for a
+    /// `rowversion` column on every insert and update. Empty when the table has none.
     var roundingTriggerSQL: [String] {
         var assignments: [String] = []
         for column in columns {
             let name = TSQLRewriter.quote(column.name.lowercased())
+            if column.isRowVersion {
+                assignments.append("NEW.\(name) := tds_sandbox.next_rowversion();")
+                continue
+            }
             switch column.type {
             case .datetime: assignments.append("NEW.\(name) := tds_sandbox.round_datetime(NEW.\(name));")
             case .smalldatetime: assignments.append("NEW.\(name) := tds_sandbox.round_smalldatetime(NEW.\(name));")

@@ -15,7 +15,11 @@ extension TSQLRewriter {
         var cursor = TSQLTokenCursor(tokens: arguments[(asIndex + 1)...])
         let type = try cursor.readType(defaultLength: 30)
         guard cursor.isAtEnd else { throw cursor.syntaxError() }
-        let expression = try rewrite(arguments[arguments.startIndex..<asIndex])
+        let source = arguments[arguments.startIndex..<asIndex]
+        let expression = try rewrite(source)
+        if let checked = try checkedCast(source, expression: expression, to: type, at: name) {
+            return RewrittenExpression(sql: checked, typeHint: type)
+        }
         return RewrittenExpression(sql: Self.cast(expression, to: type), typeHint: type)
     }
 
@@ -29,6 +33,9 @@ extension TSQLRewriter {
         let type = try cursor.readType(defaultLength: 30)
         guard cursor.isAtEnd else { throw cursor.syntaxError() }
         let expression = try rewrite(parts[1])
+        if let checked = try checkedCast(parts[1], expression: expression, to: type, at: name) {
+            return RewrittenExpression(sql: checked, typeHint: type)
+        }
         guard parts.count == 3 else { return RewrittenExpression(sql: Self.cast(expression, to: type), typeHint: type) }
         guard parts[2].count == 1, let styleToken = parts[2].first, styleToken.kind == .number,
             let style = Int(styleToken.text)

@@ -102,9 +102,6 @@ extension TSQLRewriter {
         case "NEWID":
             try arity(0...0)
             return RewrittenExpression(sql: "gen_random_uuid()", typeHint: .uniqueidentifier)
-        case "DB_NAME":
-            try arity(0...0)
-            return RewrittenExpression(sql: "current_database()", typeHint: .nvarchar(128))
         case "ERROR_NUMBER", "ERROR_SEVERITY", "ERROR_STATE", "ERROR_LINE":
             try arity(0...0)
             return RewrittenExpression(sql: placeholder(name: "@@" + upper.lowercased(), type: .int), typeHint: .int)
@@ -179,6 +176,7 @@ extension TSQLRewriter {
             let unit = try Self.datePart(parts[0], at: name)
             return RewrittenExpression(sql: Self.dateDiff(unit, args[1], args[2]), typeHint: .int)
         default:
+            if let known = try rewriteIntrospectionFunction(upper, name: name, parts: parts, args: args) { return known }
             let function = name.kind == .word ? name.text.lowercased() : Self.identifier(name)
             return RewrittenExpression(sql: "\(function)(\(args.joined(separator: ", ")))")
         }
@@ -189,6 +187,10 @@ extension TSQLRewriter {
         guard let tokens = try? TSQLTokenizer.tokenize(text) else { return text.lowercased() }
         let names = tokens.filter(\.isIdentifier)
         var parts = names.map { identifier($0) }
+        // tempdb..#t (or tempdb.dbo.#t) names a temporary table, which lives in the session's pg_temp schema.
+        if parts.count >= 2, names.first?.text.lowercased() == "tempdb", let last = names.last, last.text.hasPrefix("#") {
+            return identifier(last)
+        }
         if parts.count == 3 { parts.removeFirst() }
         if parts.count == 2, parts[0] == "dbo" { parts[0] = "public" }
         return parts.joined(separator: ".")

@@ -147,6 +147,9 @@ struct TSQLRewriter {
 
     private func rewriteWord(_ token: TSQLToken, next: TSQLToken?) throws(SQLServerMessage) -> String {
         if next?.isSymbol(".") == true, token.text.caseInsensitiveEquals("dbo") { return "public" }
+        if next?.isSymbol(".") == true, token.kind == .word, token.text.caseInsensitiveEquals("INFORMATION_SCHEMA") {
+            return SandboxCatalog.informationSchema
+        }
         guard token.kind == .word else { return Self.identifier(token) }
         switch token.text.uppercased() {
         case "CURRENT_TIMESTAMP": return "LOCALTIMESTAMP(3)"

@@ -55,9 +55,9 @@ extension TSQLTranslator {
     /// datetimeoffset is made from text by a function.
     mutating func adaptValues(
         _ values: ArraySlice<TSQLToken>, table: String, columnNames: [String]?
-    ) -> ArraySlice<TSQLToken> {
+    ) throws(SQLServerMessage) -> ArraySlice<TSQLToken> {
         guard values.first?.isWord("VALUES") == true, Self.mayNeedAdapting(values), let columns = tableColumns(table),
-            Self.hasAdaptedColumns(columns)
+            Self.hasAdaptedColumns(columns) || Self.hasTypedValues(values)
         else { return values }
         let names = columnNames ?? columns.map { $0.name.lowercased() }
         let types = Dictionary(columns.map { ($0.name.lowercased(), $0.type) }, uniquingKeysWith: { first, _ in first })
@@ -75,7 +75,7 @@ extension TSQLTranslator {
             for (position, item) in items.enumerated() {
                 if position > 0 { output.append(TSQLToken(kind: .symbol, text: ",", line: token.line, spaceBefore: false)) }
                 if position < names.count, let type = types[names[position]] {
-                    output.append(contentsOf: Self.adapt(item, to: type))
+                    output.append(contentsOf: try convertedValue(item, to: type) ?? Self.adapt(item, to: type))
                 } else {
                     output.append(contentsOf: item)
                 }
@@ -87,10 +87,12 @@ extension TSQLTranslator {
     }
 
     /// `UPDATE t SET col = value, …`: as ``adaptValues(_:table:columnNames:)`` for single-token values.
-    mutating func adaptAssignments(_ body: ArraySlice<TSQLToken>, table: String) -> ArraySlice<TSQLToken> {
-        guard Self.mayNeedAdapting(body), let columns = tableColumns(table), Self.hasAdaptedColumns(columns) else {
-            return body
-        }
+    mutating func adaptAssignments(
+        _ body: ArraySlice<TSQLToken>, table: String
+    ) throws(SQLServerMessage) -> ArraySlice<TSQLToken> {
+        guard Self.mayNeedAdapting(body), let columns = tableColumns(table),
+            Self.hasAdaptedColumns(columns) || Self.hasTypedValues(body)
+        else { return body }
         let types = Dictionary(columns.map { ($0.name.lowercased(), $0.type) }, uniquingKeysWith: { first, _ in first })
         let input = Array(body)
         var output: [TSQLToken] = []
@@ -102,7 +104,8 @@ extension TSQLTranslator {
                 && (index == 0 || !input[index - 1].isSymbol("."))
             if isAssignment, let type = types[input[index].text.lowercased()] {
                 output.append(contentsOf: input[index...(index + 1)])
-                output.append(contentsOf: Self.adapt(input[(index + 2)...(index + 2)], to: type))
+                let value = input[(index + 2)...(index + 2)]
+                output.append(contentsOf: try convertedValue(value, to: type) ?? Self.adapt(value, to: type))
                 index += 3
                 continue
             }

@@ -53,9 +53,10 @@ extension TSQLTranslator {
     ) throws(SQLServerMessage) -> (String, CatalogColumn) {
         var cursor = TSQLTokenCursor(tokens: item)
         guard let name = cursor.next(), name.isIdentifier else { throw cursor.syntaxError() }
-        let type = try cursor.readType(defaultLength: 1)
+        let rowVersion = Self.startsRowVersionType(cursor)
+        let type = rowVersion ? Self.readRowVersionType(&cursor) : try cursor.readType(defaultLength: 1)
         let column = TSQLRewriter.identifier(name)
-        var sql = column + " " + type.postgresStorageType
+        var sql = column + " " + type.postgresStorageType + (rowVersion ? Self.rowVersionDefault : "")
         var rest: [TSQLToken] = []
         while let token = cursor.current {
             if token.isWord("IDENTITY") {
@@ -82,7 +83,7 @@ extension TSQLTranslator {
         }
         if !rest.isEmpty { sql += " " + (try rewriter.rewrite(rest[...])) }
         if let check = type.storageCheck(column: column) { sql += " CHECK (\(check))" }
-        return (sql, CatalogColumn(name: name.text, type: type))
+        return (sql, CatalogColumn(name: name.text, type: type, isRowVersion: rowVersion))
     }
 
     /// A table constraint, with CLUSTERED/NONCLUSTERED removed.

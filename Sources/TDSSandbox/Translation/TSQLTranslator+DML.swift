@@ -28,7 +28,7 @@ extension TSQLTranslator {
             sql += " " + (try rewriter.rewriteQuery(tokens[cursor.position...])).sql
         } else {
             let key = Self.regclassKey(schema: target.schema, name: target.name)
-            let values = adaptValues(tokens[cursor.position...], table: key, columnNames: columnNames)
+            let values = try adaptValues(tokens[cursor.position...], table: key, columnNames: columnNames)
             sql += " " + (try rewriter.rewrite(values))
         }
         var columns: [OutputColumn] = []
@@ -62,7 +62,7 @@ extension TSQLTranslator {
         if let from = Self.depthZeroIndex(of: "FROM", in: body) {
             throw .unsupported("UPDATE … FROM", line: body[from].line)
         }
-        body = adaptAssignments(body, table: Self.regclassKey(schema: target.schema, name: target.name))
+        body = try adaptAssignments(body, table: Self.regclassKey(schema: target.schema, name: target.name))
         var sql: String
         if oldValues {
             // The old row comes from a locked self-join on ctid: UPDATE … FROM (SELECT ctid, row …) … RETURNING.

@@ -36,7 +36,7 @@ struct TSQLTranslator {
 
     /// Translates a batch, adding its DECLAREd variables to ``variables``.
     mutating func translate(_ batch: String) throws(SQLServerMessage) -> [TranslatedStatement] {
-        let tokens = try TSQLTokenizer.tokenize(batch)
+        let tokens = Self.withImplicitExec(try TSQLTokenizer.tokenize(batch))
         if ProcedureDefinition.startsDefinition(tokens) {
             return [try translateProcedureDefinition(tokens, source: batch)]
         }

@@ -34,6 +34,9 @@ struct CatalogColumn: Sendable, Hashable {
     var name: String
     /// The declared T-SQL type.
     var type: TSQLType
+    /// Whether it is a `rowversion` (`timestamp`) column: `binary(8)` that the server sets on every insert and
+    /// update.
+    var isRowVersion = false
 }
 
 /// A table created through the sandbox.

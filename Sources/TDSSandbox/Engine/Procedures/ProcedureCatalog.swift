@@ -24,6 +24,7 @@ enum ProcedureCatalog {
 
     /// The batch text that defined a procedure, or `nil` when there is none.
     static func definitionText(_ name: ProcedureName, on connection: any DatabaseConnection) throws -> String? {
+        if let system = SystemProcedures.definitionText(name) { return system }
         let cursor = try connection.cursor()
         defer { cursor.close() }
         try cursor.execute(
