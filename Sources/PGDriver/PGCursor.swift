@@ -37,6 +37,8 @@ public final class PGCursor: DatabaseCursor {
     private var rowsSeen = 0
     /// A result of the next statement, read while looking for the end of a streamed set.
     private var pendingNext: PQResult?
+    /// The last result set's columns, reused while statements return the same columns.
+    private var lastDescribed: PQDescribedColumns?
 
     /// Rows affected by the last INSERT/UPDATE/DELETE (the total for ``executeMany(_:parameterSets:)``), or the
     /// rows of the current result set once known (at once when buffered, after the last row when streaming);
@@ -152,7 +154,9 @@ public final class PGCursor: DatabaseCursor {
         }
         switch result.kind {
         case .rows, .singleRow:
-            (columnSet, decoders, binaryColumns) = result.describeColumns()
+            let described = result.describedColumns(reusing: lastDescribed)
+            lastDescribed = described
+            (columnSet, decoders, binaryColumns) = (described.columns, described.decoders, described.binary)
             current = result
             currentRowCount = result.rowCount
             setEnded = result.kind == .rows

@@ -112,6 +112,24 @@ struct PGStatementCacheTests {
         #expect(statistics.prepared == 3 && statistics.hits == 1 && statistics.cached == 3)
     }
 
+    @Test("texts Swift calls equal (canonical equivalence) but whose bytes differ are different statements")
+    func byteExactTexts() throws {
+        let connection = try connect(["prepare_threshold": "0"])
+        defer { connection.close() }
+        let composed = "SELECT '\u{e9}' || %s"
+        let decomposed = "SELECT 'e\u{301}' || %s"
+        #expect(composed == decomposed)
+        let first = try connection.scalar(composed, ["!"])
+        let second = try connection.scalar(decomposed, ["!"])
+        guard case .string(let one) = first, case .string(let other) = second else {
+            Issue.record("expected strings, got \(first) and \(second)")
+            return
+        }
+        #expect(Array(one.utf8) == Array("\u{e9}!".utf8))
+        #expect(Array(other.utf8) == Array("e\u{301}!".utf8))
+        #expect(connection.statementCacheStatistics.prepared == 2)
+    }
+
     @Test("a full cache evicts the least recently used statement and deallocates it on the server")
     func eviction() throws {
         let connection = try connect(["prepare_threshold": "0", "prepared_max": "2"])

@@ -1,7 +1,13 @@
 /// The columns of one result set, shared by all of its rows.
+///
+/// Looking a column up by name scans the descriptions when there are few of them (cheaper than building a hash
+/// index for every result set, which a point query would pay on each run); wide results get a hash index, built
+/// once here.
 public final class RowColumns: Sendable {
     /// The column descriptions, in result order.
     public let descriptions: [ColumnDescription]
+    /// Up to this many columns, names are found by scanning.
+    private static let scanLimit = 16
     private let indexByName: [String: Int]
     private let indexByLowercasedName: [String: Int]
 
@@ -10,10 +16,14 @@ public final class RowColumns: Sendable {
         self.descriptions = descriptions
         var exact: [String: Int] = [:]
         var folded: [String: Int] = [:]
-        for (index, column) in descriptions.enumerated() {
-            if exact[column.name] == nil { exact[column.name] = index }
-            let lower = column.name.lowercased()
-            if folded[lower] == nil { folded[lower] = index }
+        if descriptions.count > Self.scanLimit {
+            exact.reserveCapacity(descriptions.count)
+            folded.reserveCapacity(descriptions.count)
+            for (index, column) in descriptions.enumerated() {
+                if exact[column.name] == nil { exact[column.name] = index }
+                let lower = column.name.lowercased()
+                if folded[lower] == nil { folded[lower] = index }
+            }
         }
         self.indexByName = exact
         self.indexByLowercasedName = folded
@@ -24,7 +34,12 @@ public final class RowColumns: Sendable {
 
     /// The index of the first column with this name: an exact match first, then a case-insensitive one.
     public func index(of name: String) -> Int? {
-        indexByName[name] ?? indexByLowercasedName[name.lowercased()]
+        guard descriptions.count <= Self.scanLimit else {
+            return indexByName[name] ?? indexByLowercasedName[name.lowercased()]
+        }
+        if let exact = descriptions.firstIndex(where: { $0.name == name }) { return exact }
+        let lower = name.lowercased()
+        return descriptions.firstIndex { $0.name.lowercased() == lower }
     }
 }
 

@@ -1,4 +1,5 @@
 import DBCore
+import Foundation
 
 /// The automatic prepared-statement cache of one connection: which statements run often enough to prepare, the
 /// names of those prepared, least recently used first out, and what the server must still be told to drop.
@@ -14,9 +15,38 @@ import DBCore
 /// `DEALLOCATE ALL` forget them all (the server already dropped them).
 struct PGStatementCache {
     /// A statement: its text and its parameters' type OIDs.
+    ///
+    /// Texts compare by their UTF-8 bytes, as the server sees them, not by Swift's canonical equivalence (which
+    /// would take a precomposed and a decomposed `é` in a literal for the same statement); the hash is FNV-1a
+    /// over those bytes, cheaper than hashing the `String` through SipHash on every run.
     struct Key: Hashable {
         var sql: String
         var types: [UInt32]
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.types == rhs.types && sameBytes(lhs.sql, rhs.sql)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var text = sql
+            text.withUTF8 { bytes in
+                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            }
+            hasher.combine(hash)
+            hasher.combine(types.count)
+            for type in types { hasher.combine(type) }
+        }
+
+        private static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+            var (lhs, rhs) = (lhs, rhs)
+            return lhs.withUTF8 { left in
+                rhs.withUTF8 { right in
+                    left.count == right.count
+                        && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+                }
+            }
+        }
     }
 
     /// A prepared statement.

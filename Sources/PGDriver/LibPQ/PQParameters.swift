@@ -56,12 +56,12 @@ struct PQParameters {
             appendBinary(PQOid.bool, [flag ? 1 : 0])
         case .int(let integer):
             if let small = Int32(exactly: integer) {
-                appendBinary(PQOid.int4, bigEndianBytes(small))
+                appendBinaryInteger(PQOid.int4, small)
             } else {
-                appendBinary(PQOid.int8, bigEndianBytes(integer))
+                appendBinaryInteger(PQOid.int8, integer)
             }
         case .double(let double):
-            appendBinary(PQOid.float8, bigEndianBytes(double.bitPattern))
+            appendBinaryInteger(PQOid.float8, double.bitPattern)
         case .decimal(let decimal):
             appendText(PQOid.numeric, decimal.description)
         case .string(let string):
@@ -75,13 +75,13 @@ struct PQParameters {
         case .date(let date):
             let days = date.daysSince1970 - PQColumnDecoder.epochOffsetDays
             guard let value = Int32(exactly: days) else { throw outOfRange(value) }
-            appendBinary(PQOid.date, bigEndianBytes(value))
+            appendBinaryInteger(PQOid.date, value)
         case .time(let time):
-            appendBinary(PQOid.time, bigEndianBytes(roundedMicros(time.nanosecondsSinceMidnight)))
+            appendBinaryInteger(PQOid.time, roundedMicros(time.nanosecondsSinceMidnight))
         case .timestamp(let timestamp):
-            appendBinary(PQOid.timestamp, bigEndianBytes(try micros(since2000: timestamp, value)))
+            appendBinaryInteger(PQOid.timestamp, try micros(since2000: timestamp, value))
         case .timestampTZ(let timestamp):
-            appendBinary(PQOid.timestamptz, bigEndianBytes(try micros(since2000: timestamp.utc, value)))
+            appendBinaryInteger(PQOid.timestamptz, try micros(since2000: timestamp.utc, value))
         case .uuid(let uuid):
             appendBinary(PQOid.uuid, withUnsafeBytes(of: uuid.uuid) { [UInt8]($0) })
         case .json(let text):
@@ -107,8 +107,13 @@ struct PQParameters {
         buffer.append(0)
     }
 
-    private func bigEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
-        withUnsafeBytes(of: value.bigEndian) { [UInt8]($0) }
+    /// Appends an integer in network byte order straight into the buffer (no intermediate array).
+    private mutating func appendBinaryInteger<T: FixedWidthInteger>(_ oid: UInt32, _ value: T) {
+        types.append(oid)
+        formats.append(1)
+        lengths.append(Int32(MemoryLayout<T>.size))
+        offsets.append(buffer.count)
+        withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
     }
 
     /// Nanoseconds rounded half-up to microseconds (PostgreSQL keeps microseconds).
