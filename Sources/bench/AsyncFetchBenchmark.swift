@@ -68,7 +68,8 @@ enum AsyncFetchBenchmark {
             best.async = Swift.min(best.async, Date().timeIntervalSince(start))
         }
 
-        let pool = ConnectionPool(driver: driver, configuration: configuration, settings: PoolConfiguration(maximumSize: 1))
+        let pool = ConnectionPool(
+            driver: driver, configuration: configuration, settings: PoolConfiguration(maximumSize: 1))
         defer { pool.close() }
         // On the connection's own thread: the sync pool API blocks.
         let microseconds = try await connection.withConnection { _ throws -> Double in
