@@ -8,6 +8,16 @@ let sharedSwiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// FreeTDS ships no pkg-config file. On Linux its headers and libsybdb are on the default paths (freetds-dev). On
+/// macOS, Homebrew puts them under its prefix (/opt/homebrew on Apple Silicon), which neither the compiler nor the
+/// linker searches: there CSybDB reads `freetds.pc`, which scripts/macos-freetds-pc.sh writes into the Homebrew keg
+/// that SwiftPM searches for the `.brew(["freetds"])` provider. (CLibPQ needs nothing: libpq.pc is in its keg.)
+#if os(macOS)
+let freeTDSPkgConfig: String? = "freetds"
+#else
+let freeTDSPkgConfig: String? = nil
+#endif
+
 /// Command-line parsing for the executables (quickstart, tds-sandbox, bench).
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
@@ -28,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // `swift package generate-documentation` (scripts/docs.sh); a plugin only, nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
     targets: [
         // C libraries, wrapped as system-library modules.
@@ -38,6 +50,7 @@ let package = Package(
         ),
         .systemLibrary(
             name: "CSybDB",
+            pkgConfig: freeTDSPkgConfig,
             providers: [.apt(["freetds-dev"]), .brew(["freetds"])]
         ),
         // OpenSSL, for the TDS sandbox's server-side TLS only.

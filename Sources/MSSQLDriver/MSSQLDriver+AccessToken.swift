@@ -1,7 +1,7 @@
 import DBCore
 
 extension MSSQLDriver: AccessTokenSignIn {
-    /// Always throws ``DBCore/DatabaseError/Kind/unsupported``: FreeTDS 1.3's DB-Library cannot sign in with an
+    /// Always throws `DatabaseError.Kind.unsupported`: FreeTDS 1.3's DB-Library cannot sign in with an
     /// Entra ID access token. SQL Server takes tokens only in the LOGIN7 FEDAUTH extension (a token instead of a
     /// password), which DB-Library's login API (`dbsetlname`) cannot send; and Azure SQL rejects a token sent
     /// as a SQL password. Use SQL authentication with this driver, or a driver built on ODBC / TDS with FEDAUTH

@@ -10,7 +10,7 @@ public struct MSSQLDriver: DatabaseDriver {
     /// Creates the driver.
     public init() {}
 
-    /// Always ``DatabaseBackend/sqlServer``.
+    /// Always `DatabaseBackend.sqlServer`.
     public var backend: DatabaseBackend { .sqlServer }
 
     /// Opens a connection; see ``MSSQLConnection/connect(_:)``.

@@ -2,7 +2,7 @@ import DBCore
 
 extension PGDriver: AccessTokenSignIn {
     /// Azure Database for PostgreSQL takes the Entra ID token as the password of the Entra user or group named
-    /// in ``DBCore/ConnectionConfiguration/user`` (as the Azure quickstart does with psycopg).
+    /// in `ConnectionConfiguration.user` (as the Azure quickstart does with psycopg).
     public func configuration(_ configuration: ConnectionConfiguration, signingInWith token: AccessToken) throws
         -> ConnectionConfiguration
     {

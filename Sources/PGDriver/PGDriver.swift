@@ -22,7 +22,7 @@ public struct PGDriver: DatabaseDriver {
 
     /// Opens a connection described by `configuration`.
     ///
-    /// Throws ``DBCore/DatabaseError`` of kind `.connectionFailed` (refused, unreachable, TLS or certificate
+    /// Throws `DBCore.DatabaseError` of kind `.connectionFailed` (refused, unreachable, TLS or certificate
     /// failure), `.authenticationFailed` (wrong password, unknown role or database) or `.invalidConfiguration`
     /// (a configuration for another backend). The message is libpq's; it never contains the password.
     public static func connect(_ configuration: ConnectionConfiguration) throws -> PGConnection {

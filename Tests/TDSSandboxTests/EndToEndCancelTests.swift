@@ -5,7 +5,7 @@ import Testing
 
 /// ATTENTION and disconnects against the real engine: the PostgreSQL statement really stops, the backend is idle
 /// (or gone) afterwards, and the session (or the server) goes on.
-@Suite("End to end: cancel and disconnect", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("End to end: cancel and disconnect")
 struct EndToEndCancelTests {
     /// A unique application name, so that `pg_stat_activity` shows this test's backends only.
     private static func application(_ name: String) -> String { "\(name)-\(UUID().uuidString.prefix(8))" }

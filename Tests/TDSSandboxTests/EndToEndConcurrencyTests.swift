@@ -4,7 +4,7 @@ import TDSSandbox
 import Testing
 
 /// Fifty sessions at once against the real engine, each on its own PostgreSQL backend.
-@Suite("End to end: concurrent sessions", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("End to end: concurrent sessions")
 struct EndToEndConcurrencyTests {
     /// Clients owned by one thread each while they run; the lock guards the array.
     final class Clients: @unchecked Sendable {

@@ -5,7 +5,7 @@ import Testing
 
 /// Every error mapping over the wire: the ERROR token's number, severity, state and the line of the failing
 /// statement in a multi-line batch, the DONE's ERROR bit, and a real deadlock between two sessions.
-@Suite("End to end: errors", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("End to end: errors")
 struct EndToEndErrorTests {
     static let setup = """
         CREATE TABLE Parent (Id int PRIMARY KEY, Code nvarchar(10) NOT NULL, Qty int NULL)

@@ -5,7 +5,7 @@ import Testing
 
 /// Both quickstarts' SQL over the real wire protocol against the real engine: the PostgreSQL quickstart's
 /// inventory CRUD and the pymssql quickstart's AdventureWorksLT flow, through a raw TDS client and through `tsql`.
-@Suite("End to end: the quickstarts", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("End to end: the quickstarts")
 struct EndToEndQuickstartTests {
     @Test func inventoryCRUDOverRawTDS() throws {
         let sandbox = try EndToEndSandbox()

@@ -5,7 +5,7 @@ import Testing
 
 /// RPC requests over the wire against the real engine: OUTPUT parameters as RETURNVALUE tokens, RETURNSTATUS,
 /// DONEINPROC/DONEPROC, the prepare/execute/unprepare handle flow, and two calls in one message.
-@Suite("End to end: RPC", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("End to end: RPC")
 struct EndToEndRPCTests {
     private func text(_ value: String) -> RPCParameter {
         RPCParameter(name: "", type: .nvarchar(nil), value: .string(value))

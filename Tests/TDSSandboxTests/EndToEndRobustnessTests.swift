@@ -5,7 +5,7 @@ import Testing
 
 /// Malformed input against the real engine, after a successful login: the offending session is closed (and its
 /// PostgreSQL backend freed) while another session keeps working.
-@Suite("End to end: malformed packets", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("End to end: malformed packets")
 struct EndToEndRobustnessTests {
     static let garbage: [(name: String, bytes: [UInt8])] = [
         ("truncated header, then hang-up", [0x01, 0x01, 0x00]),

@@ -5,7 +5,7 @@ import Testing
 
 /// Transactions over the wire: BEGIN/COMMIT/ROLLBACK/SAVE TRAN, @@TRANCOUNT, the ENVCHANGE tokens with their
 /// descriptors, DONE's INXACT bit, implicit transactions and the transaction manager request.
-@Suite("End to end: transactions", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("End to end: transactions")
 struct EndToEndTransactionTests {
     @Test func beginSaveRollbackToSavepointAndCommit() throws {
         let sandbox = try EndToEndSandbox()

@@ -5,7 +5,7 @@ import Testing
 
 /// The whole type matrix over the wire: every T-SQL type the sandbox declares, with its extremes and NULL, checked
 /// in the COLMETADATA type bytes and the decoded row values (raw client) and in what `tsql` prints.
-@Suite("End to end: the type matrix", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("End to end: the type matrix")
 struct EndToEndTypeTests {
     struct Entry {
         var type: String

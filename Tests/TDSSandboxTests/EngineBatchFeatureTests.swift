@@ -4,7 +4,7 @@ import TDSSandbox
 import Testing
 import ThrowawayServers
 
-@Suite("Engine: variables, control flow, identity and sessions", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: variables, control flow, identity and sessions")
 struct EngineBatchFeatureTests {
     @Test func variablesIfElseAndPrint() throws {
         let engine = try EngineHarness.makeEngine()

@@ -3,7 +3,7 @@ import Foundation
 import TDSSandbox
 import Testing
 
-@Suite("Engine: cancel and streaming", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: cancel and streaming")
 struct EngineCancelTests {
     @Test func cancelStopsWaitForDelay() throws {
         let engine = try EngineHarness.makeEngine()

@@ -2,7 +2,7 @@ import DBCore
 import TDSSandbox
 import Testing
 
-@Suite("Engine: PostgreSQL errors as SQL Server errors", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: PostgreSQL errors as SQL Server errors")
 struct EngineErrorTests {
     private func firstError(_ engine: PostgresSessionEngine, _ sql: String) throws -> SQLServerMessage {
         try #require(try engine.run(sql).errors.first)

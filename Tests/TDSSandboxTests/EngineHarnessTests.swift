@@ -7,9 +7,6 @@ import ThrowawayServers
 /// Helpers for the engine integration tests: an engine on its own database of the shared throwaway PostgreSQL,
 /// and readers for the events it emits.
 enum EngineHarness {
-    /// Whether PGDriver's `PGConnection` is in this build (it arrives from the `pg` branch through main).
-    static let pgDriverAvailable = true
-
     /// An engine logged in as the server's superuser on a new, empty database.
     static func makeEngine() throws -> PostgresSessionEngine {
         let server = try ThrowawayPostgres.shared()

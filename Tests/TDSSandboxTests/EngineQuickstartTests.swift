@@ -2,7 +2,7 @@ import DBCore
 import TDSSandbox
 import Testing
 
-@Suite("Engine: the quickstart flows", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: the quickstart flows")
 struct EngineQuickstartTests {
     @Test func inventoryCRUD() throws {
         let engine = try EngineHarness.makeEngine()

@@ -3,7 +3,7 @@ import Foundation
 import TDSSandbox
 import Testing
 
-@Suite("Engine: RPC", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: RPC")
 struct EngineRPCTests {
     private func text(_ value: String) -> RPCParameter {
         RPCParameter(name: "", type: .nvarchar(nil), value: .string(value))
@@ -137,7 +137,7 @@ struct EngineRPCTests {
     }
 }
 
-@Suite("Engine: sp_reset_connection", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: sp_reset_connection")
 struct EngineResetConnectionTests {
     @Test("rolls back the open transaction and forgets SET options and prepared handles")
     func resetsSessionState() throws {

@@ -2,7 +2,7 @@ import DBCore
 import TDSSandbox
 import Testing
 
-@Suite("Engine: T-SQL transactions", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: T-SQL transactions")
 struct EngineTransactionTests {
     @Test func nestingAndTranCount() throws {
         let engine = try EngineHarness.makeEngine()

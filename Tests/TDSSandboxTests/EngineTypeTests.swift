@@ -3,7 +3,7 @@ import Foundation
 import TDSSandbox
 import Testing
 
-@Suite("Engine: the type matrix", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: the type matrix")
 struct EngineTypeTests {
     /// Each type with a column definition, literals to insert (the extremes) and the values expected back.
     private static let matrix: [(type: TSQLType, literals: [String], expected: [SQLValue])] = [

@@ -4,7 +4,7 @@ import TDSSandbox
 import Testing
 
 /// Stored procedures through the engine: CREATE / ALTER / DROP, calls by RPC and by EXEC in a batch.
-@Suite("Procedures: engine", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Procedures: engine")
 struct ProcedureEngineTests {
     static let orderProcedure = """
         -- a comment line before the definition counts for line numbers

@@ -17,7 +17,7 @@
 /// Calls are serialised in the order they are made: one statement runs at a time.
 public final class AsyncConnection: Sendable {
     /// The synchronous connection underneath. Using it directly from async code blocks a thread; prefer
-    /// ``withConnection(_:)``, which runs on the connection's thread.
+    /// ``withConnection(isolation:_:)``, which runs on the connection's thread.
     public let connection: any DatabaseConnection
     /// The thread that runs the connection's calls.
     public let thread: ConnectionThread

@@ -38,14 +38,14 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// Login is configured in code only: host, port (1433 by default) or `host\instance` (the port asked of the
     /// SQL Server Browser on UDP 1434, or on `options["browser_port"]` where the Browser is forwarded elsewhere),
     /// database, user, password, application name, TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login
-    /// timeout (``ConnectionConfiguration/connectTimeout``, 15 s by default, at most a day; one deadline for the
+    /// timeout (`ConnectionConfiguration.connectTimeout`, 15 s by default, at most a day; one deadline for the
     /// Browser lookup and the login) and UTF-8 as the client charset.
-    /// ``ConnectionConfiguration/queryTimeout`` limits each statement (see ``cancel()`` for how).
-    /// TLS follows ``ConnectionConfiguration/tls``: `disable` tells the server the client cannot encrypt (a server
+    /// `ConnectionConfiguration.queryTimeout` limits each statement (see ``cancel()`` for how).
+    /// TLS follows `ConnectionConfiguration.tls`: `disable` tells the server the client cannot encrypt (a server
     /// that requires TLS then ends the connection, so the login fails); `allow` and `prefer` encrypt the login when
     /// the server has a certificate and the whole session when it requires TLS; `require` asks for TLS on the whole
     /// session and fails when the server offers none (certificate not verified); `verifyCA` also verifies the
-    /// certificate chain against ``ConnectionConfiguration/tlsRootCertificatePath`` (the system's trusted CAs when
+    /// certificate chain against `ConnectionConfiguration.tlsRootCertificatePath` (the system's trusted CAs when
     /// `nil`), and `verifyFull` also checks that it names the host. For `require` and the verified modes, FreeTDS
     /// 1.3 accepts a server answering ENCRYPT_OFF (not allowed by [MS-TDS]; SQL Server answers ENCRYPT_ON): it then
     /// encrypts only the login packet and continues in plaintext, without telling the driver, so this cannot be
@@ -75,7 +75,7 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
         SET CONCAT_NULL_YIELDS_NULL ON; SET QUOTED_IDENTIFIER ON; SET IMPLICIT_TRANSACTIONS ON
         """
 
-    /// ``SQLDialect/sqlServer``: `@P1`, `@P2`, … placeholders.
+    /// `SQLDialect.sqlServer`: `@P1`, `@P2`, … placeholders.
     public var dialect: SQLDialect { .sqlServer }
 
     /// Opens a cursor.
@@ -159,13 +159,13 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
         lock.withLock { !closed && !handle.isDead }
     }
 
-    /// Runs `SELECT 1`; throws ``DatabaseError/Kind/connectionLost`` when the server is gone.
+    /// Runs `SELECT 1`; throws `DatabaseError.Kind.connectionLost` when the server is gone.
     public func ping() throws {
         try runCommand("SELECT 1")
     }
 
     /// Cancels the running statement, if any, from any thread. The statement fails with
-    /// ``DatabaseError/Kind/cancelled`` and the connection stays usable.
+    /// `DatabaseError.Kind.cancelled` and the connection stays usable.
     ///
     /// DB-Library's `dbcancel` must not be called while another thread is inside a call on the same
     /// `DBPROCESS`, so this only raises a flag; the interrupt handler (`dbsetinterrupt`), which FreeTDS calls about

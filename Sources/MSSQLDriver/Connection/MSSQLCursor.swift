@@ -5,7 +5,7 @@ import DBCore
 /// Statements with parameters go as an RPC of `sp_executesql` (values bound server-side, never spliced into the
 /// SQL); statements without go as a plain batch. Rows are read from the wire as you fetch. A connection has one
 /// stream of results: running a statement on another cursor of the same connection discards this cursor's
-/// unread results (fetching then throws ``DatabaseError/Kind/misuse``). Not `Sendable`: use it from one thread.
+/// unread results (fetching then throws `DatabaseError.Kind.misuse`). Not `Sendable`: use it from one thread.
 public final class MSSQLCursor: DatabaseCursor {
     private let connection: MSSQLConnection
     private var id: ObjectIdentifier { ObjectIdentifier(self) }
@@ -46,7 +46,7 @@ public final class MSSQLCursor: DatabaseCursor {
         if !closed { connection.release(ObjectIdentifier(self)) }
     }
 
-    /// ``SQLDialect/sqlServer``.
+    /// `SQLDialect.sqlServer`.
     public var dialect: SQLDialect { .sqlServer }
 
     private func ensureOpen() throws {

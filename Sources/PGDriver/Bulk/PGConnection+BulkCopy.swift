@@ -6,8 +6,8 @@ extension PGConnection: BulkCopying {
     /// rows in blocks of about 256 KiB; returns the number of rows copied.
     ///
     /// The column types are read once (`SELECT columns FROM table LIMIT 0`) and each value is written in the
-    /// binary format of its column's type (see the table at ``BulkCopying``'s PostgreSQL encoder: NULLs, Unicode
-    /// text, exact numerics, µs timestamps). Transactions follow ``BulkCopying``: with autocommit off every batch
+    /// binary format of its column's type (see the table at `BulkCopying`'s PostgreSQL encoder: NULLs, Unicode
+    /// text, exact numerics, µs timestamps). Transactions follow `BulkCopying`: with autocommit off every batch
     /// runs in the current transaction (a failure leaves it failed: roll back); with autocommit on each batch
     /// commits when it ends, and a failure rolls back only its own batch.
     ///

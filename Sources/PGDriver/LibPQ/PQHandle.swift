@@ -104,20 +104,6 @@ final class PQHandle {
         guard sent == 1 else { throw clientError(statement: sql) }
     }
 
-    /// Prepares `sql` as the unnamed statement with the given parameter types; returns the result to check.
-    func prepareUnnamed(_ sql: String, types: [UInt32]) -> PQResult? {
-        guard let connection else { return nil }
-        return PQprepare(connection, "", sql, Int32(types.count), types).map(PQResult.init)
-    }
-
-    /// Runs the unnamed prepared statement with `parameters`, binary results; waits for the result.
-    func execUnnamed(_ parameters: PQParameters) -> PQResult? {
-        guard let connection else { return nil }
-        return parameters.withValuePointers { values in
-            PQexecPrepared(connection, "", Int32(parameters.count), values, parameters.lengths, parameters.formats, 1)
-        }.map(PQResult.init)
-    }
-
     /// Asks for the rows of the query just sent one at a time (`PQsetSingleRowMode`).
     func enableSingleRowMode() -> Bool {
         guard let connection else { return false }

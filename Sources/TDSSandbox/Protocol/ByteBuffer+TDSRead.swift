@@ -43,11 +43,6 @@ extension ByteBuffer {
         try tdsReadUCS2(characters: Int(try tdsReadUInt8()))
     }
 
-    /// Reads a US_VARCHAR: a two-byte character count, then UCS-2 text.
-    mutating func tdsReadUSVarchar() throws -> String {
-        try tdsReadUCS2(characters: Int(try tdsReadLE(UInt16.self)))
-    }
-
     /// Reads a B_VARBYTE: a one-byte byte count, then the bytes.
     mutating func tdsReadBVarbyte() throws -> [UInt8] {
         try tdsReadBytes(Int(try tdsReadUInt8()))

@@ -21,9 +21,8 @@ struct Login7Request: Sendable {
     /// Whether the client asked for integrated (SSPI) authentication, which the sandbox does not offer.
     var usesSSPI: Bool
 
-    /// The size of the fixed part for 7.1 (through cbSSPI and the attach-db file) and for 7.2+.
+    /// The size of the fixed part for 7.1 (through cbSSPI and the attach-db file): the least a LOGIN7 may declare.
     static let fixedSize71 = 86
-    static let fixedSize72 = 94
 
     /// Parses LOGIN7, checking the declared length and every offset/length pair against the message.
     static func parse(_ message: ByteBuffer) throws -> Login7Request {
