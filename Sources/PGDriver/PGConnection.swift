@@ -28,6 +28,8 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
 
     private let closedFlag = Atomic<Bool>(false)
     private let healthyFlag = Atomic<Bool>(true)
+    /// Set once an error of kind `.connectionLost` was thrown: the connection is never alive again.
+    private let brokenFlag = Atomic<Bool>(false)
     /// Set by ``cancel()``, cleared when a statement starts: tells a cancel apart from a statement timeout.
     let cancelRequested = Atomic<Bool>(false)
 
@@ -63,7 +65,9 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     }
 
     /// `true` while the connection is open and libpq last saw it healthy; makes no round trip.
-    public var isAlive: Bool { !isClosed && healthyFlag.load(ordering: .relaxed) }
+    public var isAlive: Bool {
+        !isClosed && healthyFlag.load(ordering: .relaxed) && !brokenFlag.load(ordering: .relaxed)
+    }
 
     /// Whether ``close()`` has been called.
     public var isClosed: Bool { closedFlag.load(ordering: .relaxed) }
@@ -114,7 +118,17 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
         }
         guard !isClosed else { throw PQHandle.closedError }
         abandonActiveStream()
-        return try body(handle)
+        do {
+            return try body(handle)
+        } catch let error as DatabaseError where error.kind == .connectionLost {
+            markBroken()
+            throw error
+        }
+    }
+
+    /// Records that the connection is broken: ``isAlive`` is `false` from now on, whatever libpq's status says.
+    func markBroken() {
+        brokenFlag.store(true, ordering: .relaxed)
     }
 
     /// Reads and drops the rest of the active stream. Call under `lock`.
@@ -129,9 +143,15 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
 
     /// The error for a failed or missing result. Call under `lock`.
     func failure(_ result: PQResult?, statement: String?) -> DatabaseError {
-        guard let result else { return handle.clientError(statement: statement) }
-        return result.error(
-            statement: statement, cancelRequested: cancelRequested.load(ordering: .sequentiallyConsistent),
-            connectionBroken: !handle.isHealthy)
+        let error: DatabaseError
+        if let result {
+            error = result.error(
+                statement: statement, cancelRequested: cancelRequested.load(ordering: .sequentiallyConsistent),
+                connectionBroken: !handle.isHealthy)
+        } else {
+            error = handle.clientError(statement: statement)
+        }
+        if error.kind == .connectionLost { markBroken() }
+        return error
     }
 }

@@ -24,14 +24,17 @@ public struct PGDriver: DatabaseDriver {
     ///
     /// Throws `DBCore.DatabaseError` of kind `.connectionFailed` (refused, unreachable, TLS or certificate
     /// failure), `.authenticationFailed` (wrong password, unknown role or database) or `.invalidConfiguration`
-    /// (a configuration for another backend). The message is libpq's; it never contains the password.
+    /// (a configuration for another backend), `.timeout` (the connect timeout expired). The message is libpq's;
+    /// it never contains the password. A connect that fails with a transient fault (the server starting up or
+    /// shutting down, refused, timed out: ``DBCore/TransientFault``) is retried as
+    /// ``DBCore/ConnectionConfiguration/connectRetry`` says (once, after 10 s, by default).
     public static func connect(_ configuration: ConnectionConfiguration) throws -> PGConnection {
         if let backend = configuration.backend, backend != .postgresql {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not PostgreSQL")
         }
         let cacheSettings = try StatementCacheSettings(options: configuration.options)
-        return PGConnection(
-            handle: try PQHandle.connect(configuration), configuration: configuration, statementCache: cacheSettings)
+        let handle = try ConnectRetry.run(configuration) { try PQHandle.connect($0) }
+        return PGConnection(handle: handle, configuration: configuration, statementCache: cacheSettings)
     }
 }
 

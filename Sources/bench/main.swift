@@ -18,6 +18,11 @@ let childEnvironment: [String: String] = [
     "PGUSER": configuration.user ?? "postgres", "PGPASSWORD": configuration.password?.revealed ?? "",
     "PGDATABASE": configuration.database ?? "postgres", "PGSSLMODE": "disable",
 ]
+if PoolMemoryRun.isRequested {
+    try await PoolMemoryRun.run(configuration: configuration)
+    server.stop()
+    exit(0)
+}
 if SQLServerOnlyRun.isRequested {
     try SQLServerOnlyRun.run(server: server, sizes: sizes, serverVersion: "see the full run")
     server.stop()

@@ -33,6 +33,10 @@ public struct ConnectionConfiguration: Sendable, Hashable, CustomStringConvertib
     /// Further settings the common fields do not cover, passed to the driver by name (e.g. libpq keywords such as
     /// `target_session_attrs`, or SQL Server `tds_version`).
     public var options: [String: String]
+    /// How a connect that fails with a transient fault (a failover, a restart) is retried: 1 retry after 10 s by
+    /// default, as ADO.NET's `ConnectRetryCount` / `ConnectRetryInterval`; ``ConnectRetryPolicy/none`` for one
+    /// attempt. Statements are never retried.
+    public var connectRetry: ConnectRetryPolicy = .default
 
     /// Creates a configuration.
     public init(

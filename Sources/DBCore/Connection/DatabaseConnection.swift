@@ -26,6 +26,13 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// A cheap liveness check that makes no round trip: `false` once the connection is closed or known broken.
     var isAlive: Bool { get }
 
+    /// ``isAlive``, plus a look at the socket that makes no round trip: a zero-timeout check for readability,
+    /// which finds a connection whose server closed it (a restart, a failover, an idle timeout on the server)
+    /// before it is used. A pool calls it before lending an idle connection. `false` when the peer has closed the
+    /// socket or sent something an idle connection does not expect; drivers without a socket check return
+    /// ``isAlive``.
+    func isAliveCheckingSocket() -> Bool
+
     /// A round trip to the server (`SELECT 1`); throws ``DatabaseError/Kind/connectionLost`` when it is gone.
     func ping() throws
 
@@ -52,6 +59,9 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 }
 
 extension DatabaseConnection {
+    /// ``isAlive``: drivers that can look at their socket override this.
+    public func isAliveCheckingSocket() -> Bool { isAlive }
+
     /// Rolls back any open transaction and turns autocommit off; drivers override this to drop session state too.
     public func resetSession() throws {
         try rollback()

@@ -97,26 +97,37 @@ extension ConnectionPool {
                     if waiter.cancelled { return .failure(ConnectionPool.cancelledWhileWaiting) }
                     if let grant = takeNow(&state) { return grant }
                     waiter.continuation = continuation
+                    // The timer is set while the waiter is queued (under the lock), so whoever removes the waiter
+                    // later finds it and cancels it when delivering: an early grant leaves no timer behind.
+                    waiter.timer = timeoutTimer(for: waiter, deadline: deadline, start: start)
                     state.waiters.append(waiter)
                     return nil
                 }
                 if let immediate {
                     continuation.resume(returning: immediate)
-                    return
-                }
-                DispatchQueue.global().asyncAfter(deadline: deadline) { [weak self] in
-                    guard let self else { return }
-                    let failure = exhaustedError(waited: PoolClock.seconds(from: start, to: PoolClock.now()))
-                    if expire(waiter, with: failure) {
-                        logger.warning("borrower timed out", metadata: ["db.pool.waited": "\(failure.message)"])
-                        waiter.deliver()
-                    }
                 }
             }
         } onCancel: {
             state.withLock { _ in waiter.cancelled = true }
             if expire(waiter, with: ConnectionPool.cancelledWhileWaiting) { waiter.deliver() }
         }
+    }
+
+    /// A one-shot timer that fails `waiter` with the pool-exhausted error at `deadline` if it still waits; cancelled
+    /// by ``PoolWaiter/deliver()`` when the wait ends first.
+    private func timeoutTimer(for waiter: PoolWaiter, deadline: DispatchTime, start: UInt64) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        timer.schedule(deadline: deadline, leeway: .milliseconds(10))
+        timer.setEventHandler { [weak self, weak waiter] in
+            guard let self, let waiter else { return }
+            let failure = exhaustedError(waited: PoolClock.seconds(from: start, to: PoolClock.now()))
+            if expire(waiter, with: failure) {
+                logger.warning("borrower timed out", metadata: ["db.pool.waited": "\(failure.message)"])
+                waiter.deliver()
+            }
+        }
+        timer.resume()
+        return timer
     }
 
     static let cancelledWhileWaiting = DatabaseError(
@@ -126,7 +137,7 @@ extension ConnectionPool {
     private func checkHealthAsync(_ entry: PoolEntry) async -> Bool {
         let now = PoolClock.now()
         if let lifetime = settings.maximumLifetime, entry.age(at: now) >= lifetime { return false }
-        guard entry.connection.isAlive else { return false }
+        guard entry.connection.isAliveCheckingSocket() else { return false }
         guard entry.idleTime(at: now) >= settings.pingAfterIdle else { return true }
         let connection = entry.connection
         do {

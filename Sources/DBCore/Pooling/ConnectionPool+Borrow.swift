@@ -94,7 +94,7 @@ extension ConnectionPool {
     func checkHealth(_ entry: PoolEntry) -> Bool {
         let now = PoolClock.now()
         if let lifetime = settings.maximumLifetime, entry.age(at: now) >= lifetime { return false }
-        guard entry.connection.isAlive else { return false }
+        guard entry.connection.isAliveCheckingSocket() else { return false }
         guard entry.idleTime(at: now) >= settings.pingAfterIdle else { return true }
         do {
             try entry.connection.ping()

@@ -17,8 +17,10 @@ import Synchronization
 /// }
 /// ```
 ///
-/// - Only live connections are handed out: each is checked with ``DatabaseConnection/isAlive`` and, when it sat
-///   idle longer than ``PoolConfiguration/pingAfterIdle``, a `ping()`; broken ones are closed and replaced.
+/// - Only live connections are handed out: each is checked with ``DatabaseConnection/isAliveCheckingSocket()``
+///   (the C library's status and a zero-timeout look at the socket, so a connection whose server restarted is
+///   found without a round trip) and, when it sat idle longer than ``PoolConfiguration/pingAfterIdle``, a
+///   `ping()`; broken ones are closed and replaced.
 /// - A returned connection the borrower used is reset (``DatabaseConnection/resetSession()``): no transaction,
 ///   temporary table or `SET` reaches the next borrower.
 /// - At most ``PoolConfiguration/maximumSize`` connections are open; further borrowers wait up to
@@ -56,15 +58,16 @@ public final class ConnectionPool: Sendable {
         scopes: [String]? = nil, settings: PoolConfiguration = .default,
         logger: Logger = Logger(label: "DBCore.ConnectionPool")
     ) {
-        let source = ConnectionSource(
+        var source = ConnectionSource(
             driver: driver, configuration: configuration, credential: credential,
             scopes: scopes ?? [EntraScope.scope(for: configuration.backend ?? driver.backend)])
-        self.source = source
         self.settings = settings.normalized
         self.name = source.name
         var logger = logger
         logger[metadataKey: "db.pool"] = "\(source.name)"
         self.logger = logger
+        source.retryLogger = logger
+        self.source = source
         if let interval = self.settings.effectiveMaintenanceInterval {
             maintenance.start(interval: interval) { [weak self] in self?.maintain() }
         }

@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 import Synchronization
 
 /// How a pool opens a connection: a driver, a configuration, and optionally a credential whose fresh token
@@ -8,10 +9,21 @@ struct ConnectionSource: Sendable {
     let configuration: ConnectionConfiguration
     let credential: (any TokenCredential)?
     let scopes: [String]
+    /// Where the connects' transient-fault retries are logged when the configuration's policy names no logger:
+    /// the pool's logger.
+    var retryLogger: Logger?
+
+    /// The configuration as given, its retry policy logging to the pool's logger unless it names its own.
+    private var baseConfiguration: ConnectionConfiguration {
+        var configuration = self.configuration
+        if configuration.connectRetry.logger == nil { configuration.connectRetry.logger = retryLogger }
+        return configuration
+    }
 
     /// The configuration for the next connection, with a token from the credential (cached by the credential
     /// until shortly before it expires).
     func resolvedConfiguration() async throws -> ConnectionConfiguration {
+        let configuration = baseConfiguration
         guard let credential else { return configuration }
         let token: AccessToken
         do {
@@ -25,7 +37,7 @@ struct ConnectionSource: Sendable {
     /// ``resolvedConfiguration()`` for synchronous callers: blocks this thread while a task asks the credential.
     /// Never call it on Swift's cooperative pool (the async pool API does not).
     func resolvedConfigurationBlocking() throws -> ConnectionConfiguration {
-        guard credential != nil else { return configuration }
+        guard credential != nil else { return baseConfiguration }
         let outcome = Mutex<Result<ConnectionConfiguration, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task.detached {

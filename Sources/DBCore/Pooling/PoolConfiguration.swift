@@ -28,7 +28,8 @@ public struct PoolConfiguration: Sendable, Hashable {
     /// ``DatabaseError/Kind/timeout`` error. 30 s by default.
     public var acquireTimeout: Double
     /// A connection idle longer than this gets a `ping()` round trip before it is handed out; one used more
-    /// recently is checked with ``DatabaseConnection/isAlive`` only. 1 s by default; 0 pings every time.
+    /// recently is checked with ``DatabaseConnection/isAliveCheckingSocket()`` only (no round trip). 1 s by
+    /// default; 0 pings every time.
     public var pingAfterIdle: Double
     /// Whether a returned connection's session is reset (``DatabaseConnection/resetSession()``) before the next
     /// borrower gets it. Only connections the borrower used are reset. `true` by default.

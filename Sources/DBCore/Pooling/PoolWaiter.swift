@@ -20,6 +20,9 @@ final class PoolWaiter: @unchecked Sendable {
     var grant: Grant?
     var continuation: CheckedContinuation<Grant, Never>?
     var cancelled = false
+    /// An async waiter's timeout timer, set under the pool's lock while the waiter is queued; cancelled by
+    /// ``deliver()`` so that a wait that ends early leaves no timer (and no captured waiter) behind.
+    var timer: (any DispatchSourceTimer)?
     private let semaphore: DispatchSemaphore?
 
     /// A waiter for a thread that blocks in ``wait(until:)``.
@@ -29,6 +32,10 @@ final class PoolWaiter: @unchecked Sendable {
 
     /// Wakes the waiter. Call after setting `grant` and removing the waiter from the queue, outside the lock.
     func deliver() {
+        if let timer {
+            self.timer = nil
+            timer.cancel()
+        }
         if let semaphore {
             semaphore.signal()
         } else if let continuation, let grant {

@@ -17,6 +17,8 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     private let handle: DBLibHandle
     private var autocommitEnabled = false
     private var closed = false
+    /// Set when a call failed with `.connectionLost` or the socket check found the peer gone. Guarded by `lock`.
+    private var broken = false
     /// The cursor whose results may be pending on the wire, if any.
     private var resultOwner: ObjectIdentifier?
     /// How many times a statement claimed the wire; a cursor compares it with the claim of its own statement
@@ -52,12 +54,17 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// refused here; the password stays protected, the rest of the session does not. The driver hands these
     /// settings to FreeTDS in a private, short-lived freetds.conf section holding no secret; no freetds.conf of your
     /// own is needed.
+    ///
+    /// A login that fails with a transient fault (Azure SQL's 40613, 40197, 40501, 4060 … during a failover, or
+    /// DB-Library's network errors 20009, 20003, 20017: ``DBCore/TransientFault``) is retried as
+    /// ``DBCore/ConnectionConfiguration/connectRetry`` says (once, after 10 s, by default).
     public static func connect(_ configuration: ConnectionConfiguration) throws -> MSSQLConnection {
         if let backend = configuration.backend, backend != .sqlServer {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not SQL Server")
         }
         try MSSQLDriver.rejectEntraSignIn(configuration)
-        let handle = try DBLibHandle.open(configuration)
+        try configuration.checkNoNULCharacters()
+        let handle = try ConnectRetry.run(configuration) { try DBLibHandle.open($0) }
         handle.queryTimeout = configuration.queryTimeout.flatMap { $0 > 0 ? $0 : nil }
         let connection = MSSQLConnection(handle: handle, configuration: configuration)
         do {
@@ -105,7 +112,12 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
             throw DatabaseError.misuse(
                 "another statement ran on this connection since; this cursor's pending results were discarded")
         }
-        return try body(handle)
+        do {
+            return try body(handle)
+        } catch let error as DatabaseError where error.kind == .connectionLost {
+            broken = true
+            throw error
+        }
     }
 
     /// The number of wire claims so far (see `claims`).
@@ -154,9 +166,23 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
         try runCommand("SET TRANSACTION ISOLATION LEVEL \(level.rawValue)")
     }
 
-    /// `false` once closed or once DB-Library marked the connection dead.
+    /// `false` once closed, once DB-Library marked the connection dead, or once a call on it failed with
+    /// ``DatabaseError/Kind/connectionLost``.
     public var isAlive: Bool {
-        lock.withLock { !closed && !handle.isDead }
+        lock.withLock { !closed && !broken && !handle.isDead }
+    }
+
+    /// ``isAlive``, then a zero-timeout look at the socket (no round trip): `false` when the server has closed the
+    /// connection (a restart, a failover) or sent something unasked, so a pool never lends it. While another
+    /// thread runs a statement on the connection, only ``isAlive`` is consulted.
+    public func isAliveCheckingSocket() -> Bool {
+        guard lock.try() else { return isAlive }
+        defer { lock.unlock() }
+        guard !closed, !handle.isDead else { return false }
+        guard resultOwner == nil else { return true }
+        if handle.socketIsOpen() { return true }
+        broken = true
+        return false
     }
 
     /// Runs `SELECT 1`; throws `DatabaseError.Kind.connectionLost` when the server is gone.

@@ -22,6 +22,7 @@ final class DBLibBulkCopy {
     init(handle: DBLibHandle, table: String, columnCount: Int) throws {
         self.handle = handle
         self.table = table
+        try DatabaseError.checkNoNUL(in: table, what: "the table name")
         self.dbproc = try handle.live(table)
         buffers = (0..<columnCount).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 16) }
         let statement = "bulk copy into \(table)"

@@ -91,9 +91,12 @@ final class DBLibHandle: @unchecked Sendable {
         if var first = errors.first {
             if dbdead(dbproc) == 0 {
                 discardStatement(dbproc)
+                // The connection's real state decides: a read or write error on a connection DB-Library still
+                // considers alive did not lose it.
+                if first.kind == .connectionLost { first.kind = .other }
             } else {
                 messages.endStatement()
-                if first.kind == .other { first.kind = .connectionLost }
+                first.kind = .connectionLost
             }
             first.statement = statement
             if errors.count > 1 {
@@ -154,6 +157,7 @@ final class DBLibHandle: @unchecked Sendable {
     /// Sends a batch without parameters (`dbcmd` + `dbsqlexec`); it becomes the statement in flight, which
     /// ``requestCancel()`` stops until its results end or are discarded.
     func sendBatch(_ sql: String) throws {
+        try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
         messages.beginStatement()
         try waiting(statement: sql, timed: true) { dbproc in
             guard dbcmd(dbproc, sql) == SUCCEED, dbsqlexec(dbproc) == SUCCEED else {
@@ -164,6 +168,13 @@ final class DBLibHandle: @unchecked Sendable {
 
     /// Sends an RPC (`dbrpcinit` + `dbrpcparam` + `dbrpcsend` + `dbsqlok`); it becomes the statement in flight.
     func sendRPC(_ name: String, _ parameters: [RPCParameter], statement: String?) throws {
+        try DatabaseError.checkNoNUL(in: name, what: "the procedure name", statement: statement)
+        // sp_executesql's statement travels as a counted parameter, but the server and the tools behind it treat
+        // it as text; refused like a batch's SQL text, so both paths behave the same.
+        try DatabaseError.checkNoNUL(in: statement ?? "", what: "the SQL text", statement: statement)
+        for parameter in parameters {
+            try DatabaseError.checkNoNUL(in: parameter.name ?? "", what: "a parameter name", statement: statement)
+        }
         messages.beginStatement()
         try waiting(statement: statement, timed: true) { dbproc in
             // dbrpcparam keeps the value pointers until dbrpcsend: the buffers live until this closure returns.

@@ -28,6 +28,8 @@ extension PGConnection: BulkCopying {
     ) throws -> Int {
         try options.validate()
         guard !columns.isEmpty else { throw DatabaseError.misuse("a bulk copy needs at least one column") }
+        try DatabaseError.checkNoNUL(in: table.quoted(for: dialect), what: "the table name")
+        for column in columns { try DatabaseError.checkNoNUL(in: column, what: "a column name") }
         let quotedTable = table.quoted(for: dialect)
         let columnList = columns.map { dialect.quoteIdentifier($0) }.joined(separator: ", ")
         return try withIdleHandle { handle in

@@ -49,6 +49,7 @@ extension PGConnection {
         query: String, format: PGCopyFormat, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> Int {
         let sql = "COPY (\(query)) TO STDOUT (FORMAT \(format.rawValue))"
+        try DatabaseError.checkNoNUL(in: query, what: "the SQL text", statement: query)
         return try withIdleHandle { handle in
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
             try beginIfNeeded(handle)

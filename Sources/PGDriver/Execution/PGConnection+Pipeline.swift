@@ -13,6 +13,7 @@ extension PGConnection {
     /// with autocommit on the pipeline is one implicit transaction, committed at the Sync, so a failure rolls
     /// back every set.
     func runPipelined(_ handle: PQHandle, sql: String, sets: [PQParameters], preparedTypes: [UInt32]?) throws -> Int {
+        try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
         guard handle.enterPipelineMode() else { throw handle.clientError(statement: sql) }
         var state = PipelineState(prepared: preparedTypes != nil)
         if let preparedTypes, !handle.sendPrepareUnnamed(sql, types: preparedTypes) {

@@ -39,6 +39,7 @@ final class PQHandle {
     /// Opens a connection; throws `.connectionFailed` or `.authenticationFailed` with libpq's message, from which
     /// the password is removed should it ever appear.
     static func connect(_ configuration: ConnectionConfiguration) throws -> PQHandle {
+        try configuration.checkNoNULCharacters()
         let pairs = PQConnectParameters.pairs(configuration)
         let connection = PQConnectParameters.withCArrays(pairs) { keywords, values in
             PQconnectdbParams(keywords, values, 0)
@@ -53,7 +54,10 @@ final class PQHandle {
             if let password = configuration.password?.revealed, password.count >= 4 {
                 message = message.replacingOccurrences(of: password, with: "********")
             }
-            throw DatabaseError(kind: PQErrorMapping.connectKind(message: message), message: message)
+            throw DatabaseError(
+                kind: PQErrorMapping.connectFailureKind(message: message),
+                code: PQErrorMapping.connectSQLState(message: message).map(DatabaseError.Code.sqlState),
+                message: message)
         }
         return PQHandle(connection: connection)
     }
@@ -90,12 +94,14 @@ final class PQHandle {
     /// Sends `sql` with the simple query protocol (several statements allowed; text results).
     func sendSimple(_ sql: String) throws {
         guard let connection else { throw PQHandle.closedError }
+        try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
         guard PQsendQuery(connection, sql) == 1 else { throw clientError(statement: sql) }
     }
 
     /// Sends `sql` with the extended protocol: one statement, parameters apart from the SQL, binary results.
     func sendParameterized(_ sql: String, _ parameters: PQParameters) throws {
         guard let connection else { throw PQHandle.closedError }
+        try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
         let sent = parameters.withValuePointers { values in
             PQsendQueryParams(
                 connection, sql, Int32(parameters.count), parameters.types, values, parameters.lengths,

@@ -23,6 +23,8 @@ public struct TDSSandboxConfiguration: Sendable {
     /// cannot read the client's bulk stream does (Babelfish rejects FreeTDS's). For testing that clients report
     /// such a refusal honestly. Default `false`.
     public var refusesBulkLoad = false
+    /// A test hook that refuses the first logins with a given error (``TDSSandboxLoginRefusals``); `nil` for none.
+    public var loginRefusals: TDSSandboxLoginRefusals?
 
     /// How the server negotiates encryption. Unless set, ``TDSSandboxEncryptionPolicy/supported`` when ``tls``
     /// is set and ``TDSSandboxEncryptionPolicy/notSupported`` otherwise. A policy other than `notSupported`
@@ -38,8 +40,10 @@ public struct TDSSandboxConfiguration: Sendable {
         serverName: String = "TDSSANDBOX", programName: String = "TDS Sandbox",
         programVersion: (major: UInt8, minor: UInt8, build: UInt16) = (16, 0, 1000),
         maximumMessageSize: Int = 64 * 1024 * 1024, eventLoopThreads: Int = 2,
-        tls: TDSSandboxTLSConfiguration? = nil, encryption: TDSSandboxEncryptionPolicy? = nil
+        tls: TDSSandboxTLSConfiguration? = nil, encryption: TDSSandboxEncryptionPolicy? = nil,
+        loginRefusals: TDSSandboxLoginRefusals? = nil
     ) {
+        self.loginRefusals = loginRefusals
         self.serverName = serverName
         self.programName = programName
         self.programVersion = programVersion

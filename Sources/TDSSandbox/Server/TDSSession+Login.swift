@@ -5,6 +5,7 @@ extension TDSSession {
     /// login acknowledgement (or the refusal, closing the connection).
     func login(_ payload: ByteBuffer) throws {
         let request = try Login7Request.parse(payload)
+        if let refusal = configuration.loginRefusals?.nextRefusal() { return try refuseLogin(refusal) }
         let encryption = tlsStatus.encryption
         recordLogin(encryption)
         guard let negotiated = TDSVersion.negotiate(clientVersion: request.tdsVersion) else {
