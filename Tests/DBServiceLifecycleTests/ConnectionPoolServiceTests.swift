@@ -2,6 +2,7 @@ import DBCore
 import DBServiceLifecycle
 import Foundation
 import ServiceLifecycle
+import Synchronization
 import TDSSandbox
 import Testing
 
@@ -153,6 +154,50 @@ struct ConnectionPoolServiceTests {
         finish.open()
         #expect(await borrower.value?.kind == .connectionLost)
         #expect(try await eventually { try database.serverSessions() == 0 })
+    }
+
+    @Test(
+        "services listed after the pool stop first: their last borrow, after graceful shutdown began, succeeds",
+        arguments: [TestBackend.postgres, .sqlServer])
+    func laterServicesStopFirst(backend: TestBackend) async throws {
+        let database = try ServiceTestDatabase(backend)
+        let pool = database.pool()
+        let borrower = LastBorrowService(pool: pool)
+        let group = ServiceGroup(
+            services: [ConnectionPoolService(pool, gracePeriod: .seconds(300), logger: quietLogger), borrower],
+            logger: quietLogger)
+        let running = Task { try await group.run() }
+        await borrower.started.wait()
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(borrower.outcome.withLock { $0 } == "7")
+        #expect(pool.isClosed)
+        #expect(pool.statistics.open == 0)
+        #expect(try await eventually { try database.serverSessions() == 0 })
+    }
+}
+
+/// A service that, once graceful shutdown reaches it, borrows from the pool one last time (as an HTTP server
+/// finishing its last request would) and records the result or the error.
+private final class LastBorrowService: Service {
+    let pool: ConnectionPool
+    let started = Gate()
+    let outcome = Mutex<String?>(nil)
+
+    init(pool: ConnectionPool) { self.pool = pool }
+
+    func run() async throws {
+        started.open()
+        try? await gracefulShutdown()
+        let text: String
+        do {
+            text = try await pool.withConnection { connection in
+                String(try await connection.query("SELECT 7 AS v")[0].get(Int.self, at: 0))
+            }
+        } catch {
+            text = "\(error)"
+        }
+        outcome.withLock { $0 = text }
     }
 }
 
