@@ -17,7 +17,6 @@ struct EndToEndConversionTests {
             go
             DECLARE @q2 nvarchar(10) = '17'
             INSERT INTO conv (id, qty) VALUES (2, @q2)
-            go
             EXEC sp_executesql N'SELECT id FROM conv WHERE qty = @q', N'@q varchar(5)', @q = '17'
             SELECT id, qty FROM conv ORDER BY id
             go

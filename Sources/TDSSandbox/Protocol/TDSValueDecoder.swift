@@ -78,7 +78,9 @@ enum TDSValueDecoder {
             case .ntext: return (type, .string(UCS2.decode(bytes)))
             default: return (type, .bytes(bytes))
             }
-        case .sqlVariant, .xml, .udt, .tvp:
+        case .sqlVariant:
+            return try sqlVariant(&r)
+        case .xml, .udt, .tvp:
             throw TDSProtocolError("data type 0x\(String(raw, radix: 16, uppercase: true)) is not supported")
         }
     }

@@ -21,7 +21,9 @@ extension TSQLParameterDeclaration {
             var cursor = TSQLTokenCursor(tokens: item)
             guard let name = cursor.next(), name.kind == .variable else { throw .incorrectSyntax(near: item.first) }
             _ = cursor.skip(word: "AS")
-            let type = try cursor.readType(defaultLength: 1)
+            // sql_variant parameters hold any base type; the sandbox binds them as text (nvarchar(4000)), which
+            // CAST, comparisons and column assignments convert as SQL Server converts character data.
+            let type = cursor.skip(word: "SQL_VARIANT") ? .nvarchar(4000) : try cursor.readType(defaultLength: 1)
             let isOutput = cursor.skip(word: "OUTPUT") || cursor.skip(word: "OUT")
             _ = cursor.skip(word: "READONLY")
             guard cursor.isAtEnd else { throw cursor.syntaxError() }

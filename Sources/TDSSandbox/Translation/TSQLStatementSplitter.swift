@@ -200,7 +200,10 @@ private struct ContinuationState {
         case "DROP", "ALTER":
             return first != "ALTER"
         case "EXEC", "EXECUTE":
-            return first != "INSERT" && first != "GRANT"
+            // `INSERT t [(cols)] EXEC p` continues; after `INSERT … VALUES (…)` or `INSERT … SELECT` an EXEC is the next
+            // statement.
+            if first == "INSERT" { return valuesSeen || selectSeen }
+            return first != "GRANT"
         default:
             return true
         }
