@@ -33,14 +33,14 @@ let package = Package(
         .executable(name: "quickstart", targets: ["quickstart"]),
         .executable(name: "tds-sandbox", targets: ["tds-sandbox"]),
         .executable(name: "bench", targets: ["bench"]),
-    ],
+    ] + sqlKitAndFluentProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // `swift package generate-documentation` (scripts/docs.sh); a plugin only, nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
-    ],
+    ] + sqlKitAndFluentDependencies,
     targets: [
         // C libraries, wrapped as system-library modules.
         .systemLibrary(
@@ -116,7 +116,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-    ]
+    ] + sqlKitAndFluentTargets
 )
 
 // The pool as a swift-service-lifecycle `Service` (issue 12): its own product, so that users of DBCore and a driver
@@ -140,4 +140,65 @@ package.targets += [
 
 for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings
+}
+
+// MARK: - SQLKit and Fluent drivers (issue 12)
+// Their own products and targets, so an application that uses only DBCore and a driver builds none of sql-kit's or
+// fluent-kit's graph (SwiftPM builds only the targets the products you use depend on).
+
+var sqlKitAndFluentProducts: [Product] {
+    [
+        .library(name: "DBSQLKit", targets: ["DBSQLKit"]),
+        .library(name: "FluentDBDriver", targets: ["FluentDBDriver"]),
+    ]
+}
+
+var sqlKitAndFluentDependencies: [Package.Dependency] {
+    [
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+    ]
+}
+
+var sqlKitAndFluentTargets: [Target] {
+    [
+        .target(
+            name: "DBSQLKit",
+            dependencies: [
+                "DBCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "FluentDBDriver",
+            dependencies: [
+                "DBCore", "DBSQLKit",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "DBSQLKitTests",
+            dependencies: [
+                "DBSQLKit", "DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers", "TestSupport",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLKitBenchmark", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "FluentDBDriverTests",
+            dependencies: [
+                "FluentDBDriver", "DBSQLKit", "DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers",
+                "TestSupport",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                .product(name: "FluentBenchmark", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+    ]
 }
