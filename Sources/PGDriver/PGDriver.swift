@@ -32,7 +32,9 @@ public struct PGDriver: DatabaseDriver {
         if let backend = configuration.backend, backend != .postgresql {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not PostgreSQL")
         }
-        let handle = try ConnectRetry.run(configuration) { try PQHandle.connect($0) }
+        // Authentication=Active Directory …: a token from the credential it names is the password.
+        let signedIn = try configuration.signingInWithConfiguredCredential(driver: PGDriver())
+        let handle = try ConnectRetry.run(signedIn) { try PQHandle.connect($0) }
         return PGConnection(handle: handle, configuration: configuration)
     }
 }
