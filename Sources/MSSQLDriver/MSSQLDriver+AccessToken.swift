@@ -17,12 +17,14 @@ extension MSSQLDriver: AccessTokenSignIn {
         kind: .unsupported,
         message: "MSSQLDriver cannot sign in with a Microsoft Entra ID access token: FreeTDS 1.3 DB-Library has "
             + "no access-token login (SQL Server takes tokens only in the TDS LOGIN7 FEDAUTH extension, which "
-            + "DB-Library cannot send, and rejects a token sent as a password); use SQL authentication with "
-            + "this driver")
+            + "DB-Library cannot send, and rejects a token sent as a password); use SQL authentication "
+            + "(Authentication=SqlPassword with User ID and Password) with this driver, or a driver with FEDAUTH "
+            + "support (ODBC Driver 18, Microsoft.Data.SqlClient) for Entra sign-in")
 
     /// Throws ``entraUnsupported`` when `configuration` asks for Entra ID sign-in, as an ADO.NET string's
     /// `Authentication=Active Directory …` does; SQL authentication (`Authentication=SqlPassword`) passes.
     static func rejectEntraSignIn(_ configuration: ConnectionConfiguration) throws {
+        if configuration.authentication?.isEntra == true { throw entraUnsupported }
         for (key, value) in configuration.options where key.lowercased().filter({ $0 != " " }) == "authentication" {
             let method = value.lowercased().filter { $0 != " " }
             if method.hasPrefix("activedirectory") || method.contains("entra") { throw entraUnsupported }

@@ -5,7 +5,8 @@
 //                                           # DBHOST it starts a throwaway PostgreSQL and the TDS sandbox in-process
 //   DBHOST=... DBNAME=... DBUSER=... DBPASSWORD=... [DBPORT=...] [SSLMODE=require] swift run quickstart [--backend …]
 //
-// With DBHOST set, the named server is used as it is (for mssql the port defaults to 1433).
+// With DBHOST set, the named server is used as it is (for mssql the port defaults to 1433). With DBHOST set and
+// DBPASSWORD unset, PostgreSQL signs in through DefaultAzureCredential (PasswordlessSignIn.swift).
 // `swift run quickstart --help` lists the options (QuickstartOptions.swift).
 
 import ArgumentParser
@@ -38,7 +39,7 @@ do {
     defer { local.stop() }
     var configuration: ConnectionConfiguration
     if let fromEnvironment = try ConnectionConfiguration.fromEnvironment(backend: backend) {
-        configuration = fromEnvironment
+        configuration = try passwordlessSignIn(fromEnvironment, backend: backend, note: note)
     } else {
         note("DBHOST is not set: starting a throwaway PostgreSQL on 127.0.0.1 ...")
         let postgres = try ThrowawayPostgres.start()

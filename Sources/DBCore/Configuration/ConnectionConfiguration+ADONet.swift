@@ -24,8 +24,14 @@ extension ConnectionConfiguration {
     /// ``backend``: SqlClient-only keys (`Initial Catalog`, `Data Source`, `Encrypt`, `UID`, `Connect Timeout`,
     /// `MultipleActiveResultSets`, …) or a `tcp:`, `,port` or `\instance` server make it
     /// ``DatabaseBackend/sqlServer``; Npgsql-only keys (`Host`, `Port`, `Ssl Mode`, `Username`, …) make it
-    /// ``DatabaseBackend/postgresql``; otherwise it stays `nil`. Recognised keys without a field of their own
-    /// (`Persist Security Info`, `Pooling`, …) go to ``options`` under the key as written.
+    /// ``DatabaseBackend/postgresql``; otherwise it stays `nil`. Every other recognised key is honoured or refused
+    /// (``ConnectionSettingKeys``): `ConnectRetryCount`/`ConnectRetryInterval` set ``connectRetry``;
+    /// `ApplicationIntent` sets ``applicationIntent``; `Authentication` sets ``authentication``; `Pooling`,
+    /// `Max Pool Size`, `Min Pool Size`, `Connection Lifetime`/`Load Balance Timeout` and `Connection Idle
+    /// Lifetime` set ``pooling``; `Packet Size`, `Workstation ID`, `Current Language` and the Npgsql keys with a
+    /// libpq equivalent (`Search Path`, `Keepalive`, `SSL Certificate`, `Target Session Attributes`, …) go to
+    /// ``options`` under the name the driver reads; keys that would not take effect (`MultipleActiveResultSets=True`,
+    /// `Failover Partner`, `Integrated Security=True`, …) fail with the reason. The README has the whole table.
     ///
     /// Throws ``DatabaseError/Kind/invalidConfiguration`` for an unknown key (named, so typos show), a malformed
     /// value or quote (with its character position), or keys of both families; never showing the password.
@@ -81,7 +87,7 @@ extension ConnectionConfiguration {
                 _ = try ConfigurationText.tlsMode(value, key: "Ssl Mode")
                 sslMode = value
             case .rootCertificate: tlsRootCertificatePath = value
-            case .passthrough: options[pair.key] = value
+            case .setting: try ConnectionSettingKeys.applyADONet(folded, key: pair.key, value: value, to: &self)
             }
         }
 
@@ -111,8 +117,8 @@ enum ADONetKeys {
     enum Field {
         case server, port, database, user, password, connectTimeout, commandTimeout, applicationName
         case encrypt, trustServerCertificate, sslMode, rootCertificate
-        /// Known, but with no field of its own: kept in `options`.
-        case passthrough
+        /// Known, with no field of its own: honoured or refused by ``ConnectionSettingKeys``.
+        case setting
     }
 
     /// Which driver family knows a key.
@@ -147,24 +153,25 @@ enum ADONetKeys {
         add(.postgresql, .sslMode, "sslmode")
         add(.postgresql, .rootCertificate, "rootcertificate")
         add(
-            .common, .passthrough, "persistsecurityinfo", "pooling", "minpoolsize", "maxpoolsize",
-            "integratedsecurity", "enlist", "connectionlifetime")
+            .common, .setting, "persistsecurityinfo", "pooling", "minpoolsize", "maxpoolsize",
+            "integratedsecurity", "enlist", "connectionlifetime", "connectretrycount",
+            "connectretryinterval", "applicationintent", "authentication")
         add(
-            .sqlServer, .passthrough, "multipleactiveresultsets", "trustedconnection", "applicationintent",
-            "multisubnetfailover", "packetsize", "workstationid", "wsid", "connectretrycount",
-            "connectretryinterval", "failoverpartner", "authentication", "columnencryptionsetting", "currentlanguage",
+            .sqlServer, .setting, "multipleactiveresultsets", "trustedconnection", "trusted_connection",
+            "multisubnetfailover", "packetsize", "workstationid", "wsid", "failoverpartner",
+            "columnencryptionsetting", "currentlanguage",
             "language", "hostnameincertificate", "servercertificate", "loadbalancetimeout",
             "transparentnetworkipresolution", "poolblockingperiod", "ipaddresspreference", "typesystemversion",
             "transactionbinding", "replication", "userinstance", "attachdbfilename", "networklibrary", "network",
             "net", "contextconnection", "asynchronousprocessing", "async")
         add(
-            .postgresql, .passthrough, "searchpath", "keepalive", "tcpkeepalive", "includeerrordetail",
+            .postgresql, .setting, "searchpath", "keepalive", "tcpkeepalive", "includeerrordetail",
             "sslcertificate", "sslkey", "sslpassword", "maxautoprepare", "autoprepareminusages", "encoding",
             "clientencoding", "timezone", "options", "targetsessionattributes", "loadbalancehosts",
             "servercompatibilitymode", "readbuffersize", "writebuffersize", "noresetonclose", "multiplexing",
             "kerberosservicename", "includerealm", "checkcertificaterevocation", "internalcommandtimeout",
             "cancellationtimeout", "connectionidlelifetime", "connectionpruninginterval", "passfile",
-            "sslnegotiation", "gssencryptionmode", "channelbinding")
+            "sslnegotiation", "gssencryptionmode", "channelbinding", "maximumpoolsize", "minimumpoolsize")
         return table
     }()
 

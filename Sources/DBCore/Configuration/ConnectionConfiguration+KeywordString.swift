@@ -6,7 +6,9 @@ extension ConnectionConfiguration {
     /// either a run of non-space characters or a single-quoted string, and inside either a backslash escapes the
     /// next character (`\'`, `\\`). The keys `host`, `hostaddr`, `port`, `dbname`, `user`, `password`, `sslmode`,
     /// `sslrootcert`, `connect_timeout` and `application_name` set the matching fields (`hostaddr` also goes to
-    /// ``options`` and is the host when no `host` is given); any other key goes to ``options`` unchanged.
+    /// ``options`` and is the host when no `host` is given); `connect_retry_count` and `connect_retry_interval` set
+    /// ``connectRetry``; any other libpq keyword goes to ``options`` unchanged, and a key libpq does not know
+    /// fails, naming it.
     /// ``backend`` is ``DatabaseBackend/postgresql``.
     ///
     /// Throws ``DatabaseError/Kind/invalidConfiguration`` naming the bad key and the character position (never
@@ -34,7 +36,15 @@ extension ConnectionConfiguration {
             case "connect_timeout":
                 connectTimeout = try ConfigurationText.seconds(value, key: "connect_timeout", in: "connection string")
             case "application_name": applicationName = value
-            default: options[pair.key] = value
+            case "connect_retry_count", "connect_retry_interval":
+                try ConnectionSettingKeys.applyCommon(
+                    pair.key, key: pair.key, value: value, source: "connection string", to: &self)
+            default:
+                guard KeywordStringParser.libpqKeywords.contains(pair.key) else {
+                    throw DatabaseError.invalidConfiguration(
+                        "unknown key '\(pair.key)' in connection string: libpq has no such keyword")
+                }
+                options[pair.key] = value
             }
         }
         if !sawHost, let hostaddr, !hostaddr.isEmpty { host = hostaddr }

@@ -4,16 +4,20 @@ extension ConnectionConfiguration {
     /// **PostgreSQL** (`postgresql://` or `postgres://`), following libpq's URI rules:
     /// `postgresql://[user[:password]@][host][:port][/dbname][?key=value&…]`. Every part is percent-decoded; an IPv6
     /// host is written in brackets (`[::1]`). Query keys `sslmode`, `sslrootcert`, `connect_timeout`,
-    /// `application_name`, `host`, `port`, `dbname`, `user` and `password` set the matching fields; any other key goes
-    /// to ``options`` unchanged (e.g. `target_session_attrs`, `hostaddr`, `options`). Without a host, ``host`` is
-    /// `localhost`. Only a single host is supported.
+    /// `application_name`, `host`, `port`, `dbname`, `user` and `password` set the matching fields;
+    /// `connect_retry_count` and `connect_retry_interval` set ``connectRetry``; any other libpq keyword goes to
+    /// ``options`` unchanged (e.g. `target_session_attrs`, `hostaddr`, `options`), and a key libpq does not know
+    /// fails, naming it. Without a host, ``host`` is `localhost`. Only a single host is supported.
     ///
     /// **SQL Server** (`sqlserver://` or `mssql://`), the same shape:
     /// `sqlserver://[user[:password]@]host[:port][/database][?key=value&…]`. A named instance is written as
     /// `host%5Cinstance` (percent-encoded backslash) or with the `instance` query key. Query keys, case-insensitive:
     /// `encrypt` (`true`, `false`, `mandatory`, `optional`, `strict`), `trustServerCertificate`, `instance`,
     /// `database`, `user`, `password`, `applicationName` (or `app`), `connectTimeout` (or `loginTimeout`),
-    /// `sslmode`, `sslrootcert`; any other key goes to ``options``. `encrypt=true` verifies the certificate
+    /// `sslmode`, `sslrootcert`, `tds_version`, `browser_port`, and the ADO.NET keys written without spaces
+    /// (`applicationIntent`, `connectRetryCount`, `connectRetryInterval`, `authentication`, `packetSize`,
+    /// `workstationID`, `language`, `pooling`, `maxPoolSize`, `minPoolSize`, `connectionLifetime`, …), honoured or
+    /// refused as in ``init(connectionString:)``; any other key fails, naming it. `encrypt=true` verifies the certificate
     /// (``TLSMode/verifyFull``) unless `trustServerCertificate=true` (``TLSMode/require``); `encrypt=false` is
     /// ``TLSMode/prefer``. Example: `sqlserver://sa:p%40ss@db.example.com:1433/inventory?encrypt=true`.
     ///
@@ -158,8 +162,25 @@ private struct URLParser {
                 _ = try ConfigurationText.sqlServerTLS(encrypt: value, trustServerCertificate: false, key: key, in: "URL")
             case (.sqlServer, "trustservercertificate"):
                 trustServerCertificate = try ConfigurationText.bool(value, key: key, in: "URL")
-            default:
+            case (.postgresql, "connect_retry_count"), (.postgresql, "connect_retry_interval"):
+                try ConnectionSettingKeys.applyCommon(key, key: key, value: value, source: "URL", to: &configuration)
+            case (.postgresql, _):
+                guard KeywordStringParser.libpqKeywords.contains(key) else {
+                    throw DatabaseError.invalidConfiguration("unknown query key '\(key)' in URL: libpq has no such keyword")
+                }
                 configuration.options[key] = value
+            case (.sqlServer, "tds_version"), (.sqlServer, "tdsversion"):
+                configuration.options["tds_version"] = value
+            case (.sqlServer, "browser_port"), (.sqlServer, "browserport"):
+                configuration.options["browser_port"] = value
+            case (.sqlServer, "packetsize"), (.sqlServer, "workstationid"), (.sqlServer, "language"),
+                (.sqlServer, "multisubnetfailover"), (.sqlServer, "failoverpartner"),
+                (.sqlServer, "multipleactiveresultsets"), (.sqlServer, "integratedsecurity"):
+                try ConnectionSettingKeys.applyADONet(key.lowercased(), key: key, value: value, to: &configuration)
+            case (.sqlServer, let folded):
+                try ConnectionSettingKeys.applyCommon(folded, key: key, value: value, source: "URL", to: &configuration)
+            default:
+                throw DatabaseError.invalidConfiguration("unknown query key '\(key)' in URL")
             }
         }
         if let encrypt {

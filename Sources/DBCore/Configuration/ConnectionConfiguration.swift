@@ -37,6 +37,12 @@ public struct ConnectionConfiguration: Sendable, Hashable, CustomStringConvertib
     /// default, as ADO.NET's `ConnectRetryCount` / `ConnectRetryInterval`; ``ConnectRetryPolicy/none`` for one
     /// attempt. Statements are never retried.
     public var connectRetry: ConnectRetryPolicy = .default
+    /// Reads and writes (the default), or reads only: ``ApplicationIntent``.
+    public var applicationIntent: ApplicationIntent = .readWrite
+    /// How to sign in; `nil` (or ``AuthenticationMethod/password``) for user and password.
+    public var authentication: AuthenticationMethod?
+    /// Pool settings from the connection string, applied by ``ConnectionPools``.
+    public var pooling = PoolingOptions()
 
     /// Creates a configuration.
     public init(

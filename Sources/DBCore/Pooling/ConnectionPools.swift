@@ -22,8 +22,10 @@ public enum ConnectionPools {
 
     private static let pools = Mutex<[Key: ConnectionPool]>([:])
 
-    /// The pool for this database, created on first request from ``PoolConfiguration/default`` changed by
-    /// `configure` (which later requests for the same key do not run).
+    /// The pool for this database, created on first request from ``PoolConfiguration/default`` changed by the
+    /// configuration's ``ConnectionConfiguration/pooling`` (a connection string's `Max Pool Size`, `Min Pool Size`,
+    /// `Connection Lifetime`, `Pooling`) and then by `configure` (which later requests for the same key do not
+    /// run).
     public static func pool(
         driver: any DatabaseDriver, configuration: ConnectionConfiguration, credential: (any TokenCredential)? = nil,
         scopes: [String]? = nil, logger: Logger = Logger(label: "DBCore.ConnectionPool"),
@@ -34,7 +36,7 @@ public enum ConnectionPools {
             credential: credential.map { ObjectIdentifier($0) }, scopes: scopes)
         return pools.withLock { pools in
             if let pool = pools[key], !pool.isClosed { return pool }
-            var settings = PoolConfiguration.default
+            var settings = configuration.pooling.applied(to: PoolConfiguration.default)
             configure(&settings)
             let pool = ConnectionPool(
                 driver: driver, configuration: configuration, credential: credential, scopes: scopes,

@@ -31,7 +31,9 @@ struct ConnectionSource: Sendable {
         } catch {
             throw ConnectionSource.tokenFailure(error)
         }
-        return try configuration.signingIn(with: token, driver: driver)
+        var signedIn = try configuration.signingIn(with: token, driver: driver)
+        signedIn.authentication = nil  // signed in: the driver must not fetch a token again
+        return signedIn
     }
 
     /// ``resolvedConfiguration()`` for synchronous callers: blocks this thread while a task asks the credential.

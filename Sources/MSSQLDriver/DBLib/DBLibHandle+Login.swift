@@ -51,7 +51,11 @@ extension DBLibHandle {
         try set(configuration.user, DBSETUSER)
         if let password = configuration.password { try set(password.revealed, DBSETPWD) }
         try set(configuration.applicationName ?? "swift-db-drivers", DBSETAPP)
-        try set(ProcessInfo.processInfo.hostName, DBSETHOST)
+        try set(configuration.options["workstation_id"] ?? ProcessInfo.processInfo.hostName, DBSETHOST)
+        try set(configuration.options["language"], DBSETNATLANG)
+        if let packetSize = try FreeTDSLoginConfig.packetSize(configuration) {
+            _ = dbsetllong(login, packetSize, DBSETPACKET)
+        }
         try set("UTF-8", DBSETCHARSET)
         try set(configuration.database, DBSETDBNAME)
         _ = dbsetlversion(login, version)

@@ -63,6 +63,9 @@ struct FreeTDSLoginConfig: Equatable {
     /// The SQL Server Browser's UDP port for a named ``instance``: `options["browser_port"]`, 1434 by default.
     /// Not written to the file (the driver asks the Browser itself, ``SQLBrowserLookup``).
     var browserPort: Int
+    /// The `read-only intent` line: `yes` for ``DBCore/ApplicationIntent/readOnly`` (SQL Server then routes the
+    /// login to a readable secondary of an availability group, as ADO.NET's `ApplicationIntent=ReadOnly` does).
+    var readOnlyIntent = false
 
     /// The section for `configuration`. Throws ``DatabaseError/Kind/invalidConfiguration``
     /// for a value freetds.conf cannot carry (`;` and `#` start comments there, lines end at a line break, runs
@@ -86,6 +89,7 @@ struct FreeTDSLoginConfig: Equatable {
         }
         tdsVersion = try Self.tdsVersion(configuration)
         browserPort = try Self.browserPort(configuration)
+        readOnlyIntent = configuration.applicationIntent == .readOnly
         checkHostname = false
         switch configuration.tls {
         case .disable:
@@ -109,6 +113,15 @@ struct FreeTDSLoginConfig: Equatable {
             throw DatabaseError.invalidConfiguration("tds_version \(version) is not one of 7.0–7.4")
         }
         return version
+    }
+
+    /// The TDS packet size `options["packet_size"]` asks for (ADO.NET's `Packet Size`, 512–32767), or `nil`.
+    static func packetSize(_ configuration: ConnectionConfiguration) throws -> Int? {
+        guard let text = configuration.options["packet_size"] else { return nil }
+        guard let size = Int(text), (512...32_767).contains(size) else {
+            throw DatabaseError.invalidConfiguration("packet size \(text) is not between 512 and 32767")
+        }
+        return size
     }
 
     /// The Browser's UDP port: `options["browser_port"]` when it is 1–65535, else 1434.
@@ -147,6 +160,7 @@ struct FreeTDSLoginConfig: Equatable {
         if let instance { lines.append("\tinstance = \(instance)") }
         lines.append("\ttds version = \(tdsVersion)")
         lines.append("\tencryption = \(encryption)")
+        if readOnlyIntent { lines.append("\tread-only intent = yes") }
         if let caFile {
             lines.append("\tca file = \(caFile)")
             lines.append("\tcheck certificate hostname = \(checkHostname ? "yes" : "no")")

@@ -39,6 +39,10 @@ enum PQConnectParameters {
             }
         }
         pairs.append(("options", options))
+        // ApplicationIntent=ReadOnly: prefer a standby unless the caller chose the session attributes.
+        if configuration.applicationIntent == .readOnly && configuration.options["target_session_attrs"] == nil {
+            pairs.append(("target_session_attrs", "prefer-standby"))
+        }
         return pairs
     }
 
