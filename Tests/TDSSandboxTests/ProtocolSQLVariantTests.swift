@@ -47,7 +47,7 @@ struct ProtocolSQLVariantTests {
     }
 }
 
-@Suite("Engine: sql_variant parameters", .enabled(if: EngineHarness.pgDriverAvailable))
+@Suite("Engine: sql_variant parameters")
 struct EngineSQLVariantTests {
     @Test func variantValuesConvertWithCast() throws {
         let engine = try EngineHarness.makeEngine()

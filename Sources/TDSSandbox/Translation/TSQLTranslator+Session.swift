@@ -120,6 +120,10 @@ extension TSQLTranslator {
                 throw .incorrectSyntax(near: item.first ?? tokens.first)
             }
             _ = cursor.skip(word: "AS")
+            if let table = cursor.current, table.isWord("TABLE"), !inProcedure {
+                statements.append(contentsOf: try translateTableVariable(variable, definition: item[(cursor.position + 1)...]))
+                continue
+            }
             if let table = cursor.current, table.isWord("TABLE") || table.isWord("CURSOR") {
                 throw .unsupported("DECLARE … \(table.text.uppercased())", line: table.line)
             }

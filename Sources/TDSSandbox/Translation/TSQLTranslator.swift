@@ -36,7 +36,7 @@ struct TSQLTranslator {
 
     /// Translates a batch, adding its DECLAREd variables to ``variables``.
     mutating func translate(_ batch: String) throws(SQLServerMessage) -> [TranslatedStatement] {
-        let tokens = Self.withImplicitExec(try TSQLTokenizer.tokenize(batch))
+        let tokens = Self.withTableVariables(Self.withImplicitExec(try TSQLTokenizer.tokenize(batch)))
         if ProcedureDefinition.startsDefinition(tokens) {
             return [try translateProcedureDefinition(tokens, source: batch)]
         }
@@ -124,7 +124,7 @@ struct TSQLTranslator {
         return bare(name).hasPrefix("#") || schema.isEmpty ? table : TSQLRewriter.quote(bare(schema)) + "." + table
     }
 
-    private mutating func translateSimple(
+    mutating func translateSimple(
         _ tokens: ArraySlice<TSQLToken>
     ) throws(SQLServerMessage) -> [TranslatedStatement] {
         guard let first = tokens.first else { return [] }
