@@ -8,7 +8,7 @@ extension TSQLTranslator {
     }
 
     /// `0`/`1` as a PostgreSQL boolean literal token, or `nil` when `item` is something else.
-    private static func booleanLiteral(_ item: ArraySlice<TSQLToken>) -> TSQLToken? {
+    static func booleanLiteral(_ item: ArraySlice<TSQLToken>) -> TSQLToken? {
         guard item.count == 1, let token = item.first, token.kind == .number, token.text == "0" || token.text == "1"
         else { return nil }
         return TSQLToken(kind: .word, text: token.text == "1" ? "TRUE" : "FALSE", line: token.line, spaceBefore: token.spaceBefore)

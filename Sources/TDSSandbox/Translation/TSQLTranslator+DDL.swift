@@ -81,6 +81,7 @@ extension TSQLTranslator {
                 _ = cursor.next()
             }
         }
+        if case .bit = type { rest = Self.booleanDefaults(rest) }
         if !rest.isEmpty { sql += " " + (try rewriter.rewrite(rest[...])) }
         if let check = type.storageCheck(column: column) { sql += " CHECK (\(check))" }
         return (sql, CatalogColumn(name: name.text, type: type, isRowVersion: rowVersion))
