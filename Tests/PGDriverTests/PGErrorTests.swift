@@ -27,8 +27,10 @@ struct PGErrorTests {
     func refused() throws {
         var configuration = try TestDatabase.server().configuration()
         configuration.port = try ThrowawayPostgres.unusedPort()
+        configuration.connectRetry = .none  // refused is transient (08001); one attempt keeps the test quick
         let error = try #require(databaseError { _ = try PGDriver.connect(configuration) })
         #expect(error.kind == .connectionFailed)
+        #expect(error.code == .sqlState("08001"))
         #expect(error.message.contains("refused") || error.message.contains("connect"))
         configuration.backend = .sqlServer
         #expect(databaseError { _ = try PGDriver.connect(configuration) }?.kind == .invalidConfiguration)
