@@ -93,7 +93,8 @@ let package = Package(
         ),
 
         // Tests, and the helpers several test targets share.
-        .target(name: "TestSupport", dependencies: ["DBCore"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["DBCore", "TDSSandbox", "ThrowawayServers"], path: "Tests/TestSupport"),
         .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
         .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers", "TestSupport"]),
         .testTarget(

@@ -5,6 +5,7 @@ import MSSQLDriver
 import PGDriver
 import SQLKit
 import SQLKitBenchmark
+import TestSupport
 import XCTest
 
 /// sql-kit's own conformance suite (`SQLBenchmarker.runAllTests()`), run over the real wire against PostgreSQL

@@ -7,6 +7,7 @@ import Logging
 import MSSQLDriver
 import NIOPosix
 import PGDriver
+import TestSupport
 
 extension DatabaseID {
     static let a = DatabaseID(string: "a")

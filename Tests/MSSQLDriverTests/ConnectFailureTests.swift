@@ -67,7 +67,8 @@ struct ConnectFailureTests {
             }
             try #require(bound)
             let port = Int(UInt16(bigEndian: address.sin_port))
-            let configuration = ConnectionConfiguration(host: "127.0.0.1", port: port, user: "sa", connectTimeout: 2)
+            var configuration = ConnectionConfiguration(host: "127.0.0.1", port: port, user: "sa", connectTimeout: 2)
+            configuration.connectRetry = .none  // a timeout is transient; one attempt keeps the test quick
             #expect { try MSSQLConnection.connect(configuration) } throws: { error in
                 let kind = (error as? DatabaseError)?.kind
                 return kind == .connectionFailed || kind == .timeout

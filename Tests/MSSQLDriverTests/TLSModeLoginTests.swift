@@ -17,6 +17,7 @@ struct TLSModeLoginTests {
         var configuration = try RealSandbox.configuration()
         configuration.tls = mode
         configuration.tlsRootCertificatePath = caFile
+        configuration.connectRetry = .none  // a refused TLS login ends in 20017 (transient): one attempt
         return configuration
     }
 
@@ -57,9 +58,10 @@ struct TLSModeLoginTests {
         try await offPool {
             let capture = try PreloginCapture()
             defer { capture.cancel() }
-            let configuration = ConnectionConfiguration(
+            var configuration = ConnectionConfiguration(
                 backend: .sqlServer, host: "127.0.0.1", port: capture.port, user: "sa",
                 password: Secret("prelogin-secret"), tls: mode, connectTimeout: 5)
+            configuration.connectRetry = .none  // the capture closes the socket (20017, transient): one attempt
             let error = databaseError { _ = try MSSQLConnection.connect(configuration) }
             #expect(error?.kind == .connectionFailed)
             #expect(try capture.encryptionByte() == expected)

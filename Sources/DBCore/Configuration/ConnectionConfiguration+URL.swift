@@ -165,7 +165,8 @@ private struct URLParser {
             case (.postgresql, "connect_retry_count"), (.postgresql, "connect_retry_interval"):
                 try ConnectionSettingKeys.applyCommon(key, key: key, value: value, source: "URL", to: &configuration)
             case (.postgresql, _):
-                guard KeywordStringParser.libpqKeywords.contains(key) else {
+                guard KeywordStringParser.libpqKeywords.contains(key) || StatementCacheSettings.optionNames.contains(key)
+                else {
                     throw DatabaseError.invalidConfiguration("unknown query key '\(key)' in URL: libpq has no such keyword")
                 }
                 configuration.options[key] = value

@@ -74,6 +74,20 @@ enum ConnectionSettingKeys {
             guard ["utf8", "utf-8", "unicode"].contains(value.lowercased()) else {
                 throw refuse("the driver always talks UTF-8 with the server")
             }
+        case "maxautoprepare":
+            // Npgsql: at most this many automatically prepared statements; 0 turns automatic preparing off.
+            let count = try autoPrepareCount(value, key: key)
+            if count == 0 {
+                configuration.options[StatementCacheSettings.thresholdOption] = "none"
+            } else {
+                configuration.options[StatementCacheSettings.capacityOption] = String(count)
+            }
+        case "autoprepareminusages":
+            // Npgsql: how many runs before a statement is prepared (PGDriver's prepare_threshold).
+            let count = try autoPrepareCount(value, key: key)
+            if configuration.options[StatementCacheSettings.thresholdOption] != "none" {
+                configuration.options[StatementCacheSettings.thresholdOption] = String(count)
+            }
         case "timezone":
             throw refuse("the driver keeps every session in UTC so timestamps come back unambiguous")
         case "loadbalancehosts":
@@ -146,6 +160,15 @@ enum ConnectionSettingKeys {
     }
 
     /// Adds `-c name=value` to the libpq `options` (spaces and backslashes in the value escaped, as libpq wants).
+    /// A count for Npgsql's auto-prepare keys (0 to 100,000).
+    private static func autoPrepareCount(_ value: String, key: String) throws -> Int {
+        guard let count = Int(value.trimmingCharacters(in: .whitespaces)), (0...100_000).contains(count) else {
+            throw DatabaseError.invalidConfiguration(
+                "key '\(key)' of the connection string must be a whole number from 0 to 100000")
+        }
+        return count
+    }
+
     static func appendServerOption(_ name: String, _ value: String, to configuration: inout ConnectionConfiguration) {
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: " ", with: "\\ ")
         configuration.options["options"] = joined(configuration.options["options"], "-c \(name)=\(escaped)")

@@ -15,6 +15,9 @@ public struct StatementCacheSettings: Sendable, Hashable {
     public static let thresholdOption = "prepare_threshold"
     /// The `options` key of ``capacity``.
     public static let capacityOption = "prepared_max"
+    /// Both option names: URL query keys and keyword-string keys a PostgreSQL configuration accepts beside libpq's
+    /// own (they are never passed to libpq).
+    public static let optionNames: Set<String> = [thresholdOption, capacityOption]
 
     /// Runs of a statement before it is prepared: `0` prepares at once, `nil` never.
     public var threshold: Int?

@@ -111,13 +111,29 @@ struct ConfigurationKeyFamilyTests {
         #expect(configuration.options["target_session_attrs"] == "prefer-standby")
         #expect(configuration.options["passfile"] == "/p" && configuration.options["krbsrvname"] == "pg")
         #expect(configuration.options["channel_binding"] == "require")
-        for pair in ["Timezone=Europe/Paris", "Encoding=LATIN1", "Multiplexing=true", "Max Auto Prepare=10",
+        for pair in ["Timezone=Europe/Paris", "Encoding=LATIN1", "Multiplexing=true",
                      "Include Error Detail=true", "Load Balance Hosts=true"]
         {
             #expect(
                 refusal { try ConnectionConfiguration(connectionString: "Host=h;Username=u;" + pair) }?.message
                     .contains("is not supported") == true, "\(pair)")
         }
+    }
+
+    @Test("the statement-cache keys: Npgsql's auto-prepare keys and psycopg's names in URLs and keyword strings")
+    func statementCacheKeys() throws {
+        let npgsql = try ConnectionConfiguration(
+            connectionString: "Host=h;Username=u;Max Auto Prepare=20;Auto Prepare Min Usages=2")
+        #expect(npgsql.options["prepared_max"] == "20" && npgsql.options["prepare_threshold"] == "2")
+        let off = try ConnectionConfiguration(connectionString: "Host=h;Username=u;Max Auto Prepare=0")
+        #expect(off.options["prepare_threshold"] == "none")
+        #expect(try StatementCacheSettings(options: off.options).threshold == nil)
+        let refused = refusal { try ConnectionConfiguration(connectionString: "Host=h;Username=u;Max Auto Prepare=x") }
+        #expect(refused?.message.contains("Max Auto Prepare") == true)
+        let url = try ConnectionConfiguration(url: "postgresql://h/db?prepare_threshold=0&prepared_max=7")
+        #expect(url.options["prepare_threshold"] == "0" && url.options["prepared_max"] == "7")
+        let keyword = try ConnectionConfiguration(keywordString: "host=h prepare_threshold=none")
+        #expect(keyword.options["prepare_threshold"] == "none")
     }
 
     @Test("URLs and keyword strings refuse keys libpq does not know, naming them")
