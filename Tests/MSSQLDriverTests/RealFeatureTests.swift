@@ -31,7 +31,9 @@ struct RealFeatureTests {
             ]
             for (sql, number, kind) in cases {
                 let error = databaseError { try connection.run(sql) }
-                #expect(error?.number == number, "\(sql): \(String(describing: error))")
+                // Truncation is 2628 on SQL Server 2019+ (compatibility level 150), 8152 before it (and on Babelfish).
+                let numbers = number == 2628 ? [2628, 8152] : [number]
+                #expect(numbers.contains(error?.number ?? 0), "\(sql): \(String(describing: error))")
                 #expect(error?.kind == kind, "\(sql): \(String(describing: error))")
                 #expect(error?.statement == sql)
                 #expect(try connection.scalar("SELECT 1") == .int(1))

@@ -25,7 +25,11 @@ struct RealTransactionTests {
             #expect(try writer.scalar("SELECT @@TRANCOUNT") == .int(1))
             #expect(try reader.scalar("SELECT COUNT(*) FROM \(table)") == .int(0))
             try writer.commit()
-            #expect(try writer.scalar("SELECT @@TRANCOUNT") == .int(1))  // the SELECT opened the next transaction
+            if MSSQLTestServer.usesInProcessSandbox {
+                // The sandbox opens the next implicit transaction on any statement. SQL Server (and Babelfish) do
+                // not for a SELECT that reads no table, so there @@TRANCOUNT may be 0 here.
+                #expect(try writer.scalar("SELECT @@TRANCOUNT") == .int(1))
+            }
             #expect(try reader.scalar("SELECT COUNT(*) FROM \(table)") == .int(1))
         }
     }

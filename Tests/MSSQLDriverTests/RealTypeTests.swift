@@ -205,7 +205,12 @@ struct RealTypeTests {
         }
     }
 
-    @Test("DATETIME2(7) at 100 ns: the sandbox refuses a non-zero 7th digit (241) rather than rounding")
+    @Test(
+        "DATETIME2(7) at 100 ns: the sandbox refuses a non-zero 7th digit (241) rather than rounding",
+        .enabled(
+            if: MSSQLTestServer.usesInProcessSandbox,
+            "the 241 for a non-zero 7th digit is the sandbox's own limit: SQL Server stores 100 ns, Babelfish rounds to microseconds"
+        ))
     func hundredNanoseconds() async throws {
         try await offPool {
             let connection = try RealSandbox.connect()
