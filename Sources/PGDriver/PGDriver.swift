@@ -26,8 +26,8 @@ public struct PGDriver: DatabaseDriver {
     /// failure), `.authenticationFailed` (wrong password, unknown role or database) or `.invalidConfiguration`
     /// (a configuration for another backend), `.timeout` (the connect timeout expired). The message is libpq's;
     /// it never contains the password. A connect that fails with a transient fault (the server starting up or
-    /// shutting down, refused, timed out: ``DBCore/TransientFault``) is retried as
-    /// ``DBCore/ConnectionConfiguration/connectRetry`` says (once, after 10 s, by default).
+    /// shutting down, refused, timed out: `TransientFault`) is retried as
+    /// `ConnectionConfiguration.connectRetry` says (once, after 10 s, by default).
     public static func connect(_ configuration: ConnectionConfiguration) throws -> PGConnection {
         if let backend = configuration.backend, backend != .postgresql {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not PostgreSQL")

@@ -25,7 +25,7 @@ extension ConnectionConfiguration {
     /// `MultipleActiveResultSets`, …) or a `tcp:`, `,port` or `\instance` server make it
     /// ``DatabaseBackend/sqlServer``; Npgsql-only keys (`Host`, `Port`, `Ssl Mode`, `Username`, …) make it
     /// ``DatabaseBackend/postgresql``; otherwise it stays `nil`. Every other recognised key is honoured or refused
-    /// (``ConnectionSettingKeys``): `ConnectRetryCount`/`ConnectRetryInterval` set ``connectRetry``;
+    /// (`ConnectionSettingKeys`): `ConnectRetryCount`/`ConnectRetryInterval` set ``connectRetry``;
     /// `ApplicationIntent` sets ``applicationIntent``; `Authentication` sets ``authentication``; `Pooling`,
     /// `Max Pool Size`, `Min Pool Size`, `Connection Lifetime`/`Load Balance Timeout` and `Connection Idle
     /// Lifetime` set ``pooling``; `Packet Size`, `Workstation ID`, `Current Language` and the Npgsql keys with a

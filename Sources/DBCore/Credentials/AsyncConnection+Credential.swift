@@ -9,7 +9,12 @@ extension AsyncConnection {
     ///     configuration, driver: PGDriver(), credential: DefaultAzureCredential())
     /// ```
     ///
-    /// - Parameter scopes: The token's scopes; by default the one for the driver's database family.
+    /// - Parameters:
+    ///   - configuration: Where to connect; its password is replaced by the token.
+    ///   - driver: The driver that opens the connection.
+    ///   - credential: Where the access token comes from.
+    ///   - scopes: The token's scopes; by default the one for the driver's database family.
+    ///   - isolation: The caller's actor, inherited by default.
     public static func connect(
         _ configuration: ConnectionConfiguration, driver: any DatabaseDriver, credential: any TokenCredential,
         scopes: [String]? = nil, isolation: isolated (any Actor)? = #isolation

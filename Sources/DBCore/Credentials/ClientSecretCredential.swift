@@ -16,8 +16,13 @@ public final class ClientSecretCredential: TokenCredential {
     /// Creates the credential.
     ///
     /// - Parameters:
+    ///   - tenantID: The Entra ID tenant (directory) of the service principal.
+    ///   - clientID: The service principal's application (client) id.
+    ///   - clientSecret: The service principal's secret; never printed.
     ///   - authorityHost: The Entra ID host; by default `AZURE_AUTHORITY_HOST` from `environment`, else
     ///     `https://login.microsoftonline.com`.
+    ///   - environment: Where `AZURE_AUTHORITY_HOST` is read; the process environment by default.
+    ///   - timeout: Seconds to wait for the token endpoint (30).
     ///   - refreshMargin: Seconds before expiry at which a cached token is replaced (300).
     ///   - clock: The current time (for tests).
     public init(

@@ -22,6 +22,7 @@ public final class DefaultAzureCredential: TokenCredential {
     /// Builds the chain from `environment` (the process environment by default).
     ///
     /// - Parameters:
+    ///   - environment: Where the credentials' variables are read (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, …).
     ///   - imdsEndpoint: The IMDS token URL for the managed identity (override only for tests).
     ///   - managedIdentityTimeout: Seconds to wait for the managed identity endpoint; short, as off Azure
     ///     nothing answers.

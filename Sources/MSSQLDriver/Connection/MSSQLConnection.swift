@@ -56,8 +56,8 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// own is needed.
     ///
     /// A login that fails with a transient fault (Azure SQL's 40613, 40197, 40501, 4060 … during a failover, or
-    /// DB-Library's network errors 20009, 20003, 20017: ``DBCore/TransientFault``) is retried as
-    /// ``DBCore/ConnectionConfiguration/connectRetry`` says (once, after 10 s, by default).
+    /// DB-Library's network errors 20009, 20003, 20017: `TransientFault`) is retried as
+    /// `ConnectionConfiguration.connectRetry` says (once, after 10 s, by default).
     public static func connect(_ configuration: ConnectionConfiguration) throws -> MSSQLConnection {
         if let backend = configuration.backend, backend != .sqlServer {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not SQL Server")
@@ -167,7 +167,7 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     }
 
     /// `false` once closed, once DB-Library marked the connection dead, or once a call on it failed with
-    /// ``DatabaseError/Kind/connectionLost``.
+    /// `DatabaseError.Kind.connectionLost`.
     public var isAlive: Bool {
         lock.withLock { !closed && !broken && !handle.isDead }
     }

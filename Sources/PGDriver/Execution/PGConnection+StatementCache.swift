@@ -4,7 +4,7 @@ import Foundation
 extension PGConnection {
     /// Runs before preparing a statement (one statement with parameters) that runs again and again: `0`
     /// prepares at the first run, `nil` never prepares (for PgBouncer-style transaction pooling). Starts as
-    /// ``DBCore/StatementCacheSettings`` read from the configuration's `options` say (5 by default); setting
+    /// `StatementCacheSettings` read from the configuration's `options` say (5 by default); setting
     /// `nil` drops the statements already prepared.
     public var prepareThreshold: Int? {
         get {
