@@ -11,3 +11,7 @@ swift build --build-tests
 # large tests), and a serial run keeps timing-sensitive paths (cancel, pool waits) away from starvation by the other
 # tests. The tests are parallel-safe: plain `swift test` runs them in parallel.
 swift test --skip-build --no-parallel "$@"
+# The DocC catalogs build without a warning (about a minute); skipped when the run is filtered.
+if [ $# -eq 0 ]; then
+    bash scripts/docs.sh
+fi
