@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `quickstart` executable (it sits next to the test bundle) for both backends and checks the
@@ -14,29 +15,12 @@ struct QuickstartRunTests {
     ]
 
     /// The lines the quickstart printed on standard output, and its exit status.
-    func run(_ arguments: [String]) throws -> (lines: [String], status: Int32, errors: String) {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()]
+    func run(_ arguments: [String]) throws -> BuiltExecutable.Result {
         let executable = try #require(
-            candidates.map { $0.appendingPathComponent("quickstart") }.first {
-                FileManager.default.isExecutableFile(atPath: $0.path)
-            }, "the quickstart executable is not built next to \(bundle.path)")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+            BuiltExecutable.url(named: "quickstart"), "the quickstart executable is not built next to the tests")
         var environment = ProcessInfo.processInfo.environment
         environment["DBHOST"] = nil
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        return (lines, process.terminationStatus, String(decoding: errorData, as: UTF8.self))
+        return try BuiltExecutable.run(executable, arguments: arguments, environment: environment)
     }
 
     @Test("--backend postgres prints the inventory flow")

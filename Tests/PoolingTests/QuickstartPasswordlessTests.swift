@@ -18,20 +18,9 @@ struct QuickstartPasswordlessTests {
     ]
 
     /// Runs the built `quickstart` with `environment` (DB* and AZURE_* variables of the test's own replaced).
-    func run(_ arguments: [String], environment overrides: [String: String]) throws
-        -> (lines: [String], status: Int32, errors: String)
-    {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [
-            bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent(),
-        ]
+    func run(_ arguments: [String], environment overrides: [String: String]) throws -> BuiltExecutable.Result {
         let executable = try #require(
-            candidates.map { $0.appendingPathComponent("quickstart") }.first {
-                FileManager.default.isExecutableFile(atPath: $0.path)
-            }, "the quickstart executable is not built next to \(bundle.path)")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+            BuiltExecutable.url(named: "quickstart"), "the quickstart executable is not built next to the tests")
         var environment = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("DB") && !$0.key.hasPrefix("AZURE_") && !$0.key.hasPrefix("IDENTITY_")
                 && $0.key != "SSLMODE" && $0.key != "MSI_ENDPOINT"
@@ -39,17 +28,7 @@ struct QuickstartPasswordlessTests {
         environment.merge(overrides) { $1 }
         // No Azure CLI on the path: the chain must get its token from the service principal.
         environment["PATH"] = "/nonexistent"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        return (lines, process.terminationStatus, String(decoding: errorData, as: UTF8.self))
+        return try BuiltExecutable.run(executable, arguments: arguments, environment: environment)
     }
 
     @Test("no DBPASSWORD: the quickstart signs in with DefaultAzureCredential's token and prints its lines")
