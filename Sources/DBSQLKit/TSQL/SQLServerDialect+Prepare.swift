@@ -51,6 +51,13 @@ struct TSQLRewriter {
         }
     }
 
+    /// A `WITH` clause with each common table expression rewritten.
+    func tableExpressions(_ group: SQLCommonTableExpressionGroup?) throws -> SQLCommonTableExpressionGroup? {
+        guard var group else { return nil }
+        group.tableExpressions = try group.tableExpressions.map(expression)
+        return group
+    }
+
     /// A nested expression: selects and unions anywhere inside become their T-SQL forms.
     func expression(_ expression: any SQLExpression) throws -> any SQLExpression {
         switch expression {

@@ -156,11 +156,7 @@ struct TSQLUpdate: SQLExpression {
         var update = original
         update.values = try update.values.map(rewriter.expression)
         update.predicate = try update.predicate.map(rewriter.expression)
-        update.tableExpressionGroup = try update.tableExpressionGroup.map {
-            var group = $0
-            group.tableExpressions = try group.tableExpressions.map(rewriter.expression)
-            return group
-        }
+        update.tableExpressionGroup = try rewriter.tableExpressions(update.tableExpressionGroup)
         output = try TSQLOutput(update.returning, prefix: "INSERTED")
         self.update = update
     }
@@ -184,11 +180,7 @@ struct TSQLDelete: SQLExpression {
     init(_ original: SQLDelete, rewriter: TSQLRewriter) throws {
         var delete = original
         delete.predicate = try delete.predicate.map(rewriter.expression)
-        delete.tableExpressionGroup = try delete.tableExpressionGroup.map {
-            var group = $0
-            group.tableExpressions = try group.tableExpressions.map(rewriter.expression)
-            return group
-        }
+        delete.tableExpressionGroup = try rewriter.tableExpressions(delete.tableExpressionGroup)
         output = try TSQLOutput(delete.returning, prefix: "DELETED")
         self.delete = delete
     }

@@ -9,11 +9,7 @@ struct TSQLSelect: SQLExpression {
 
     init(_ original: SQLSelect, rewriter: TSQLRewriter) throws {
         var select = original
-        select.tableExpressionGroup = try select.tableExpressionGroup.map {
-            var group = $0
-            group.tableExpressions = try group.tableExpressions.map(rewriter.expression)
-            return group
-        }
+        select.tableExpressionGroup = try rewriter.tableExpressions(select.tableExpressionGroup)
         select.columns = try select.columns.map(rewriter.expression)
         select.tables = try select.tables.map(rewriter.expression)
         select.joins = try select.joins.map(rewriter.expression)
