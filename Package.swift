@@ -26,6 +26,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "DBCore", targets: ["DBCore"]),
+        .library(name: "DBAzureIdentity", targets: ["DBAzureIdentity"]),
         .library(name: "PGDriver", targets: ["PGDriver"]),
         .library(name: "MSSQLDriver", targets: ["MSSQLDriver"]),
         .library(name: "TDSSandbox", targets: ["TDSSandbox"]),
@@ -62,6 +63,8 @@ let package = Package(
 
         // The shared API and the drivers.
         .target(name: "DBCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // Microsoft Entra ID credentials (HTTP over URLSession): only apps that sign in with tokens build it.
+        .target(name: "DBAzureIdentity", dependencies: ["DBCore"]),
         .target(name: "PGDriver", dependencies: ["DBCore", "CLibPQ"]),
         .target(name: "MSSQLDriver", dependencies: ["DBCore", "CSybDB"]),
 
@@ -83,7 +86,10 @@ let package = Package(
         // Samples.
         .executableTarget(
             name: "quickstart",
-            dependencies: ["DBCore", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers", argumentParser]
+            dependencies: [
+                "DBCore", "DBAzureIdentity", "PGDriver", "MSSQLDriver", "TDSSandbox", "ThrowawayServers",
+                argumentParser,
+            ]
         ),
 
         // Benchmarks (not tests): `swift run -c release bench`.
@@ -96,6 +102,13 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: ["DBCore", "TDSSandbox", "ThrowawayServers"], path: "Tests/TestSupport"),
         .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
+        .testTarget(
+            name: "DBAzureIdentityTests",
+            dependencies: [
+                "DBAzureIdentity", "DBCore", "PGDriver", "MSSQLDriver", "ThrowawayServers", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers", "TestSupport"]),
         .testTarget(
             name: "PoolingTests",

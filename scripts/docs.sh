@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the DocC documentation of DBCore, PGDriver, MSSQLDriver and TDSSandbox with swift-docc-plugin
+# Builds the DocC documentation of DBCore, DBAzureIdentity, PGDriver, MSSQLDriver and TDSSandbox with swift-docc-plugin
 # (`swift package generate-documentation`) and fails if DocC printed any warning (an unresolved symbol link, a
 # malformed article). The archives go to .build/plugins/Swift-DocC/outputs/<Target>.doccarchive.
 set -euo pipefail
@@ -9,7 +9,7 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
 swift package --disable-sandbox generate-documentation \
-    --target DBCore --target PGDriver --target MSSQLDriver --target TDSSandbox \
+    --target DBCore --target DBAzureIdentity --target PGDriver --target MSSQLDriver --target TDSSandbox \
     --warnings-as-errors >"$log" 2>&1 || status=$?
 if [ $status -ne 0 ] || grep -E "warning:|error:" "$log" >/dev/null; then
     grep -E "warning:|error:" "$log" | sort -u >&2 || tail -40 "$log" >&2
@@ -17,4 +17,4 @@ if [ $status -ne 0 ] || grep -E "warning:|error:" "$log" >/dev/null; then
     exit 1
 fi
 grep -E "Generated DocC archive|doccarchive" "$log" | sort -u
-echo "docs.sh: 4 catalogs built without warnings"
+echo "docs.sh: 5 catalogs built without warnings"

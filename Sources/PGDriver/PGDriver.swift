@@ -33,9 +33,9 @@ public struct PGDriver: DatabaseDriver {
             throw DatabaseError.invalidConfiguration("the configuration is for \(backend.rawValue), not PostgreSQL")
         }
         let cacheSettings = try StatementCacheSettings(options: configuration.options)
-        // Authentication=Active Directory …: a token from the credential it names is the password.
-        let signedIn = try configuration.signingInWithConfiguredCredential(driver: PGDriver())
-        let handle = try ConnectRetry.run(signedIn) { try PQHandle.connect($0) }
+        // Authentication=Active Directory … needs a credential's token (DBAzureIdentity); never connect without it.
+        try configuration.checkEntraSignInResolved()
+        let handle = try ConnectRetry.run(configuration) { try PQHandle.connect($0) }
         return PGConnection(handle: handle, configuration: configuration, statementCache: cacheSettings)
     }
 }

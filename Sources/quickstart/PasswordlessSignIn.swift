@@ -1,9 +1,10 @@
+import DBAzureIdentity
 import DBCore
 import Foundation
 import PGDriver
 
 /// The Azure PostgreSQL quickstart's passwordless variant: with `DBHOST` set and no `DBPASSWORD`, sign in through
-/// ``DefaultAzureCredential`` (environment service principal → workload identity → managed identity → Azure CLI),
+/// `DefaultAzureCredential` (environment service principal → workload identity → managed identity → Azure CLI),
 /// whose token for `https://ossrdbms-aad.database.windows.net/.default` is the password, as the quickstart's
 /// `DefaultAzureCredential().get_token(…)` does. Says so on standard error (never the token).
 ///

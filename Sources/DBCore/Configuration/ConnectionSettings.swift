@@ -9,21 +9,24 @@ public enum ApplicationIntent: String, Sendable, Hashable {
 
 /// How a connection signs in (ADO.NET's `Authentication` key).
 ///
-/// The Microsoft Entra ID methods become a ``TokenCredential`` whose token is the password on PostgreSQL (Azure
-/// Database for PostgreSQL); on SQL Server they are refused with ``DatabaseError/Kind/unsupported``, because FreeTDS
-/// DB-Library has no Entra sign-in.
+/// DBCore only records the method. The Microsoft Entra ID methods need a ``TokenCredential``, whose token is the
+/// password on PostgreSQL (Azure Database for PostgreSQL): the `DBAzureIdentity` product turns the method into one
+/// (`configuration.configuredCredential()`, `configuration.signingInWithConfiguredCredential(driver:)`). A connect
+/// with an Entra method and no credential fails with ``DatabaseError/Kind/invalidConfiguration`` saying so
+/// (``ConnectionConfiguration/checkEntraSignInResolved()``). On SQL Server they are refused with
+/// ``DatabaseError/Kind/unsupported``, because FreeTDS DB-Library has no Entra sign-in.
 public enum AuthenticationMethod: String, Sendable, Hashable {
     /// User and password (`SqlPassword`): the default.
     case password
-    /// `Active Directory Default`: ``DefaultAzureCredential``.
+    /// `Active Directory Default`: DBAzureIdentity's `DefaultAzureCredential`.
     case entraDefault
-    /// `Active Directory Managed Identity` (or `Active Directory MSI`): ``ManagedIdentityCredential``, with the
-    /// user-assigned identity's client ID from `User ID` when given.
+    /// `Active Directory Managed Identity` (or `Active Directory MSI`): DBAzureIdentity's
+    /// `ManagedIdentityCredential`, with a user-assigned identity's client ID from `AZURE_CLIENT_ID` when set.
     case entraManagedIdentity
-    /// `Active Directory Service Principal`: ``ClientSecretCredential`` with `User ID` as the client ID, `Password`
-    /// as the secret and `AZURE_TENANT_ID` as the tenant.
+    /// `Active Directory Service Principal`: DBAzureIdentity's `ClientSecretCredential` with `AZURE_TENANT_ID` as
+    /// the tenant, `AZURE_CLIENT_ID` as the client ID and `Password` (or `AZURE_CLIENT_SECRET`) as the secret.
     case entraServicePrincipal
-    /// `Active Directory Workload Identity`: ``WorkloadIdentityCredential/fromEnvironment(_:refreshMargin:clock:)``.
+    /// `Active Directory Workload Identity`: DBAzureIdentity's `WorkloadIdentityCredential.fromEnvironment()`.
     case entraWorkloadIdentity
 
     /// Whether this is a Microsoft Entra ID method.

@@ -3,6 +3,8 @@ extension AsyncConnection {
     /// dedicated thread.
     ///
     /// ```swift
+    /// import DBAzureIdentity  // DefaultAzureCredential
+    ///
     /// var configuration = ConnectionConfiguration(
     ///     host: "myserver.postgres.database.azure.com", database: "postgres", user: "me@contoso.com", tls: .require)
     /// let connection = try await AsyncConnection.connect(

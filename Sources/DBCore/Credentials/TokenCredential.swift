@@ -1,14 +1,17 @@
 import Foundation
 
-/// Something that issues Microsoft Entra ID access tokens: a fixed token, the Azure CLI, a managed identity, a
-/// service principal's client secret, a workload identity, or a chain of these (``DefaultAzureCredential``).
+/// Something that issues Microsoft Entra ID access tokens. The credentials themselves (a fixed token, the Azure
+/// CLI, a managed identity, a service principal's client secret, a workload identity, or a chain of these:
+/// `DefaultAzureCredential`) live in the `DBAzureIdentity` product, so that DBCore carries no HTTP client; any
+/// type of yours that issues tokens can conform too.
 ///
 /// A pool given a credential asks it for a token each time it opens a connection, and the driver signs in with
 /// the token as the password (see ``AccessTokenSignIn``). Implementations cache tokens and fetch a new one ahead
 /// of expiry, so asking often is cheap.
 public protocol TokenCredential: AnyObject, Sendable {
     /// A token valid for `scopes` (for databases, one scope: ``EntraScope/azurePostgreSQL`` or
-    /// ``EntraScope/azureSQL``). Throws ``TokenCredentialError``.
+    /// ``EntraScope/azureSQL``). Throws an error saying why no token was issued (DBAzureIdentity's credentials
+    /// throw `TokenCredentialError`); it must never contain a token or a secret.
     func token(for scopes: [String]) async throws -> AccessToken
 }
 
@@ -25,13 +28,6 @@ public enum EntraScope {
         case .postgresql: return azurePostgreSQL
         case .sqlServer: return azureSQL
         }
-    }
-
-    /// The v1 "resource" for a scope (the scope without `/.default`), as the Azure CLI and managed identity
-    /// endpoints want it.
-    public static func resource(for scopes: [String]) -> String {
-        let scope = scopes.first ?? ""
-        return scope.hasSuffix("/.default") ? String(scope.dropLast("/.default".count)) : scope
     }
 }
 
@@ -51,43 +47,6 @@ public struct AccessToken: Sendable, Hashable, CustomStringConvertible {
     /// `AccessToken(********, expires 2025-01-01T12:00:00Z)`.
     public var description: String {
         "AccessToken(********, expires \(ISO8601DateFormatter().string(from: expiresOn)))"
-    }
-}
-
-/// Why a credential could not issue a token. Its texts never contain a token or a client secret.
-public struct TokenCredentialError: Error, Sendable, CustomStringConvertible {
-    /// The kind of failure.
-    public enum Reason: String, Sendable, Hashable {
-        /// The credential does not apply here: its environment variables, endpoint or tool are missing.
-        case unavailable
-        /// The identity service or tool answered with an error (bad secret, unknown client, not logged in).
-        case authenticationFailed
-        /// The answer could not be understood.
-        case invalidResponse
-    }
-
-    /// The credential that failed, e.g. `ManagedIdentityCredential`.
-    public var credential: String
-    /// The kind of failure.
-    public var reason: Reason
-    /// What went wrong.
-    public var message: String
-    /// For a chain: the failure of each credential tried, in order.
-    public var failures: [TokenCredentialError]
-
-    /// Creates an error.
-    public init(credential: String, reason: Reason, message: String, failures: [TokenCredentialError] = []) {
-        self.credential = credential
-        self.reason = reason
-        self.message = message
-        self.failures = failures
-    }
-
-    /// `Credential (reason): message`, then each failure of a chain on its own line.
-    public var description: String {
-        var text = "\(credential) (\(reason.rawValue)): \(message)"
-        for failure in failures { text += "\n  - \(failure.description)" }
-        return text
     }
 }
 

@@ -49,8 +49,10 @@ public final class ConnectionPool: Sendable {
     /// - Parameters:
     ///   - driver: The driver that opens connections (`PGDriver()`, `MSSQLDriver()`).
     ///   - configuration: Where to connect. With a `credential`, its password is replaced by a token.
-    ///   - credential: Signs every new connection in with a fresh Entra ID token, if given; else the credential
-    ///     the configuration's ``ConnectionConfiguration/authentication`` names, if any.
+    ///   - credential: Signs every new connection in with a fresh Entra ID token, if given. When the configuration's
+    ///     ``ConnectionConfiguration/authentication`` names an Entra ID method, pass the credential it names
+    ///     (DBAzureIdentity's `configuration.configuredCredential()`); without one, connects fail with
+    ///     ``DatabaseError/Kind/invalidConfiguration`` (``ConnectionConfiguration/checkEntraSignInResolved()``).
     ///   - scopes: The token's scopes; by default the one for the driver's database family (``EntraScope``).
     ///   - settings: Size and timeouts; the process-wide ``PoolConfiguration/default`` unless given.
     ///   - logger: Where pool events go.
@@ -60,7 +62,7 @@ public final class ConnectionPool: Sendable {
         logger: Logger = Logger(label: "DBCore.ConnectionPool")
     ) {
         var source = ConnectionSource(
-            driver: driver, configuration: configuration, credential: credential ?? configuration.configuredCredential(),
+            driver: driver, configuration: configuration, credential: credential,
             scopes: scopes ?? [EntraScope.scope(for: configuration.backend ?? driver.backend)])
         self.settings = settings.normalized
         self.name = source.name

@@ -66,9 +66,6 @@ struct ConfigurationKeyFamilyTests {
         #expect(try adoNet("Authentication=SqlPassword").authentication == .password)
         #expect(refusal { try adoNet("Authentication=Active Directory Password") }?.message.contains("ROPC") == true)
         #expect(refusal { try adoNet("Authentication=Active Directory Interactive") }?.message.contains("interactive") == true)
-        let principal = try adoNet("Authentication=Active Directory Service Principal")
-        #expect(principal.configuredCredential(environment: [:]) != nil)
-        #expect(try adoNet("").configuredCredential(environment: [:]) == nil)
     }
 
     @Test("keys whose default is what this driver does are accepted only with that value")

@@ -1,3 +1,4 @@
+import DBCore
 import Foundation
 
 #if canImport(FoundationNetworking)

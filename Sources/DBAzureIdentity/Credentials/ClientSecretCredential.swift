@@ -1,3 +1,4 @@
+import DBCore
 import Foundation
 
 /// A service principal signing in with its client secret (OAuth 2.0 client credentials grant): POSTs

@@ -1,3 +1,4 @@
+import DBCore
 import Foundation
 
 /// The credential chain for code that runs both on developer machines and in Azure, as the Azure SDKs'

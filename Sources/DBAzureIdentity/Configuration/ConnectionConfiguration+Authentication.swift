@@ -1,18 +1,19 @@
+import DBCore
 import Foundation
 
 extension ConnectionConfiguration {
-    /// The credential ``authentication`` names (an ADO.NET string's `Authentication=Active Directory …`), or `nil`
+    /// The credential `authentication` names (an ADO.NET string's `Authentication=Active Directory …`), or `nil`
     /// for user-and-password sign-in:
     ///
-    /// | ``AuthenticationMethod`` | credential |
+    /// | `AuthenticationMethod` | credential |
     /// |---|---|
     /// | `entraDefault` | ``DefaultAzureCredential`` |
     /// | `entraManagedIdentity` | ``ManagedIdentityCredential`` (a user-assigned identity's client ID from `AZURE_CLIENT_ID`) |
-    /// | `entraServicePrincipal` | ``ClientSecretCredential``: tenant `AZURE_TENANT_ID`, client `AZURE_CLIENT_ID`, secret ``password`` (or `AZURE_CLIENT_SECRET`) |
+    /// | `entraServicePrincipal` | ``ClientSecretCredential``: tenant `AZURE_TENANT_ID`, client `AZURE_CLIENT_ID`, secret `password` (or `AZURE_CLIENT_SECRET`) |
     /// | `entraWorkloadIdentity` | ``WorkloadIdentityCredential`` from `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_FEDERATED_TOKEN_FILE` |
     ///
     /// When something the method needs is missing, the credential returned fails every token request with
-    /// ``DatabaseError/Kind/invalidConfiguration`` naming what is missing (never a secret).
+    /// `DatabaseError.Kind.invalidConfiguration` naming what is missing (never a secret).
     public func configuredCredential(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> (any TokenCredential)? {
@@ -47,21 +48,26 @@ extension ConnectionConfiguration {
         }
     }
 
-    /// For a blocking driver connect: when ``authentication`` names an Entra ID method, the configuration signed in
+    /// For a blocking driver connect: when `authentication` names an Entra ID method, the configuration signed in
     /// with a token from ``configuredCredential(environment:)`` through `driver` (for PostgreSQL, the token is the
-    /// password), with ``authentication`` cleared; otherwise `self`. Blocks the calling thread while the token is
+    /// password), with `authentication` cleared; otherwise `self`. Blocks the calling thread while the token is
     /// fetched; never call it on Swift's cooperative pool.
+    ///
+    /// ```swift
+    /// let configuration = try ConnectionConfiguration(parsing: "Server=…;Authentication=Active Directory Default")
+    /// let connection = try PGDriver.connect(try configuration.signingInWithConfiguredCredential(driver: PGDriver()))
+    /// ```
+    ///
+    /// - Parameter driver: The driver that will open the connection.
+    /// - Returns: The configuration to connect with.
     public func signingInWithConfiguredCredential(driver: any DatabaseDriver) throws -> ConnectionConfiguration {
         guard let credential = configuredCredential() else { return self }
-        let source = ConnectionSource(
-            driver: driver, configuration: self, credential: credential,
-            scopes: [EntraScope.scope(for: backend ?? driver.backend)])
-        return try source.resolvedConfigurationBlocking()
+        return try signingInBlocking(with: credential, driver: driver)
     }
 }
 
-/// A credential for a configuration that lacks what its ``AuthenticationMethod`` needs: every request fails with
-/// ``DatabaseError/Kind/invalidConfiguration`` saying what is missing.
+/// A credential for a configuration that lacks what its `AuthenticationMethod` needs: every request fails with
+/// `DatabaseError.Kind.invalidConfiguration` saying what is missing.
 final class MisconfiguredCredential: TokenCredential {
     let error: DatabaseError
 

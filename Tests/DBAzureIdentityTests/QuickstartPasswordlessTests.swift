@@ -1,3 +1,4 @@
+import DBAzureIdentity
 import DBCore
 import Foundation
 import PGDriver

@@ -1,3 +1,4 @@
+import DBCore
 import Dispatch
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import DBCore
 import Foundation
 
 /// A credential that always gives the same token: for tokens obtained elsewhere, and for tests.
