@@ -29,6 +29,24 @@ struct AuthenticationKeyTests {
         #expect(try credential("") == nil)
     }
 
+    @Test("the same configuration and environment give the same credential, so ConnectionPools keeps one pool")
+    func sameCredentialSamePool() throws {
+        let environment = ["AZURE_TENANT_ID": "tenant", "AZURE_CLIENT_ID": PoolTestDatabase.uniqueName("app")]
+        let configuration = try adoNet("Authentication=Active Directory Default")
+        let first = try #require(configuration.configuredCredential(environment: environment))
+        let second = try #require(configuration.configuredCredential(environment: environment))
+        #expect(first === second)
+        var other = environment
+        other["AZURE_CLIENT_ID"] = PoolTestDatabase.uniqueName("other")
+        #expect(configuration.configuredCredential(environment: other) !== first)
+        let changedPassword = try adoNet("Authentication=Active Directory Default;Password=q")
+        #expect(changedPassword.configuredCredential(environment: environment) !== first)
+
+        let pool = ConnectionPools.pool(driver: PGDriver(), configuration: configuration, credential: first)
+        defer { ConnectionPools.close(driver: PGDriver(), configuration: configuration, credential: first) }
+        #expect(ConnectionPools.pool(driver: PGDriver(), configuration: configuration, credential: second) === pool)
+    }
+
     @Test("a service principal without tenant and client ID fails its token request, naming what is missing")
     func servicePrincipalMissingSettings() async throws {
         let credential = try #require(

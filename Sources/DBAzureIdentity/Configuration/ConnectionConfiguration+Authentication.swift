@@ -14,14 +14,28 @@ extension ConnectionConfiguration {
     ///
     /// When something the method needs is missing, the credential returned fails every token request with
     /// `DatabaseError.Kind.invalidConfiguration` naming what is missing (never a secret).
+    ///
+    /// The same method, password and environment give the same credential object for the life of the process, so
+    /// its token cache is shared and `ConnectionPools.pool(driver:configuration:credential:…)`, which tells pools
+    /// apart by the credential object, keeps one pool per configuration.
+    ///
+    /// - Parameter environment: Where the credential's variables are read (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, …).
+    /// - Returns: The credential, or `nil` when `authentication` names no Entra ID method.
     public func configuredCredential(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> (any TokenCredential)? {
         guard let method = authentication, method.isEntra else { return nil }
+        return ConfiguredCredentials.credential(method: method, password: password, environment: environment) {
+            makeCredential(method: method, environment: environment)
+        }
+    }
+
+    /// A new credential for `method`; see ``configuredCredential(environment:)``.
+    private func makeCredential(method: AuthenticationMethod, environment: [String: String]) -> any TokenCredential {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         switch method {
         case .password:
-            return nil
+            return MisconfiguredCredential("Authentication=SqlPassword signs in with a password, not a token")
         case .entraDefault:
             return DefaultAzureCredential(environment: environment)
         case .entraManagedIdentity:
