@@ -100,6 +100,31 @@ struct AuthenticationKeyTests {
         #expect(pool.statistics.created == 0)
     }
 
+    @Test("a token obtained elsewhere satisfies the key: signingIn(with:driver:) then PGDriver.connect signs in")
+    func tokenFromElsewhere() async throws {
+        let token = FakeTokens.make("elsewhere")
+        let role = PoolTestDatabase.uniqueName("entra_elsewhere")
+        let admin = try PoolTestDatabase.adminConnection()
+        defer {
+            _ = try? admin.rows("DROP ROLE IF EXISTS \(role)")
+            admin.close()
+        }
+        try admin.rows("CREATE ROLE \(role) LOGIN PASSWORD '\(token)'")
+        var configuration = try PoolTestDatabase.configuration()
+        configuration.user = role
+        configuration.password = nil
+        configuration.authentication = .entraManagedIdentity
+        let signedIn = try configuration.signingIn(
+            with: AccessToken(token: Secret(token), expiresOn: Date().addingTimeInterval(3600)), driver: PGDriver())
+        #expect(signedIn.authentication == nil)
+        let user = try await offPool {
+            let connection = try PGDriver.connect(signedIn)
+            defer { connection.close() }
+            return try connection.rows("SELECT current_user")[0].get(String.self, at: 0)
+        }
+        #expect(user == role)
+    }
+
     @Test("what a user writes: the pool signs in with the credential the Authentication= key names")
     func poolWithConfiguredCredential() async throws {
         let token = FakeTokens.make("configured")

@@ -62,13 +62,16 @@ public protocol AccessTokenSignIn: DatabaseDriver {
 
 extension ConnectionConfiguration {
     /// The configuration to open with `token` through `driver`: the driver's own rule when it has one
-    /// (``AccessTokenSignIn``), else the token as the password.
+    /// (``AccessTokenSignIn``), else the token as the password; ``authentication`` is cleared, as the token satisfies
+    /// it (``checkEntraSignInResolved()`` then passes).
     public func signingIn(with token: AccessToken, driver: any DatabaseDriver) throws -> ConnectionConfiguration {
-        if let tokenDriver = driver as? any AccessTokenSignIn {
-            return try tokenDriver.configuration(self, signingInWith: token)
-        }
         var configuration = self
-        configuration.password = token.token
+        if let tokenDriver = driver as? any AccessTokenSignIn {
+            configuration = try tokenDriver.configuration(self, signingInWith: token)
+        } else {
+            configuration.password = token.token
+        }
+        configuration.authentication = nil
         return configuration
     }
 }

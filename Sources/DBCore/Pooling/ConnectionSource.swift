@@ -31,9 +31,7 @@ struct ConnectionSource: Sendable {
         } catch {
             throw ConnectionSource.tokenFailure(error)
         }
-        var signedIn = try configuration.signingIn(with: token, driver: driver)
-        signedIn.authentication = nil  // signed in: the driver must not fetch a token again
-        return signedIn
+        return try configuration.signingIn(with: token, driver: driver)  // clears `authentication`
     }
 
     /// ``resolvedConfiguration()`` for synchronous callers: blocks this thread while a task asks the credential.
