@@ -60,10 +60,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
         ),
 
-        // The shared API and the drivers.
-        .target(name: "DBCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "PGDriver", dependencies: ["DBCore", "CLibPQ"]),
-        .target(name: "MSSQLDriver", dependencies: ["DBCore", "CSybDB"]),
+        // The shared API and the drivers. SQLLexing (internal, pure Swift): the one lexer per dialect.
+        .target(name: "SQLLexing"),
+        .target(name: "DBCore", dependencies: ["SQLLexing", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "PGDriver", dependencies: ["DBCore", "SQLLexing", "CLibPQ"]),
+        .target(name: "MSSQLDriver", dependencies: ["DBCore", "SQLLexing", "CSybDB"]),
 
         // Throwaway servers for tests and samples (a temporary PostgreSQL cluster).
         .target(name: "ThrowawayServers", dependencies: ["DBCore"]),
@@ -72,7 +73,7 @@ let package = Package(
         .target(
             name: "TDSSandbox",
             dependencies: [
-                "DBCore", "PGDriver", "COpenSSL",
+                "DBCore", "PGDriver", "SQLLexing", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -95,7 +96,7 @@ let package = Package(
         // Tests, and the helpers several test targets share.
         .target(
             name: "TestSupport", dependencies: ["DBCore", "TDSSandbox", "ThrowawayServers"], path: "Tests/TestSupport"),
-        .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
+        .testTarget(name: "DBCoreTests", dependencies: ["DBCore", "SQLLexing"]),
         .testTarget(name: "PGDriverTests", dependencies: ["DBCore", "PGDriver", "ThrowawayServers", "TestSupport"]),
         .testTarget(
             name: "PoolingTests",
@@ -103,7 +104,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MSSQLDriverTests",
-            dependencies: ["MSSQLDriver", "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers", "TestSupport"]
+            dependencies: [
+                "MSSQLDriver", "DBCore", "PGDriver", "SQLLexing", "TDSSandbox", "ThrowawayServers", "TestSupport",
+            ]
         ),
         .testTarget(
             name: "ConformanceTests",
@@ -112,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "TDSSandboxTests",
             dependencies: [
-                "TDSSandbox", "DBCore", "PGDriver", "ThrowawayServers",
+                "TDSSandbox", "DBCore", "PGDriver", "SQLLexing", "ThrowawayServers",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -166,7 +169,7 @@ var sqlKitAndFluentTargets: [Target] {
         .target(
             name: "DBSQLKit",
             dependencies: [
-                "DBCore",
+                "DBCore", "SQLLexing",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
