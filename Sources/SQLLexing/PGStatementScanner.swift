@@ -37,22 +37,32 @@ package enum PGStatementScanner {
 
     /// Whether a `;` outside quotes and comments is followed by more SQL.
     package static func containsMultipleStatements(_ sql: String) -> Bool {
-        let bytes = Array(sql.utf8)
-        var afterSemicolon = false
-        var index = 0
-        while index < bytes.count {
-            let token = token(in: bytes, at: index)
-            index = token.range.upperBound
-            if token.kind == .whitespace || token.kind == .comment { continue }
-            let isSemicolon = token.kind == .symbol && bytes[token.range.lowerBound] == UInt8(ascii: ";")
-            if afterSemicolon && !isSemicolon { return true }
-            afterSemicolon = afterSemicolon || isSemicolon
-        }
-        return false
+        var text = sql
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { bytes in
+            // Without a `;` anywhere there is one statement: no need to lex.
+            guard bytes.contains(UInt8(ascii: ";")) else { return false }
+            var afterSemicolon = false
+            var index = 0
+            while index < bytes.count {
+                let token = token(in: bytes, at: index)
+                index = token.range.upperBound
+                if token.kind == .whitespace || token.kind == .comment { continue }
+                let isSemicolon = token.kind == .symbol && bytes[token.range.lowerBound] == UInt8(ascii: ";")
+                if afterSemicolon && !isSemicolon { return true }
+                afterSemicolon = afterSemicolon || isSemicolon
+            }
+            return false
+        } ?? false
     }
 
     /// The token that starts at byte `start` (which must be inside `bytes`).
     package static func token(in bytes: [UInt8], at start: Int) -> Token {
+        bytes.withUnsafeBufferPointer { token(in: $0, at: start) }
+    }
+
+    /// `token(in:at:)` (the array form) over the bytes' storage.
+    static func token(in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Token {
         let count = bytes.count
         let byte = bytes[start]
         let next: UInt8? = start + 1 < count ? bytes[start + 1] : nil
@@ -93,7 +103,7 @@ package enum PGStatementScanner {
 
     private static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 || c == 12 }
 
-    private static func blockComment(_ bytes: [UInt8], from start: Int) -> Token {
+    private static func blockComment(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Token {
         let count = bytes.count
         var depth = 0
         var index = start
@@ -115,7 +125,7 @@ package enum PGStatementScanner {
     /// A quoted run whose opening quote is at `open`: a doubled `close` escapes it; with `backslash`, `\x` escapes
     /// any character.
     private static func quoted(
-        _ kind: Kind, _ bytes: [UInt8], start: Int, open: Int, close: UInt8, backslash: Bool
+        _ kind: Kind, _ bytes: UnsafeBufferPointer<UInt8>, start: Int, open: Int, close: UInt8, backslash: Bool
     ) -> Token {
         var index = open + 1
         while index < bytes.count {
@@ -138,7 +148,7 @@ package enum PGStatementScanner {
 
     /// The dollar quote (`$$` or `$tag$`) that opens at `start`, or `nil` when none does (`$1` is a parameter: a
     /// tag does not start with a digit). A `$` inside a name is part of the name (see the word case).
-    private static func dollarQuoted(_ bytes: [UInt8], from start: Int) -> Token? {
+    private static func dollarQuoted(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Token? {
         let count = bytes.count
         var index = start + 1
         while index < count && bytes[index] != UInt8(ascii: "$") {

@@ -1,6 +1,11 @@
 extension TSQLTokenizer {
     /// The token that starts at byte `start` (which must be inside `bytes`).
     package static func token(in bytes: [UInt8], at start: Int) -> Token {
+        bytes.withUnsafeBufferPointer { token(in: $0, at: start) }
+    }
+
+    /// `token(in:at:)` (the array form) over the bytes' storage (no bounds checks beyond the lexer's own).
+    static func token(in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Token {
         let count = bytes.count
         let byte = bytes[start]
         let next: UInt8? = start + 1 < count ? bytes[start + 1] : nil
@@ -50,14 +55,16 @@ extension TSQLTokenizer {
         }
     }
 
-    private static func word(_ bytes: [UInt8], from start: Int) -> Token {
+    private static func word(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Token {
         var index = start + 1
         while index < bytes.count, isIdentifierPart(bytes, index) { index += 1 }
         return Token(kind: .word, range: start..<index)
     }
 
     /// A quoted run whose opening character is at `open`: a doubled `close` escapes itself.
-    private static func quoted(_ kind: Kind, _ bytes: [UInt8], start: Int, open: Int, close: UInt8) -> Token {
+    private static func quoted(
+        _ kind: Kind, _ bytes: UnsafeBufferPointer<UInt8>, start: Int, open: Int, close: UInt8
+    ) -> Token {
         var index = open + 1
         while index < bytes.count {
             if bytes[index] == close {
@@ -72,7 +79,9 @@ extension TSQLTokenizer {
         return Token(kind: kind, range: start..<bytes.count, isUnterminated: true)
     }
 
-    private static func endOfBlockComment(_ bytes: [UInt8], from start: Int) -> (end: Int, closed: Bool) {
+    private static func endOfBlockComment(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int
+    ) -> (end: Int, closed: Bool) {
         var depth = 0
         var index = start
         let count = bytes.count
@@ -91,7 +100,7 @@ extension TSQLTokenizer {
         return (count, false)
     }
 
-    private static func endOfWhitespace(_ bytes: [UInt8], from start: Int) -> Int {
+    private static func endOfWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
         while index < bytes.count {
             let byte = bytes[index]
@@ -107,7 +116,7 @@ extension TSQLTokenizer {
     }
 
     /// Digits, an optional fraction, and an exponent when a digit follows its `e` (and sign).
-    private static func endOfNumber(_ bytes: [UInt8], from start: Int) -> Int {
+    private static func endOfNumber(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
         var index = start
         while index < count, isDigit(bytes[index]) { index += 1 }
@@ -127,7 +136,7 @@ extension TSQLTokenizer {
     }
 
     /// The `n` of a variable that is exactly `@Pn` (`n` ≥ 1, no leading zero).
-    private static func parameterNumber(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+    private static func parameterNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
         guard range.count >= 3, range.count <= 12, bytes[range.lowerBound + 1] | 0x20 == UInt8(ascii: "p"),
             bytes[range.lowerBound + 2] != UInt8(ascii: "0")
         else { return nil }
@@ -141,7 +150,7 @@ extension TSQLTokenizer {
 
     /// The length of the UTF-8 encoding of a Unicode space (U+0085, U+00A0, U+1680, U+2000…U+200A, U+2028,
     /// U+2029, U+202F, U+205F, U+3000) at `index`, or `nil`.
-    private static func unicodeSpaceLength(_ bytes: [UInt8], _ index: Int) -> Int? {
+    private static func unicodeSpaceLength(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int? {
         let count = bytes.count
         switch bytes[index] {
         case 0xC2 where index + 1 < count && (bytes[index + 1] == 0x85 || bytes[index + 1] == 0xA0):
@@ -162,7 +171,7 @@ extension TSQLTokenizer {
     }
 
     /// Letters, digits, `_`, `#`, `@`, `$` and non-ASCII characters other than spaces continue a name.
-    private static func isIdentifierPart(_ bytes: [UInt8], _ index: Int) -> Bool {
+    private static func isIdentifierPart(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
         let byte = bytes[index]
         if byte >= 0x80 { return unicodeSpaceLength(bytes, index) == nil }
         return isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "#")

@@ -68,15 +68,17 @@ package struct TSQLTokenizer: Sendable {
     /// Tokenizes UTF-8 `bytes`.
     package init(bytes: [UInt8]) {
         self.bytes = bytes
-        var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 3)
-        var index = 0
-        while index < bytes.count {
-            let token = Self.token(in: bytes, at: index)
-            tokens.append(token)
-            index = token.range.upperBound
+        self.tokens = bytes.withUnsafeBufferPointer { buffer in
+            var tokens: [Token] = []
+            tokens.reserveCapacity(buffer.count / 3)
+            var index = 0
+            while index < buffer.count {
+                let token = Self.token(in: buffer, at: index)
+                tokens.append(token)
+                index = token.range.upperBound
+            }
+            return tokens
         }
-        self.tokens = tokens
     }
 
     /// The text of a range of bytes.

@@ -111,7 +111,7 @@ enum MSSQLParameterEncoder {
         statement(BoundStatement(sql: sql), parameters)
     }
 
-    /// ``statement(_:_:)-(String,_)`` for a statement that may carry its layout (then it is not lexed again).
+    /// `statement(_:_:)` (the `String` form) for a statement that may carry its layout (then it is not lexed again).
     static func statement(_ statement: BoundStatement, _ parameters: [EncodedParameter]) -> String {
         let nulls = Set(parameters.indices.filter { parameters[$0].isNull }.map { $0 + 1 })
         let sql = MSSQLNullInlining.inline(statement, positions: nulls)
