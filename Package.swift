@@ -61,12 +61,13 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
         ),
 
-        // The shared API and the drivers.
-        .target(name: "DBCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // The shared API and the drivers. SQLLexing (internal, pure Swift): the one lexer per dialect.
+        .target(name: "SQLLexing"),
+        .target(name: "DBCore", dependencies: ["SQLLexing", .product(name: "Logging", package: "swift-log")]),
         // Microsoft Entra ID credentials (HTTP over URLSession): only apps that sign in with tokens build it.
         .target(name: "DBAzureIdentity", dependencies: ["DBCore"]),
-        .target(name: "PGDriver", dependencies: ["DBCore", "CLibPQ"]),
-        .target(name: "MSSQLDriver", dependencies: ["DBCore", "CSybDB"]),
+        .target(name: "PGDriver", dependencies: ["DBCore", "SQLLexing", "CLibPQ"]),
+        .target(name: "MSSQLDriver", dependencies: ["DBCore", "SQLLexing", "CSybDB"]),
 
         // Throwaway servers for tests and samples (a temporary PostgreSQL cluster).
         .target(name: "ThrowawayServers", dependencies: ["DBCore"]),
@@ -75,7 +76,7 @@ let package = Package(
         .target(
             name: "TDSSandbox",
             dependencies: [
-                "DBCore", "PGDriver", "COpenSSL",
+                "DBCore", "PGDriver", "SQLLexing", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -101,7 +102,7 @@ let package = Package(
         // Tests, and the helpers several test targets share.
         .target(
             name: "TestSupport", dependencies: ["DBCore", "TDSSandbox", "ThrowawayServers"], path: "Tests/TestSupport"),
-        .testTarget(name: "DBCoreTests", dependencies: ["DBCore"]),
+        .testTarget(name: "DBCoreTests", dependencies: ["DBCore", "SQLLexing"]),
         .testTarget(
             name: "DBAzureIdentityTests",
             dependencies: [
@@ -116,7 +117,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MSSQLDriverTests",
-            dependencies: ["MSSQLDriver", "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers", "TestSupport"]
+            dependencies: [
+                "MSSQLDriver", "DBCore", "PGDriver", "SQLLexing", "TDSSandbox", "ThrowawayServers", "TestSupport",
+            ]
         ),
         .testTarget(
             name: "ConformanceTests",
@@ -125,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "TDSSandboxTests",
             dependencies: [
-                "TDSSandbox", "DBCore", "PGDriver", "ThrowawayServers",
+                "TDSSandbox", "DBCore", "PGDriver", "SQLLexing", "ThrowawayServers",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -179,7 +182,7 @@ var sqlKitAndFluentTargets: [Target] {
         .target(
             name: "DBSQLKit",
             dependencies: [
-                "DBCore",
+                "DBCore", "SQLLexing",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import DBCore
 import Foundation
+import SQLLexing
 import Testing
 
 @testable import MSSQLDriver

@@ -1,3 +1,4 @@
+import SQLLexing
 import Testing
 
 @testable import TDSSandbox

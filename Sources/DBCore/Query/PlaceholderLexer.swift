@@ -1,9 +1,12 @@
+import SQLLexing
+
 /// Translates DB-API placeholders (`%s`, `%(name)s`, `%%`) into a dialect's native ones (`$1`, `@P1`).
 ///
-/// The lexer skips everything in which a `%` is data, not a placeholder: string literals (`'...'` with `''`,
-/// PostgreSQL `E'...'` with backslash escapes, SQL Server `N'...'`), quoted identifiers (`"..."`, and
-/// `[...]` for SQL Server), comments (`-- ...` and nested `/* ... */`) and PostgreSQL dollar-quoted strings
-/// (`$$...$$`, `$tag$...$tag$`). Text inside those is passed on byte for byte (`%%` inside a literal stays `%%`).
+/// It walks the tokens of the dialect's one lexer (``SQLDialect``: PostgreSQL's scanner or the T-SQL tokenizer), so
+/// everything in which a `%` is data, not a placeholder, is passed on byte for byte: string literals, quoted
+/// identifiers, comments, and whatever else the dialect quotes (PostgreSQL's `E'...'` and dollar quotes, SQL Server's
+/// `[...]`); `%%` inside a literal stays `%%`. The same pass records where the native placeholders went and whether
+/// the text holds several statements, which the statement carries to the driver (it does not lex it again).
 public enum PlaceholderLexer {
     /// Which placeholder style a statement uses.
     public enum Style: Sendable, Hashable {
@@ -21,95 +24,101 @@ public enum PlaceholderLexer {
         public var sql: String
         /// The placeholder style found.
         public var style: Style
+        /// What the lexer pass found in ``sql``.
+        package var layout: StatementLayout
     }
 
     /// Rewrites `sql` for `dialect`; throws ``DatabaseError/Kind/invalidParameters`` for an unknown `%x`,
     /// an unterminated `%(`, or a mix of `%s` and `%(name)s`.
     public static func plan(_ sql: String, dialect: SQLDialect) throws -> Plan {
-        var output = String.UnicodeScalarView()
-        let input = Array(sql.unicodeScalars)
+        try plan(sql, dialect: dialect, lexer: dialect.lexer)
+    }
+
+    private static func plan<Lexer: SQLLexer>(_ sql: String, dialect: SQLDialect, lexer: Lexer.Type) throws -> Plan {
+        let input = Array(sql.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count + 8)
+        var placeholders: [StatementLayout.Placeholder] = []
         var positionalCount = 0
         var names: [String] = []
         var nameIndex: [String: Int] = [:]
+        var afterSemicolon = false
+        var multipleStatements = false
         var index = 0
 
         func fail(_ message: String) -> DatabaseError {
             DatabaseError(kind: .invalidParameters, message: message, statement: sql)
         }
-        func copy(until end: Int) {
-            output.append(contentsOf: input[index..<end])
-            index = end
+        /// The 1-based character (Unicode scalar) position of byte `offset`, for messages.
+        func character(_ offset: Int) -> Int {
+            input[..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        }
+        func writePlaceholder(_ position: Int) {
+            let start = output.count
+            output.append(contentsOf: dialect.placeholder(position).utf8)
+            placeholders.append(StatementLayout.Placeholder(range: start..<output.count, position: position))
         }
 
         while index < input.count {
-            let c = input[index]
-            switch c {
-            case "'":
-                let escapes = dialect.backend == .postgresql && index > 0
-                    && (input[index - 1] == "E" || input[index - 1] == "e")
-                    && (index < 2 || !isIdentifierScalar(input[index - 2]))
-                copy(until: endOfQuoted(input, from: index, close: "'", backslashEscapes: escapes))
-            case "\"":
-                copy(until: endOfQuoted(input, from: index, close: "\"", backslashEscapes: false))
-            case "[" where dialect.backend == .sqlServer:
-                copy(until: endOfQuoted(input, from: index, close: "]", backslashEscapes: false))
-            case "-" where index + 1 < input.count && input[index + 1] == "-":
+            guard input[index] == UInt8(ascii: "%") else {
+                // Every token but a placeholder goes out as it is.
+                let span = Lexer.span(in: input, at: index)
+                switch span.role {
+                case .trivia: break
+                case .semicolon: afterSemicolon = true
+                case .quoted, .code: multipleStatements = multipleStatements || afterSemicolon
+                }
+                output.append(contentsOf: input[span.range])
+                index = span.range.upperBound
+                continue
+            }
+            multipleStatements = multipleStatements || afterSemicolon
+            guard index + 1 < input.count else {
+                throw fail("a lone '%' ends the statement; write '%%' for a literal percent sign")
+            }
+            let next = input[index + 1]
+            if next == UInt8(ascii: "%") {
+                output.append(UInt8(ascii: "%"))
+                index += 2
+            } else if next == UInt8(ascii: "s") {
+                guard names.isEmpty else { throw fail("the statement mixes %s and %(name)s placeholders") }
+                positionalCount += 1
+                writePlaceholder(positionalCount)
+                index += 2
+            } else if next == UInt8(ascii: "(") {
+                guard positionalCount == 0 else { throw fail("the statement mixes %s and %(name)s placeholders") }
                 var end = index + 2
-                while end < input.count && input[end] != "\n" { end += 1 }
-                copy(until: end)
-            case "/" where index + 1 < input.count && input[index + 1] == "*":
-                copy(until: endOfBlockComment(input, from: index))
-            case "$" where dialect.backend == .postgresql:
-                if let end = endOfDollarQuoted(input, from: index) {
-                    copy(until: end)
-                } else {
-                    output.append(c)
-                    index += 1
+                while end < input.count && input[end] != UInt8(ascii: ")") { end += 1 }
+                guard end < input.count else {
+                    throw fail("unterminated '%(' at character \(character(index)): write %(name)s")
                 }
-            case "%":
-                guard index + 1 < input.count else { throw fail("a lone '%' ends the statement; write '%%' for a literal percent sign") }
-                let next = input[index + 1]
-                if next == "%" {
-                    output.append("%")
-                    index += 2
-                } else if next == "s" {
-                    guard names.isEmpty else { throw fail("the statement mixes %s and %(name)s placeholders") }
-                    positionalCount += 1
-                    output.append(contentsOf: dialect.placeholder(positionalCount).unicodeScalars)
-                    index += 2
-                } else if next == "(" {
-                    guard positionalCount == 0 else { throw fail("the statement mixes %s and %(name)s placeholders") }
-                    var end = index + 2
-                    while end < input.count && input[end] != ")" { end += 1 }
-                    guard end < input.count else {
-                        throw fail("unterminated '%(' at character \(index + 1): write %(name)s")
-                    }
-                    guard end + 1 < input.count, input[end + 1] == "s" else {
-                        throw fail("the placeholder starting at character \(index + 1) is not of the form %(name)s")
-                    }
-                    let name = String(String.UnicodeScalarView(input[(index + 2)..<end]))
-                    guard !name.isEmpty else { throw fail("a %()s placeholder has an empty name") }
-                    let position: Int
-                    if let known = nameIndex[name] {
-                        position = known
-                    } else {
-                        names.append(name)
-                        position = names.count
-                        nameIndex[name] = position
-                    }
-                    output.append(contentsOf: dialect.placeholder(position).unicodeScalars)
-                    index = end + 2
-                } else {
-                    throw fail(
-                        "unsupported placeholder '%\(next)' at character \(index + 1): use %s, %(name)s, or %% for a literal percent sign")
+                guard end + 1 < input.count, input[end + 1] == UInt8(ascii: "s") else {
+                    throw fail("the placeholder starting at character \(character(index)) is not of the form %(name)s")
                 }
-            default:
-                output.append(c)
-                index += 1
+                let name = String(decoding: input[(index + 2)..<end], as: UTF8.self)
+                guard !name.isEmpty else { throw fail("a %()s placeholder has an empty name") }
+                let position: Int
+                if let known = nameIndex[name] {
+                    position = known
+                } else {
+                    names.append(name)
+                    position = names.count
+                    nameIndex[name] = position
+                }
+                writePlaceholder(position)
+                index = end + 2
+            } else {
+                var scalarEnd = index + 2
+                while scalarEnd < input.count && input[scalarEnd] & 0xC0 == 0x80 { scalarEnd += 1 }
+                let shown = String(decoding: input[(index + 1)..<scalarEnd], as: UTF8.self)
+                throw fail(
+                    "unsupported placeholder '%\(shown)' at character \(character(index)): use %s, %(name)s, or %% "
+                        + "for a literal percent sign")
             }
         }
         let style: Style = !names.isEmpty ? .named(names) : positionalCount > 0 ? .positional(positionalCount) : .none
-        return Plan(sql: String(output), style: style)
+        let layout = StatementLayout(placeholders: placeholders, containsMultipleStatements: multipleStatements)
+        return Plan(sql: String(decoding: output, as: UTF8.self), style: style, layout: layout)
     }
 
     /// Rewrites `sql` and attaches positional values; the count of `%s` must equal the count of values.
@@ -117,9 +126,9 @@ public enum PlaceholderLexer {
         let plan = try plan(sql, dialect: dialect)
         switch plan.style {
         case .none where values.isEmpty:
-            return BoundStatement(sql: plan.sql)
+            return BoundStatement(sql: plan.sql, parameters: [], layout: plan.layout)
         case .positional(let count) where count == values.count:
-            return BoundStatement(sql: plan.sql, parameters: values)
+            return BoundStatement(sql: plan.sql, parameters: values, layout: plan.layout)
         case .named:
             throw DatabaseError(
                 kind: .invalidParameters, message: "the statement uses %(name)s placeholders; pass a dictionary",
@@ -139,7 +148,7 @@ public enum PlaceholderLexer {
         let plan = try plan(sql, dialect: dialect)
         switch plan.style {
         case .none:
-            return BoundStatement(sql: plan.sql)
+            return BoundStatement(sql: plan.sql, parameters: [], layout: plan.layout)
         case .positional:
             throw DatabaseError(
                 kind: .invalidParameters, message: "the statement uses %s placeholders; pass an array", statement: sql)
@@ -151,76 +160,7 @@ public enum PlaceholderLexer {
                 }
                 return value
             }
-            return BoundStatement(sql: plan.sql, parameters: parameters)
+            return BoundStatement(sql: plan.sql, parameters: parameters, layout: plan.layout)
         }
-    }
-
-    private static func isIdentifierScalar(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c)
-    }
-
-    /// The index just past a quoted run that starts at `start` (the opening quote). Doubling the closing quote
-    /// escapes it; with `backslashEscapes`, `\x` escapes any character. An unterminated run ends the input.
-    private static func endOfQuoted(
-        _ input: [Unicode.Scalar], from start: Int, close: Unicode.Scalar, backslashEscapes: Bool
-    ) -> Int {
-        var i = start + 1
-        while i < input.count {
-            let c = input[i]
-            if backslashEscapes && c == "\\" {
-                i += 2
-                continue
-            }
-            if c == close {
-                if i + 1 < input.count && input[i + 1] == close {
-                    i += 2
-                    continue
-                }
-                return i + 1
-            }
-            i += 1
-        }
-        return input.count
-    }
-
-    /// The index just past a (possibly nested) block comment starting at `start`.
-    private static func endOfBlockComment(_ input: [Unicode.Scalar], from start: Int) -> Int {
-        var depth = 0
-        var i = start
-        while i < input.count {
-            if input[i] == "/" && i + 1 < input.count && input[i + 1] == "*" {
-                depth += 1
-                i += 2
-            } else if input[i] == "*" && i + 1 < input.count && input[i + 1] == "/" {
-                depth -= 1
-                i += 2
-                if depth == 0 { return i }
-            } else {
-                i += 1
-            }
-        }
-        return input.count
-    }
-
-    /// If a dollar quote (`$$` or `$tag$`) opens at `start`, the index just past its closing tag.
-    private static func endOfDollarQuoted(_ input: [Unicode.Scalar], from start: Int) -> Int? {
-        // A dollar quote cannot follow an identifier character (`a$b$` is an identifier), and a tag cannot
-        // start with a digit (`$1` is a parameter).
-        if start > 0 && isIdentifierScalar(input[start - 1]) { return nil }
-        var i = start + 1
-        while i < input.count && input[i] != "$" {
-            let c = input[i]
-            let isDigit = ("0"..."9").contains(c)
-            if !(c == "_" || c.properties.isAlphabetic || (isDigit && i > start + 1)) { return nil }
-            i += 1
-        }
-        guard i < input.count else { return nil }
-        let tag = Array(input[start...i])
-        var j = i + 1
-        while j + tag.count <= input.count {
-            if input[j] == "$" && Array(input[j..<(j + tag.count)]) == tag { return j + tag.count }
-            j += 1
-        }
-        return input.count
     }
 }

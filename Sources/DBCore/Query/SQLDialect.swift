@@ -1,5 +1,7 @@
-/// How a database writes what the shared API needs to render: its parameter placeholders and which quoting
-/// forms its SQL has (for the placeholder lexer).
+import SQLLexing
+
+/// How a database writes what the shared API needs to render: its parameter placeholders, and the lexer that
+/// reads its SQL (for the DB-API placeholders): PostgreSQL's scanner or the T-SQL tokenizer (module SQLLexing).
 public struct SQLDialect: Sendable, Hashable {
     /// The database family.
     public let backend: DatabaseBackend
@@ -30,13 +32,47 @@ public enum DatabaseBackend: String, Sendable, Hashable, CaseIterable {
 /// parameters.
 public struct BoundStatement: Sendable, Hashable {
     /// The SQL text in the driver's native placeholder syntax (`$1` or `@P1`).
-    public var sql: String
+    public var sql: String {
+        didSet { layout = nil }
+    }
     /// The parameter values, in placeholder order (the value for `$1` / `@P1` first).
     public var parameters: [SQLValue]
+    /// What the placeholder rewriting's lexer pass found in ``sql`` (`nil` when the statement did not come from it,
+    /// or ``sql`` changed since): the driver reuses it instead of lexing the statement again.
+    package private(set) var layout: StatementLayout?
 
     /// Creates a statement.
     public init(sql: String, parameters: [SQLValue] = []) {
         self.sql = sql
         self.parameters = parameters
+        self.layout = nil
+    }
+
+    /// Creates a statement with the layout the placeholder rewriting found in `sql`.
+    package init(sql: String, parameters: [SQLValue], layout: StatementLayout) {
+        self.sql = sql
+        self.parameters = parameters
+        self.layout = layout
+    }
+
+    /// Statements are equal when their SQL and parameters are (the layout follows from the SQL).
+    public static func == (lhs: BoundStatement, rhs: BoundStatement) -> Bool {
+        lhs.sql == rhs.sql && lhs.parameters == rhs.parameters
+    }
+
+    /// Hashes the SQL and the parameters.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sql)
+        hasher.combine(parameters)
+    }
+}
+
+extension SQLDialect {
+    /// The dialect's one lexer, which the placeholder rewriting walks.
+    var lexer: any SQLLexer.Type {
+        switch backend {
+        case .postgresql: return PGStatementScanner.self
+        case .sqlServer: return TSQLTokenizer.self
+        }
     }
 }

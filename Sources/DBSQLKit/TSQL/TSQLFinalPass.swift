@@ -1,7 +1,8 @@
 import DBCore
-import Foundation
+import SQLLexing
 
-/// The last step of rendering a built statement for SQL Server, over its text: writes `"quoted"` identifiers as
+/// The last step of rendering a built statement for SQL Server, over its tokens (the one T-SQL lexer,
+/// `TSQLTokenizer` in SQLLexing; comments are left alone): writes `"quoted"` identifiers as
 /// `[quoted]` and string literals as `N'…'` (Unicode), turns `ON DELETE/UPDATE RESTRICT` into `NO ACTION` (T-SQL's
 /// name for it), and refuses any PostgreSQL-only construct left by an expression the dialect does not rewrite
 /// (`LIMIT`, `RETURNING`, `ON CONFLICT`, `ILIKE`, `FOR UPDATE`/`FOR SHARE`, `CREATE … IF NOT EXISTS`, `::` casts), so
@@ -11,86 +12,51 @@ enum TSQLFinalPass {
     ///
     /// - Throws: ``DBCore/DatabaseError/Kind/unsupported`` naming the construct.
     static func finish(_ sql: String) throws -> String {
-        let characters = Array(sql)
-        var output = ""
-        output.reserveCapacity(characters.count + 16)
+        let tokenizer = TSQLTokenizer(sql)
+        let bytes = tokenizer.bytes
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 16)
+        /// The upper-cased words and symbols so far (literals as `'`, quoted identifiers as `[]`).
         var words: [String] = []
-        var index = 0
-        func flushWord(_ word: inout String) {
-            guard !word.isEmpty else { return }
-            words.append(word.uppercased())
-            output += rewriteWord(word, after: words.dropLast())
-            word = ""
-        }
-        var word = ""
-        while index < characters.count {
-            let character = characters[index]
-            if character.isLetter || character.isNumber || character == "_" || character == "@" || character == "#"
-                || character == "$"
-            {
-                word.append(character)
-                index += 1
+        for token in tokenizer.tokens {
+            let text = bytes[token.range]
+            switch token.kind {
+            case .whitespace, .comment:
+                output += text
                 continue
-            }
-            let startsLiteral = character == "'"
-            let hasNPrefix = startsLiteral && word.uppercased() == "N"
-            flushWord(&word)
-            switch character {
-            case "'":
-                var end = index + 1
-                while end < characters.count {
-                    if characters[end] == "'" {
-                        if end + 1 < characters.count, characters[end + 1] == "'" { end += 2; continue }
-                        break
-                    }
-                    end += 1
-                }
-                if !hasNPrefix { output += "N" }
-                output += String(characters[index...min(end, characters.count - 1)])
+            case .string:
+                if text.first! | 0x20 != UInt8(ascii: "n") { output.append(UInt8(ascii: "N")) }
+                output += text
                 words.append("'")
-                index = end + 1
-            case "\"":
-                var end = index + 1
-                var name = ""
-                while end < characters.count {
-                    if characters[end] == "\"" {
-                        if end + 1 < characters.count, characters[end + 1] == "\"" {
-                            name.append("\"")
-                            end += 2
-                            continue
-                        }
-                        break
-                    }
-                    name.append(characters[end])
-                    end += 1
+            case .quotedIdentifier where text.first == UInt8(ascii: "\""):
+                // `"a""b]"` becomes `[a"b]]]`.
+                output.append(UInt8(ascii: "["))
+                let inner = text.dropFirst().dropLast(token.isUnterminated ? 0 : 1)
+                var index = inner.startIndex
+                while index < inner.endIndex {
+                    let byte = inner[index]
+                    output.append(byte)
+                    if byte == UInt8(ascii: "]") { output.append(byte) }
+                    index += byte == UInt8(ascii: "\"") ? 2 : 1
                 }
-                output += "[" + name.replacingOccurrences(of: "]", with: "]]") + "]"
+                output.append(UInt8(ascii: "]"))
                 words.append("[]")
-                index = end + 1
-            case "[":
-                var end = index + 1
-                while end < characters.count {
-                    if characters[end] == "]" {
-                        if end + 1 < characters.count, characters[end + 1] == "]" { end += 2; continue }
-                        break
-                    }
-                    end += 1
-                }
-                output += String(characters[index...min(end, characters.count - 1)])
+            case .quotedIdentifier:
+                output += text
                 words.append("[]")
-                index = end + 1
-            case ":" where index + 1 < characters.count && characters[index + 1] == ":":
+            case .symbol where text.elementsEqual("::".utf8):
                 throw SQLServerDialect.unsupported("a PostgreSQL '::' cast")
+            case .word:
+                let word = tokenizer.text(token.range)
+                words.append(word.uppercased())
+                output += rewriteWord(word, after: words.dropLast()).utf8
             default:
-                if !character.isWhitespace { words.append(String(character)) }
-                output.append(character)
-                index += 1
+                words.append(tokenizer.text(token.range).uppercased())
+                output += text
             }
             try check(words)
         }
-        flushWord(&word)
-        try check(words)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// `RESTRICT` after `ON DELETE` / `ON UPDATE` is T-SQL's `NO ACTION`.

@@ -1,4 +1,5 @@
 import DBCore
+import SQLLexing
 
 /// `executeMany` in few round trips: DB-Library cannot queue several RPCs (`dbrpcinit` refuses a second one
 /// before `dbrpcsend`), so the parameter sets are sent as ONE `sp_executesql` call per chunk whose statement
@@ -27,11 +28,13 @@ enum MSSQLBatchedExecuteMany {
     /// A plain `INSERT … VALUES (…)` takes ``MSSQLMultiRowExecuteMany`` instead (one multi-row INSERT per chunk,
     /// all-or-nothing per chunk); every other statement runs as described above.
     static func run(_ sql: String, parameterSets: [[SQLValue]], on handle: DBLibHandle) throws -> Int {
-        if let insert = MSSQLMultiRowInsert(sql) {
+        // One lexer pass serves both shapes.
+        let tokenizer = TSQLTokenizer(sql)
+        if let insert = MSSQLMultiRowInsert(tokenizer) {
             try insert.row.checkSizes(parameterSets)
             return try MSSQLMultiRowExecuteMany.run(insert, sql: sql, parameterSets: parameterSets, on: handle)
         }
-        let template = TSQLParameterRenumbering(sql.trimmingTrailingSemicolons())
+        let template = TSQLParameterRenumbering(tokenizer, range: 0..<sql.trimmingTrailingSemicolons().utf8.count)
         try template.checkSizes(parameterSets)
         var total = 0
         var known = false

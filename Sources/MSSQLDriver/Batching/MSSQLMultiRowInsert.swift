@@ -1,11 +1,14 @@
+import SQLLexing
+
 /// A statement that is exactly one `INSERT [INTO] <table> [(<columns>)] VALUES (<items>)` — the shape
 /// ``MSSQLMultiRowExecuteMany`` can send for many parameter sets as one multi-row `VALUES (…), (…), …`.
 ///
-/// Recognised with ``TSQLTokenizer``: the table is a (possibly qualified, `[bracketed]` or `"quoted"`) name
-/// that is not a variable, the optional column list holds names only, each item of the row is a placeholder
-/// `@Pn`, a string or number literal (optionally signed), `NULL` or `DEFAULT`, and only semicolons, whitespace or
-/// comments follow the closing parenthesis. Anything else — `INSERT … SELECT`, `OUTPUT`, table hints, several
-/// row constructors, expressions, a second statement — is not this shape.
+/// Recognised with `TSQLTokenizer` (module SQLLexing): the table is a (possibly qualified, `[bracketed]` or
+/// `"quoted"`) name that is not a variable, the optional column list holds names only, each item of the row is a
+/// placeholder `@Pn`, a string or number literal (optionally signed), `NULL` or `DEFAULT`, and only semicolons,
+/// whitespace or comments follow the closing parenthesis. Anything else — `INSERT … SELECT`, `OUTPUT`, table hints, several
+/// row constructors, expressions, a second statement — is not this shape. (A `0x…` binary literal counts as a
+/// number.)
 struct MSSQLMultiRowInsert {
     /// The text up to and including `VALUES`, then a space.
     let head: String
@@ -14,10 +17,14 @@ struct MSSQLMultiRowInsert {
 
     /// Parses `sql`; `nil` when it is not a single plain `INSERT … VALUES (…)`.
     init?(_ sql: String) {
-        let tokenizer = TSQLTokenizer(sql)
+        self.init(TSQLTokenizer(sql))
+    }
+
+    /// Parses the tokens of a statement (``MSSQLBatchedExecuteMany`` lexes it once for this and the fallback).
+    init?(_ tokenizer: TSQLTokenizer) {
         let tokens = tokenizer.tokens.filter { !$0.isTrivia }
         var index = 0
-        func peek() -> TSQLToken? { index < tokens.count ? tokens[index] : nil }
+        func peek() -> TSQLTokenizer.Token? { index < tokens.count ? tokens[index] : nil }
         func keyword(_ word: StaticString) -> Bool {
             guard let token = peek(), tokenizer.isKeyword(token, word) else { return false }
             index += 1
@@ -36,7 +43,7 @@ struct MSSQLMultiRowInsert {
                 index += 1
                 return true
             }
-            guard token.kind == .word, tokenizer.bytes[token.range.lowerBound] != UInt8(ascii: "@") else { return false }
+            guard token.kind == .word else { return false }
             for reserved: StaticString in ["VALUES", "SELECT", "DEFAULT", "OUTPUT", "WITH", "EXEC", "EXECUTE", "TOP"]
             where tokenizer.isKeyword(token, reserved) {
                 return false
@@ -72,16 +79,18 @@ struct MSSQLMultiRowInsert {
     }
 
     /// One item of the row: `@Pn`, `NULL`, `DEFAULT`, a string, or a number with an optional sign.
-    private static func item(_ tokens: [TSQLToken], _ index: inout Int, _ tokenizer: TSQLTokenizer) -> Bool {
+    private static func item(_ tokens: [TSQLTokenizer.Token], _ index: inout Int, _ tokenizer: TSQLTokenizer) -> Bool {
         guard index < tokens.count else { return false }
         var token = tokens[index]
         if tokenizer.isSymbol(token, "-") || tokenizer.isSymbol(token, "+") {
             index += 1
-            guard index < tokens.count, tokens[index].kind == .number else { return false }
+            guard index < tokens.count, tokens[index].kind == .number || tokens[index].kind == .binary else {
+                return false
+            }
             token = tokens[index]
         }
         switch token.kind {
-        case .parameter, .string, .number:
+        case .parameter, .string, .number, .binary:
             break
         case .word where tokenizer.isKeyword(token, "NULL") || tokenizer.isKeyword(token, "DEFAULT"):
             break

@@ -1,8 +1,9 @@
 import DBCore
+import SQLLexing
 
 /// Renumbers the `@P1`, `@P2`, … parameters of a T-SQL statement (`@P3` → `@P13` with an offset of 10), leaving
 /// string literals, quoted identifiers (`"…"`, `[…]`) and comments (`-- …`, nested `/* … */`) untouched
-/// (``TSQLTokenizer`` finds the placeholders).
+/// (`TSQLTokenizer`, module SQLLexing, finds the placeholders).
 ///
 /// Used to repeat one statement, or one row constructor, for many parameter sets inside a single `sp_executesql`
 /// call.

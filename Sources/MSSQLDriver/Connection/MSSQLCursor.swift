@@ -89,7 +89,7 @@ public final class MSSQLCursor: DatabaseCursor {
                 var parameters = [
                     RPCParameter(
                         name: "@stmt",
-                        value: MSSQLParameterEncoder.string(MSSQLParameterEncoder.statement(statement.sql, encoded))),
+                        value: MSSQLParameterEncoder.string(MSSQLParameterEncoder.statement(statement, encoded))),
                     RPCParameter(
                         name: "@params", value: MSSQLParameterEncoder.string(MSSQLParameterEncoder.declarations(encoded))),
                 ]

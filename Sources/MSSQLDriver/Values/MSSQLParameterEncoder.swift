@@ -108,8 +108,13 @@ enum MSSQLParameterEncoder {
     /// ``MSSQLNullInlining``), preceded (on the same line, so error line numbers stay right) by assignments of the
     /// empty values DB-Library cannot send.
     static func statement(_ sql: String, _ parameters: [EncodedParameter]) -> String {
+        statement(BoundStatement(sql: sql), parameters)
+    }
+
+    /// `statement(_:_:)` (the `String` form) for a statement that may carry its layout (then it is not lexed again).
+    static func statement(_ statement: BoundStatement, _ parameters: [EncodedParameter]) -> String {
         let nulls = Set(parameters.indices.filter { parameters[$0].isNull }.map { $0 + 1 })
-        let sql = MSSQLNullInlining.inline(sql, positions: nulls)
+        let sql = MSSQLNullInlining.inline(statement, positions: nulls)
         let assignments = parameters.enumerated().compactMap { index, parameter in
             parameter.emptyLiteral.map { "SET @P\(index + 1) = \($0);" }
         }

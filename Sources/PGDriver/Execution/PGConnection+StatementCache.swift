@@ -1,5 +1,6 @@
 import DBCore
 import Foundation
+import SQLLexing
 
 extension PGConnection {
     /// Runs before preparing a statement (one statement with parameters) that runs again and again: `0`
@@ -35,7 +36,8 @@ extension PGConnection {
     func send(_ statement: BoundStatement, _ handle: PQHandle, streaming: Bool) throws -> PQResult? {
         let sql = statement.sql
         if statement.parameters.isEmpty {
-            if PGStatementScanner.containsMultipleStatements(sql) {
+            // The DB-API rewriting's lexer pass already knows (the layout); else the one scan of the statement.
+            if statement.layout?.containsMultipleStatements ?? PGStatementScanner.containsMultipleStatements(sql) {
                 try handle.sendSimple(sql)
             } else {
                 try handle.sendParameterized(sql, try PQParameters([]))

@@ -1,3 +1,5 @@
+import SQLLexing
+
 /// A stored procedure's name: T-SQL schema (lower case, `dbo` by default) and name (lower case), with the
 /// spelling the client wrote for messages.
 struct ProcedureName: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import SQLLexing
+
 /// One parameter of an `sp_executesql` / `sp_prepare` declaration string.
 struct TSQLParameterDeclaration: Sendable, Hashable {
     /// The lower-cased name with its `@`.

@@ -1,3 +1,5 @@
+import SQLLexing
+
 /// A rewritten expression and, when the translator knows it, its T-SQL type.
 struct RewrittenExpression {
     var sql: String

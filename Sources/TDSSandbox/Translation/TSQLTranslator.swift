@@ -1,4 +1,5 @@
 import Foundation
+import SQLLexing
 
 /// Translates a T-SQL batch into statements the engine runs on PostgreSQL. The whole batch is translated before
 /// anything runs, so a syntax error fails the batch as in SQL Server.

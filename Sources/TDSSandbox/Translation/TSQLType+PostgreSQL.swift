@@ -1,3 +1,5 @@
+import SQLLexing
+
 extension TSQLType {
     /// The PostgreSQL type that stores values of this T-SQL type (see the README's type table). Constraints that
     /// the PostgreSQL type alone does not enforce (tinyint's range, binary lengths) are added by the DDL rewrite.

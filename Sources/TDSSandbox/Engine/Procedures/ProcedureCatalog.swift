@@ -1,4 +1,5 @@
 import DBCore
+import SQLLexing
 
 /// Stored procedures persist in the sandbox's own schema: `tds_sandbox.procedures` keeps, per procedure, its schema
 /// and name (lower case), the name as written, the parameter list (for people reading the catalog) and the whole
