@@ -156,6 +156,8 @@ enum ADONetKeys {
             .common, .setting, "persistsecurityinfo", "pooling", "minpoolsize", "maxpoolsize",
             "integratedsecurity", "enlist", "connectionlifetime", "connectretrycount",
             "connectretryinterval", "applicationintent", "authentication")
+        // Npgsql's names for the automatic prepared-statement cache, which both drivers have.
+        add(.common, .setting, "maxautoprepare", "autoprepareminusages")
         add(
             .sqlServer, .setting, "multipleactiveresultsets", "trustedconnection", "trusted_connection",
             "multisubnetfailover", "packetsize", "workstationid", "wsid", "failoverpartner",
@@ -166,7 +168,7 @@ enum ADONetKeys {
             "net", "contextconnection", "asynchronousprocessing", "async")
         add(
             .postgresql, .setting, "searchpath", "keepalive", "tcpkeepalive", "includeerrordetail",
-            "sslcertificate", "sslkey", "sslpassword", "maxautoprepare", "autoprepareminusages", "encoding",
+            "sslcertificate", "sslkey", "sslpassword", "encoding",
             "clientencoding", "timezone", "options", "targetsessionattributes", "loadbalancehosts",
             "servercompatibilitymode", "readbuffersize", "writebuffersize", "noresetonclose", "multiplexing",
             "kerberosservicename", "includerealm", "checkcertificaterevocation", "internalcommandtimeout",

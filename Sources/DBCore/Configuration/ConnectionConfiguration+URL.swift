@@ -170,6 +170,9 @@ private struct URLParser {
                     throw DatabaseError.invalidConfiguration("unknown query key '\(key)' in URL: libpq has no such keyword")
                 }
                 configuration.options[key] = value
+            case (.sqlServer, StatementCacheSettings.thresholdOption),
+                (.sqlServer, StatementCacheSettings.capacityOption):
+                configuration.options[key.lowercased()] = value
             case (.sqlServer, "tds_version"), (.sqlServer, "tdsversion"):
                 configuration.options["tds_version"] = value
             case (.sqlServer, "browser_port"), (.sqlServer, "browserport"):

@@ -10,6 +10,10 @@ extension MSSQLConnection {
     /// session `SET`s of ``connect(_:)`` (`TEXTSIZE`, the ANSI options, `IMPLICIT_TRANSACTIONS ON`) and `READ
     /// COMMITTED` isolation, `NOCOUNT OFF` and `XACT_ABORT OFF` are set again, and autocommit is off, as on a new
     /// connection. (Without `sp_reset_connection`, temporary tables stay until the session ends.)
+    ///
+    /// `sp_reset_connection` also drops the session's prepared statements (a handle prepared before it is unknown
+    /// after it, error 8179, and may be handed out again), so the automatic prepared-statement cache is emptied
+    /// with it; where the server has no such procedure the handles stay valid and so does the cache.
     public func resetSession() throws {
         try rollback()
         let server = MSSQLConnection.resetKey(configuration)

@@ -13,7 +13,7 @@ import Synchronization
 /// which then sends an attention from the waiting thread itself (DB-Library's `dbcancel` is not safe from another
 /// thread). That makes the `@unchecked Sendable` sound.
 public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
-    private let lock = NSLock()
+    let lock = NSLock()
     private let handle: DBLibHandle
     private var autocommitEnabled = false
     private var closed = false
@@ -24,12 +24,15 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// How many times a statement claimed the wire; a cursor compares it with the claim of its own statement
     /// before handing out rows it read ahead (another statement discarded its results since).
     private let claims = Atomic<Int>(0)
+    /// The automatic prepared-statement cache (``MSSQLStatementCache``). Guarded by `lock`.
+    var statementCache: MSSQLStatementCache
     /// The configuration the connection was opened with (the password stays hidden in its description).
     public let configuration: ConnectionConfiguration
 
-    private init(handle: DBLibHandle, configuration: ConnectionConfiguration) {
+    private init(handle: DBLibHandle, configuration: ConnectionConfiguration, statementCache: StatementCacheSettings) {
         self.handle = handle
         self.configuration = configuration
+        self.statementCache = MSSQLStatementCache(statementCache)
     }
 
     deinit { handle.close() }
@@ -41,7 +44,8 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// SQL Server Browser on UDP 1434, or on `options["browser_port"]` where the Browser is forwarded elsewhere),
     /// database, user, password, application name, TDS 7.4 (`options["tds_version"]` may say 7.0–7.3), the login
     /// timeout (`ConnectionConfiguration.connectTimeout`, 15 s by default, at most a day; one deadline for the
-    /// Browser lookup and the login) and UTF-8 as the client charset.
+    /// Browser lookup and the login) and UTF-8 as the client charset. `options["prepare_threshold"]` and
+    /// `options["prepared_max"]` set the automatic prepared-statement cache (see ``prepareThreshold``).
     /// `ConnectionConfiguration.queryTimeout` limits each statement (see ``cancel()`` for how).
     /// TLS follows `ConnectionConfiguration.tls`: `disable` tells the server the client cannot encrypt (a server
     /// that requires TLS then ends the connection, so the login fails); `allow` and `prefer` encrypt the login when
@@ -64,9 +68,10 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
         }
         try MSSQLDriver.rejectEntraSignIn(configuration)
         try configuration.checkNoNULCharacters()
+        let cacheSettings = try StatementCacheSettings(options: configuration.options)
         let handle = try ConnectRetry.run(configuration) { try DBLibHandle.open($0) }
         handle.queryTimeout = configuration.queryTimeout.flatMap { $0 > 0 ? $0 : nil }
-        let connection = MSSQLConnection(handle: handle, configuration: configuration)
+        let connection = MSSQLConnection(handle: handle, configuration: configuration, statementCache: cacheSettings)
         do {
             try handle.runToEnd(MSSQLConnection.sessionSetup)
         } catch {

@@ -3,7 +3,8 @@ import DBCore
 /// A cursor on an ``MSSQLConnection``: runs statements and reads their results as DB-API does.
 ///
 /// Statements with parameters go as an RPC of `sp_executesql` (values bound server-side, never spliced into the
-/// SQL); statements without go as a plain batch. Rows are read from the wire as you fetch. A connection has one
+/// SQL), or by handle once the connection prepared them (``MSSQLConnection/prepareThreshold``); statements
+/// without go as a plain batch. Rows are read from the wire as you fetch. A connection has one
 /// stream of results: running a statement on another cursor of the same connection discards this cursor's
 /// unread results (fetching then throws `DatabaseError.Kind.misuse`). Not `Sendable`: use it from one thread.
 public final class MSSQLCursor: DatabaseCursor {
@@ -77,30 +78,24 @@ public final class MSSQLCursor: DatabaseCursor {
     /// enough that rows read ahead and then discarded (another statement ran) cost nothing noticeable.
     static let readAhead = 256
 
-    /// Runs a statement with `@P1…` placeholders; its values are sent as typed `sp_executesql` parameters.
+    /// Runs a statement with `@P1…` placeholders; its values are sent as typed `sp_executesql` (or `sp_execute`)
+    /// parameters.
     public func execute(_ statement: BoundStatement) throws {
         try ensureOpen()
         reset(statement.sql)
         try connection.withHandle(owner: id, claim: true) { handle in
+            let start = {
+                self.claim = self.connection.claimCount
+                self.resultsPending = true
+                try self.advance(handle)
+            }
             if statement.parameters.isEmpty {
                 try handle.sendBatch(statement.sql)
+                try start()
             } else {
-                let encoded = try statement.parameters.map(MSSQLParameterEncoder.encode)
-                var parameters = [
-                    RPCParameter(
-                        name: "@stmt",
-                        value: MSSQLParameterEncoder.string(MSSQLParameterEncoder.statement(statement, encoded))),
-                    RPCParameter(
-                        name: "@params", value: MSSQLParameterEncoder.string(MSSQLParameterEncoder.declarations(encoded))),
-                ]
-                for (index, value) in encoded.enumerated() {
-                    parameters.append(RPCParameter(name: "@P\(index + 1)", value: value))
-                }
-                try handle.sendRPC("sp_executesql", parameters, statement: statement.sql)
+                // sp_executesql, or by a prepared statement's handle (MSSQLConnection+StatementCache).
+                try connection.runParameterized(statement, on: handle, start: start)
             }
-            claim = connection.claimCount
-            resultsPending = true
-            try advance(handle)
         }
     }
 

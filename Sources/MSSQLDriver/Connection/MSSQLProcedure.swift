@@ -100,6 +100,8 @@ extension MSSQLConnection {
                 }
             }
             let returned = try handle.returnValues(statement: name)
+            // The server dropped every prepared statement of the session (and may hand out their handles again).
+            if name.lowercased().hasSuffix("sp_reset_connection") { serverDroppedPreparedStatements() }
             var outputs: [String: SQLValue] = [:]
             for (outputName, value) in returned.outputs { outputs[outputName] = value }
             return MSSQLProcedureResult(

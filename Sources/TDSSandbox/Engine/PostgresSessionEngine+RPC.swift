@@ -51,7 +51,7 @@ extension PostgresSessionEngine {
                 guard let prepared = state.prepared[handle] else { throw Self.unknownHandle(handle) }
                 return try runParameterized(
                     prepared.sql, declarations: prepared.declarations, parameters: parameters, valueStart: 1,
-                    handle: nil, emit: emit)
+                    handle: nil, preparedHandle: handle, emit: emit)
             case "sp_unprepare":
                 guard let handle = handleValue(parameters) else { throw Self.missingParameter("@handle", name) }
                 guard state.prepared.removeValue(forKey: handle) != nil else { throw Self.unknownHandle(handle) }
@@ -112,6 +112,29 @@ extension PostgresSessionEngine {
         return state.lastHandle
     }
 
+    /// The translation of prepared statement `handle` (`sp_execute`): translated at its first run and kept when it
+    /// consists of plain queries that did not ask the catalog for a table's columns, so that it depends on nothing
+    /// but the text and the declared types (which the handle fixes); later runs skip the translation.
+    private func translatePrepared(
+        _ handle: Int32, _ sql: String, types: [String: TSQLType]
+    ) throws(SQLServerMessage) -> [TranslatedStatement] {
+        if let cached = state.prepared[handle]?.translation { return cached }
+        let resolver = columnResolver
+        var askedCatalog = false
+        let statements = try TSQLTranslator.translate(
+            sql, variables: types,
+            columnResolver: { table in
+                askedCatalog = true
+                return resolver(table)
+            })
+        let plain = statements.allSatisfy { statement in
+            if case .query = statement.action { return true }
+            return false
+        }
+        if plain, !askedCatalog { state.prepared[handle]?.translation = statements }
+        return statements
+    }
+
     private func emitHandle(_ handle: Int32, parameters: [RPCParameter], emit: (SandboxEvent) throws -> Void) throws {
         let name = parameters.first?.name ?? "@handle"
         try emit(.returnValue(RPCParameter(name: name, type: .int, value: .int(Int64(handle)), isOutput: true), ordinal: 0))
@@ -123,7 +146,8 @@ extension PostgresSessionEngine {
     /// (with the argument's ordinal).
     func runParameterized(
         _ sql: String, declarations: [TSQLParameterDeclaration], parameters: [RPCParameter], valueStart: Int,
-        handle: Int32?, outputSink: ((Int, SQLValue) -> Void)? = nil, emit: (SandboxEvent) throws -> Void
+        handle: Int32?, preparedHandle: Int32? = nil, outputSink: ((Int, SQLValue) -> Void)? = nil,
+        emit: (SandboxEvent) throws -> Void
     ) throws -> RequestOutcome {
         let values = valueStart < parameters.count ? Array(parameters[valueStart...].enumerated()) : []
         var context = ExecutionContext(inProcedure: true)
@@ -153,7 +177,11 @@ extension PostgresSessionEngine {
         }
         let statements: [TranslatedStatement]
         do {
-            statements = try TSQLTranslator.translate(sql, variables: context.types, columnResolver: columnResolver)
+            if let preparedHandle {
+                statements = try translatePrepared(preparedHandle, sql, types: context.types)
+            } else {
+                statements = try TSQLTranslator.translate(sql, variables: context.types, columnResolver: columnResolver)
+            }
         } catch {
             try report(error, emit: emit)
             if let handle { try emitHandle(handle, parameters: parameters, emit: emit) }
