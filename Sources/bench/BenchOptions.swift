@@ -12,17 +12,23 @@ struct BenchOptions: ParsableCommand {
 
               BENCH_SCALE           scales every workload (0.1 for a quick run)
               BENCH_REPEAT          runs per figure (default 3)
+              BENCH_POINT_QUERIES   the point-SELECT count alone (profiling)
               BENCH_ONLY            only the workloads whose titles contain one
                                     of these comma-separated words
               BENCH_POSTGRES_ONLY   1: no SQL Server rows, no sandbox section
               BENCH_BACKEND         sqlserver: only the SQL Server rows, written
                                     to BENCH_SQLSERVER_RESULTS
               BENCH_PROFILE         PGDriver's side of one workload, once, for
-                                    a profiler: fetch, copy, many or async
+                                    a profiler: fetch, copy, many, async,
+                                    point or point-swift
               BENCH_RESULTS         the report (default benchmarks/RESULTS.md)
               BENCH_TDS_SANDBOX     the tds-sandbox executable (default: the
                                     one next to bench)
               BENCH_SANDBOX_PORT    a running tds-sandbox to use instead
+              BENCH_SQLSERVER       an SQL Server (or Babelfish) for the SQL
+                                    Server rows instead of the sandbox:
+                                    sqlserver://user:password@host:port/db
+                                    or host:port,user,password,db
               BENCH_PG_C, BENCH_DBLIB_C, BENCH_PYTHON, BENCH_PY_DIR, BENCH_PGNIO
                                     the competitors
               BENCH_VERSIONS        the versions line of the report

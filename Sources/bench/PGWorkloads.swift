@@ -44,7 +44,8 @@ struct PGWorkloads {
     }
 }
 
-/// How big each workload is; `BENCH_SCALE` (e.g. 0.1) shrinks them for a quick run.
+/// How big each workload is; `BENCH_SCALE` (e.g. 0.1) shrinks them for a quick run, `BENCH_POINT_QUERIES` sets
+/// the point-SELECT count alone.
 struct BenchSizes {
     var fetchRows = 1_000_000
     var pointQueries = 10_000
@@ -62,6 +63,10 @@ struct BenchSizes {
             sizes.copyRows = max(1000, Int(Double(sizes.copyRows) * scale))
         }
         if let repeats = environment["BENCH_REPEAT"].flatMap(Int.init), repeats > 0 { sizes.repeats = repeats }
+        // For profiling: the point-SELECT count alone, so two runs differ in nothing else.
+        if let queries = environment["BENCH_POINT_QUERIES"].flatMap(Int.init), queries > 0 {
+            sizes.pointQueries = queries
+        }
         return sizes
     }
 }

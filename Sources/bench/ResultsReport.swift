@@ -96,6 +96,8 @@ struct ResultsReport {
         facts.append(("CPU", model ?? "unknown"))
         facts.append(("OS", ProcessInfo.processInfo.operatingSystemVersionString))
         facts.append(("PostgreSQL server", serverVersion))
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ")
+        facts.append(("load average at the end (1, 5, 15 min)", load.map { $0.prefix(3).joined(separator: ", ") } ?? "?"))
         let versions = ProcessInfo.processInfo.environment["BENCH_VERSIONS"] ?? "not given (run scripts/bench.sh)"
         for part in versions.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)

@@ -15,6 +15,13 @@ enum SQLServerBench {
     /// contenders, so the client CPU per row of MSSQLDriver (this process) excludes the server as it does for the
     /// C and Python children.
     static func run(server: ThrowawayPostgres, sizes: BenchSizes) -> [WorkloadResult] {
+        let external: ExternalSQLServer?
+        do {
+            external = try ExternalSQLServer.fromEnvironment()
+        } catch {
+            return notMeasured("not measured: \(ExternalSQLServer.variable): \(error)", backend: backend)
+        }
+        if let external { return run(against: external, sizes: sizes) }
         var sandbox: SandboxProcess?
         let configuration: ConnectionConfiguration
         do {
@@ -41,9 +48,9 @@ enum SQLServerBench {
             print("preparing SQL Server tables (\(sizes.fetchRows) rows, through the sandbox)…")
             try SQLServerWorkloads(configuration: configuration, sizes: sizes).prepare()
         } catch let skip as BenchSkip {
-            return notMeasured(skip.reason)
+            return notMeasured(skip.reason, backend: backend)
         } catch {
-            return notMeasured("not measured: the TDS sandbox could not be prepared: \(error)")
+            return notMeasured("not measured: the TDS sandbox could not be prepared: \(error)", backend: backend)
         }
         defer { sandbox?.stop() }
         let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes).timed
@@ -52,7 +59,27 @@ enum SQLServerBench {
             "DBLIB_USER": configuration.user ?? "", "DBLIB_PASSWORD": configuration.password?.revealed ?? "",
             "DBLIB_DATABASE": database,
         ]
-        let runner = Runner(repeats: sizes.repeats, environment: environment)
+        return rows(workloads, Runner(repeats: sizes.repeats, environment: environment, backend: backend), sizes)
+    }
+
+    /// The same rows against the server `BENCH_SQLSERVER` names (no sandbox); the backend column names the server
+    /// (its `@@VERSION` product line, host, port, database and user; never the password).
+    private static func run(against server: ExternalSQLServer, sizes: BenchSizes) -> [WorkloadResult] {
+        var backend = "SQL Server at \(server.label)"
+        do {
+            print("preparing SQL Server tables (\(sizes.fetchRows) rows) on \(server.label)…")
+            let workloads = SQLServerWorkloads(configuration: server.configuration, sizes: sizes)
+            if let version = try workloads.serverVersion() { backend = "\(version) at \(server.label)" }
+            try workloads.prepare()
+        } catch {
+            return notMeasured("not measured: \(server.label) could not be prepared: \(error)", backend: backend)
+        }
+        let runner = Runner(repeats: sizes.repeats, environment: server.childEnvironment, backend: backend)
+        return rows(SQLServerWorkloads(configuration: server.configuration, sizes: sizes).timed, runner, sizes)
+    }
+
+    /// The four rows, each run by `runner`.
+    private static func rows(_ workloads: DriverWorkloads, _ runner: Runner, _ sizes: BenchSizes) -> [WorkloadResult] {
         return [
             runner.run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], workloads.fetch),
             runner.run(
@@ -74,6 +101,8 @@ enum SQLServerBench {
     private struct Runner {
         let repeats: Int
         let environment: [String: String]
+        /// The backend column: the sandbox, or the external server's name.
+        let backend: String
 
         func run(
             _ title: String, unit: String, latency: Bool = false, c cArgs: [String], py pyArgs: [String],
@@ -105,7 +134,7 @@ enum SQLServerBench {
         }
     }
 
-    private static func notMeasured(_ reason: String) -> [WorkloadResult] {
+    private static func notMeasured(_ reason: String, backend: String) -> [WorkloadResult] {
         ["fetch rows", "point SELECTs", "executeMany insert", "bulk insert (BCP)"].map { title in
             WorkloadResult(
                 title: title, unit: "rows/s", backend: backend,

@@ -2,8 +2,8 @@ import DBCore
 import Foundation
 import MSSQLDriver
 
-/// The SQL Server bench tables (through the TDS sandbox), and the workloads run on them by MSSQLDriver
-/// (``DriverWorkloads``).
+/// The SQL Server bench tables (through the TDS sandbox, or on the server `BENCH_SQLSERVER` names), and the
+/// workloads run on them by MSSQLDriver (``DriverWorkloads``).
 struct SQLServerWorkloads {
     let configuration: ConnectionConfiguration
     let sizes: BenchSizes
@@ -11,7 +11,8 @@ struct SQLServerWorkloads {
     /// The columns of every table: (int, text, float8, timestamp, numeric(12,2)) as SQL Server types.
     static let columns = "(id int, t nvarchar(100), f float, ts datetime2, n decimal(12,2))"
 
-    /// Creates the tables and fills bench_fetch (with bulk copy, outside any measurement).
+    /// Creates the tables and fills bench_fetch (with bulk copy, or executeMany where the server refuses bulk loads;
+    /// outside any measurement).
     func prepare() throws {
         let connection = try MSSQLConnection.connect(configuration)
         defer { connection.close() }
@@ -21,10 +22,31 @@ struct SQLServerWorkloads {
             try cursor.execute("IF OBJECT_ID('\(table)') IS NOT NULL DROP TABLE \(table)")
             try cursor.execute("CREATE TABLE \(table) \(Self.columns)")
         }
-        try connection.bulkInsert(
-            into: "bench_fetch", columns: ["id", "t", "f", "ts", "n"],
-            rows: (1...sizes.fetchRows).lazy.map(DriverWorkloads.row), options: BulkCopyOptions(batchSize: 100_000))
+        do {
+            try connection.bulkInsert(
+                into: "bench_fetch", columns: ["id", "t", "f", "ts", "n"],
+                rows: (1...sizes.fetchRows).lazy.map(DriverWorkloads.row), options: BulkCopyOptions(batchSize: 100_000))
+        } catch {
+            // A server that refuses bulk loads (Babelfish): the same rows with executeMany, 10,000 at a time.
+            print("bulk copy into bench_fetch failed (\(error)); inserting the rows with executeMany instead…")
+            try cursor.execute("TRUNCATE TABLE bench_fetch")
+            let placeholders = (1...5).map(cursor.dialect.placeholder).joined(separator: ", ")
+            for start in stride(from: 1, through: sizes.fetchRows, by: 10_000) {
+                let rows = (start...min(start + 9_999, sizes.fetchRows)).map(DriverWorkloads.row)
+                try cursor.executeMany(
+                    "INSERT INTO bench_fetch (id, t, f, ts, n) VALUES (\(placeholders))", parameterSets: rows)
+            }
+        }
         try cursor.execute("CREATE UNIQUE INDEX bench_fetch_id ON bench_fetch (id)")
+    }
+
+    /// The first line of the server's `@@VERSION` (e.g. `Babelfish for PostgreSQL with SQL Server Compatibility -
+    /// 12.0.2000.8`), or `nil` when it has none.
+    func serverVersion() throws -> String? {
+        let connection = try MSSQLConnection.connect(configuration)
+        defer { connection.close() }
+        let text = try connection.query("SELECT @@VERSION").first.flatMap { try? $0.get(String.self, at: 0) }
+        return text?.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// The timed workloads, on MSSQLDriver connections through the sandbox.
