@@ -43,11 +43,10 @@ extension ConnectionPool {
     /// - Returns: What was closed, and how.
     @discardableResult
     public func shutdown(gracePeriod: Double) async -> PoolShutdownReport {
-        let (idle, refused) = state.withLock { ($0.idle.count, $0.waiters.count) }
-        close()
+        // One look at the pool as it closes: a connection returned a moment later counts as returned in time.
+        let (idle, refused, lentAtStart) = closeCounting()
         var report = PoolShutdownReport(
             closedIdle: idle, returnedInTime: 0, forceClosed: 0, refusedWaiters: refused, cancelled: false)
-        let lentAtStart = state.withLock { $0.shutdown.lent.count }
         logger.debug(
             "pool shutting down",
             metadata: ["db.pool.borrowed": "\(lentAtStart)", "db.pool.grace": "\(gracePeriod.formatted(decimals: 3))"])

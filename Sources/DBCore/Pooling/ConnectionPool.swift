@@ -101,8 +101,17 @@ public final class ConnectionPool: Sendable {
     /// Closes the pool: idle connections close now, borrowed ones when they come back; waiting borrowers and
     /// later ones get ``DatabaseError/Kind/connectionLost``. Idempotent.
     public func close() {
+        closeCounting()
+    }
+
+    /// ``close()``, returning what it found in the same moment: the idle connections it closed, the waiters it
+    /// refused, and how many connections were lent out (all zero but `lent` when the pool was already closed).
+    @discardableResult
+    func closeCounting() -> (idle: Int, waiters: Int, lent: Int) {
         maintenance.stop()
+        var lent = 0
         let (entries, waiters) = state.withLock { state -> ([PoolEntry], [PoolWaiter]) in
+            lent = state.shutdown.lent.count
             guard !state.closed else { return ([], []) }
             state.closed = true
             let entries = state.idle
@@ -117,6 +126,7 @@ public final class ConnectionPool: Sendable {
         for waiter in waiters { waiter.deliver() }
         for entry in entries { entry.retire() }
         logger.debug("pool closed", metadata: ["db.connections.closed": "\(entries.count)"])
+        return (entries.count, waiters.count, lent)
     }
 
     var closedError: DatabaseError {
