@@ -147,10 +147,15 @@ public struct DBSQLDatabase: SQLDatabase {
         var expression = query
         let isSQLServer = dialect is SQLServerDialect
         if isSQLServer { expression = try SQLServerDialect.prepare(query) }
-        var (sql, binds) = serialize(expression)
-        if isSQLServer, !(query is SQLRaw || query is SQLQueryString) { sql = try TSQLFinalPass.finish(sql) }
+        let (sql, binds) = serialize(expression)
         let encoder = SQLValueEncoder()
-        return BoundStatement(sql: sql, parameters: try binds.map { try encoder.encode($0) })
+        let parameters = try binds.map { try encoder.encode($0) }
+        if isSQLServer, !(query is SQLRaw || query is SQLQueryString) {
+            // The final pass's lexer pass also gives the driver the placeholders (it does not lex the text again).
+            let (finished, layout) = try TSQLFinalPass.finishWithLayout(sql)
+            return BoundStatement(sql: finished, parameters: parameters, layout: layout)
+        }
+        return BoundStatement(sql: sql, parameters: parameters)
     }
 
     /// Runs one statement on `connection`'s thread and hands its rows to `onRow`.

@@ -12,13 +12,27 @@ enum TSQLFinalPass {
     ///
     /// - Throws: ``DBCore/DatabaseError/Kind/unsupported`` naming the construct.
     static func finish(_ sql: String) throws -> String {
+        try finishWithLayout(sql).sql
+    }
+
+    /// ``finish(_:)``, and what its lexer pass found in the result (where the `@Pn` placeholders are, several
+    /// statements or one), which the driver reuses instead of lexing the statement again.
+    static func finishWithLayout(_ sql: String) throws -> (sql: String, layout: StatementLayout) {
         let tokenizer = TSQLTokenizer(sql)
         let bytes = tokenizer.bytes
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 16)
         /// The upper-cased words and symbols so far (literals as `'`, quoted identifiers as `[]`).
         var words: [String] = []
+        var placeholders: [StatementLayout.Placeholder] = []
+        var afterSemicolon = false
+        var multipleStatements = false
         for token in tokenizer.tokens {
+            if token.kind != .whitespace && token.kind != .comment {
+                let isSemicolon = tokenizer.isSymbol(token, ";")
+                multipleStatements = multipleStatements || (afterSemicolon && !isSemicolon)
+                afterSemicolon = afterSemicolon || isSemicolon
+            }
             let text = bytes[token.range]
             switch token.kind {
             case .whitespace, .comment:
@@ -46,6 +60,11 @@ enum TSQLFinalPass {
                 words.append("[]")
             case .symbol where text.elementsEqual("::".utf8):
                 throw SQLServerDialect.unsupported("a PostgreSQL '::' cast")
+            case .parameter(let position):
+                placeholders.append(
+                    StatementLayout.Placeholder(range: output.count..<(output.count + text.count), position: position))
+                words.append(tokenizer.text(token.range).uppercased())
+                output += text
             case .word:
                 let word = tokenizer.text(token.range)
                 words.append(word.uppercased())
@@ -56,7 +75,8 @@ enum TSQLFinalPass {
             }
             try check(words)
         }
-        return String(decoding: output, as: UTF8.self)
+        let layout = StatementLayout(placeholders: placeholders, containsMultipleStatements: multipleStatements)
+        return (String(decoding: output, as: UTF8.self), layout)
     }
 
     /// `RESTRICT` after `ON DELETE` / `ON UPDATE` is T-SQL's `NO ACTION`.

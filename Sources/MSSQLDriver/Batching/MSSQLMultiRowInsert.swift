@@ -6,9 +6,9 @@ import SQLLexing
 /// Recognised with `TSQLTokenizer` (module SQLLexing): the table is a (possibly qualified, `[bracketed]` or
 /// `"quoted"`) name that is not a variable, the optional column list holds names only, each item of the row is a
 /// placeholder `@Pn`, a string or number literal (optionally signed), `NULL` or `DEFAULT`, and only semicolons,
-/// whitespace or comments follow the closing parenthesis. Anything else — `INSERT … SELECT`, `OUTPUT`, table hints, several
-/// row constructors, expressions, a second statement — is not this shape. (A `0x…` binary literal counts as a
-/// number.)
+/// whitespace or comments follow the closing parenthesis. Anything else — `INSERT … SELECT`, `OUTPUT`, table
+/// hints, several row constructors, expressions, a second statement — is not this shape. (A `0x…` binary literal
+/// counts as a number.)
 struct MSSQLMultiRowInsert {
     /// The text up to and including `VALUES`, then a space.
     let head: String
