@@ -11,6 +11,8 @@
 # Environment: BENCH_SCALE (e.g. 0.1 for a quick run), BENCH_REPEAT (runs per figure, default 3).
 # `scripts/bench.sh sqlserver` runs only the SQL Server rows and writes them to .build-bench/RESULTS-sqlserver.md
 # (BENCH_SQLSERVER_RESULTS overrides), leaving benchmarks/RESULTS.md alone.
+# BENCH_SQLSERVER='sqlserver://user:password@host:port/db?encrypt=false' (or host:port,user,password,db) runs the
+# SQL Server rows against that server (a real SQL Server, Babelfish) instead of the sandbox; never printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

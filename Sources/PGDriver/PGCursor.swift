@@ -135,6 +135,10 @@ public final class PGCursor: DatabaseCursor {
             guard bufferedIndex < results.count else { return nil }
             bufferedIndex += 1
             return results[bufferedIndex - 1]
+        case .single(let result):
+            guard bufferedIndex == 0 else { return nil }
+            bufferedIndex = 1
+            return result
         case .stream(let stream):
             return try connection.pull(stream)
         case nil:

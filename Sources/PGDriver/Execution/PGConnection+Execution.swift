@@ -6,6 +6,8 @@ import Synchronization
 enum PGResultSource {
     /// Every result already received, in order.
     case buffered([PQResult])
+    /// The one result of a statement (the common case, without an array).
+    case single(PQResult)
     /// Results still arriving (single-row mode).
     case stream(PGResultStream)
 }
@@ -35,22 +37,36 @@ extension PGConnection {
                 }
                 return .stream(stream)
             }
-            var results: [PQResult] = []
-            var firstError: DatabaseError?
-            var next = first
-            while let result = next {
-                if result.kind == .error {
-                    if firstError == nil { firstError = failure(result, statement: statement.sql) }
-                } else {
-                    noteCommand(result)
-                    results.append(result)
-                }
-                next = handle.nextResult()
+            if let first, first.kind != .error {
+                noteCommand(first)
+                guard let second = handle.nextResult() else { return .single(first) }
+                var results = [first]
+                return try collect(second, into: &results, handle, statement: statement.sql)
             }
-            if let firstError { throw firstError }
-            if results.isEmpty && !handle.isHealthy { throw failure(nil, statement: statement.sql) }
-            return .buffered(results)
+            var results: [PQResult] = []
+            return try collect(first, into: &results, handle, statement: statement.sql)
         }
+    }
+
+    /// Receives the results from `next` on, appending to `results` those that are not errors; throws the first
+    /// error once all have arrived. Call under `lock`.
+    private func collect(
+        _ next: PQResult?, into results: inout [PQResult], _ handle: PQHandle, statement: String
+    ) throws -> PGResultSource {
+        var firstError: DatabaseError?
+        var next = next
+        while let result = next {
+            if result.kind == .error {
+                if firstError == nil { firstError = failure(result, statement: statement) }
+            } else {
+                noteCommand(result)
+                results.append(result)
+            }
+            next = handle.nextResult()
+        }
+        if let firstError { throw firstError }
+        if results.isEmpty && !handle.isHealthy { throw failure(nil, statement: statement) }
+        return .buffered(results)
     }
 
     /// The next result of a stream, or `nil` when all have arrived. Throws the statement's error (after reading

@@ -70,7 +70,14 @@ struct PGStatementCache {
     private(set) var threshold: Int?
     /// How often each statement not yet prepared has run (bounded like the prepared ones).
     private var counts: LRUTable<Key, Int>
-    private var prepared: LRUTable<Key, Entry>
+    private var prepared: LRUTable<Key, Entry> {
+        // Any change to the prepared statements forgets the memo (reads through `use` set it again).
+        didSet { last = nil }
+    }
+    /// The statement run last by name and that name, when nothing changed since: it is the most recently used
+    /// entry already, so running it again needs neither the hash look-up nor the reordering (a loop of the same
+    /// point query is the common case).
+    private var last: (key: Key, name: String)?
     /// Names the server still holds but the cache dropped: deallocated at the next statement outside a
     /// transaction block.
     private(set) var pendingDeallocation: [String] = []
@@ -103,8 +110,13 @@ struct PGStatementCache {
     /// What to do with `key` now; counts the run.
     mutating func plan(for key: Key) -> Plan {
         guard let threshold else { return .unprepared }
+        if let last, last.key == key {
+            statistics.hits += 1
+            return .execute(last.name)
+        }
         if let entry = prepared.use(key) {
             statistics.hits += 1
+            last = (key, entry.name)
             return .execute(entry.name)
         }
         statistics.misses += 1

@@ -37,19 +37,18 @@ extension PQHandle {
     /// Queues running the unnamed prepared statement with `parameters` (binary results).
     func sendExecUnnamed(_ parameters: PQParameters) -> Bool {
         guard let connection else { return false }
-        return parameters.withValuePointers { values in
+        return parameters.withArrays { values, lengths, formats in
             PQsendQueryPrepared(
-                connection, "", Int32(parameters.count), values, parameters.lengths, parameters.formats, 1)
+                connection, "", Int32(parameters.count), values, lengths, formats, 1)
         } == 1
     }
 
     /// Queues running `sql` with `parameters` on its own (no prepared statement).
     func sendQueryWithParameters(_ sql: String, _ parameters: PQParameters) -> Bool {
         guard let connection else { return false }
-        return parameters.withValuePointers { values in
+        return parameters.withArrays { values, lengths, formats in
             PQsendQueryParams(
-                connection, sql, Int32(parameters.count), parameters.types, values, parameters.lengths,
-                parameters.formats, 1)
+                connection, sql, Int32(parameters.count), parameters.types, values, lengths, formats, 1)
         } == 1
     }
 

@@ -14,9 +14,11 @@ extension PQHandle {
     /// Sends a run of the prepared statement `name` with `parameters` (binary results) without waiting.
     func sendPrepared(name: String, _ parameters: PQParameters, statement: String) throws {
         guard let connection else { throw PQHandle.closedError }
-        let sent = parameters.withValuePointers { values in
-            PQsendQueryPrepared(
-                connection, name, Int32(parameters.count), values, parameters.lengths, parameters.formats, 1)
+        // `withCString`, not the implicit conversion, which copies the text into a new array on every call.
+        let sent = name.withCString { name in
+            parameters.withArrays { values, lengths, formats in
+                PQsendQueryPrepared(connection, name, Int32(parameters.count), values, lengths, formats, 1)
+            }
         }
         guard sent == 1 else { throw clientError(statement: statement) }
     }

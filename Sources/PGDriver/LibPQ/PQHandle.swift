@@ -102,10 +102,12 @@ final class PQHandle {
     func sendParameterized(_ sql: String, _ parameters: PQParameters) throws {
         guard let connection else { throw PQHandle.closedError }
         try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
-        let sent = parameters.withValuePointers { values in
-            PQsendQueryParams(
-                connection, sql, Int32(parameters.count), parameters.types, values, parameters.lengths,
-                parameters.formats, 1)
+        // `withCString`, not the implicit conversion, which copies the text into a new array on every call.
+        let sent = sql.withCString { sql in
+            parameters.withArrays { values, lengths, formats in
+                PQsendQueryParams(
+                    connection, sql, Int32(parameters.count), parameters.types, values, lengths, formats, 1)
+            }
         }
         guard sent == 1 else { throw clientError(statement: sql) }
     }

@@ -22,12 +22,10 @@ import Foundation
 struct PQParameters {
     /// The type OID per parameter.
     private(set) var types: [UInt32] = []
-    /// 0 for text, 1 for binary.
-    private(set) var formats: [Int32] = []
-    /// The byte length per parameter (text values count their terminating NUL out).
-    private(set) var lengths: [Int32] = []
-    /// The start of each value in ``buffer``, or -1 for NULL.
-    private var offsets: [Int] = []
+    /// Three runs of ``count`` entries in one array (one allocation, not three): each parameter's format (0 text,
+    /// 1 binary), then its byte length (text values count their terminating NUL out), then the start of its value
+    /// in ``buffer`` (-1 for NULL).
+    private var layout: [Int32] = []
     /// All values, back to back; text values NUL-terminated.
     private var buffer: [UInt8] = []
 
@@ -36,84 +34,101 @@ struct PQParameters {
 
     /// Encodes `values`.
     init(_ values: [SQLValue]) throws {
-        types.reserveCapacity(values.count)
-        formats.reserveCapacity(values.count)
-        lengths.reserveCapacity(values.count)
-        offsets.reserveCapacity(values.count)
-        for value in values { try append(value) }
+        let count = values.count
+        types.reserveCapacity(count)
+        layout.reserveCapacity(3 * count)
+        buffer.reserveCapacity(8 * count)  // Numbers and dates fit; longer text grows it.
+        // Lengths and offsets go at the end first and are moved behind the formats below.
+        var lengthsAndOffsets: (lengths: [Int32], offsets: [Int32]) = ([], [])
+        if count > 1 {
+            lengthsAndOffsets.lengths.reserveCapacity(count)
+            lengthsAndOffsets.offsets.reserveCapacity(count)
+        }
+        for value in values {
+            let start = buffer.count
+            let (oid, format) = try encode(value)
+            types.append(oid)
+            let length: Int32
+            let offset: Int32
+            if format < 0 {
+                (length, offset) = (0, -1)
+            } else {
+                guard buffer.count <= Int(Int32.max) else {
+                    throw DatabaseError(kind: .invalidParameters, message: "the parameters exceed 2 GiB")
+                }
+                let end = format == 0 ? buffer.count - 1 : buffer.count
+                (length, offset) = (Int32(truncatingIfNeeded: end - start), Int32(truncatingIfNeeded: start))
+            }
+            layout.append(max(format, 0))
+            if count == 1 {
+                layout.append(length)
+                layout.append(offset)
+            } else {
+                lengthsAndOffsets.lengths.append(length)
+                lengthsAndOffsets.offsets.append(offset)
+            }
+        }
+        if count > 1 {
+            layout.append(contentsOf: lengthsAndOffsets.lengths)
+            layout.append(contentsOf: lengthsAndOffsets.offsets)
+        }
         // A non-empty buffer keeps a zero-length value's pointer non-nil (nil means NULL to libpq).
         if buffer.isEmpty { buffer.append(0) }
     }
 
-    private mutating func append(_ value: SQLValue) throws {
+    /// Appends `value`'s bytes to ``buffer``; returns its type OID and format (0 text, NUL-terminated; 1 binary;
+    /// -1 NULL, nothing appended).
+    private mutating func encode(_ value: SQLValue) throws -> (UInt32, Int32) {
         switch value {
         case .null:
-            types.append(0)
-            formats.append(0)
-            lengths.append(0)
-            offsets.append(-1)
+            return (0, -1)
         case .bool(let flag):
-            appendBinary(PQOid.bool, [flag ? 1 : 0])
+            buffer.append(flag ? 1 : 0)
+            return (PQOid.bool, 1)
         case .int(let integer):
-            if let small = Int32(exactly: integer) {
-                appendBinaryInteger(PQOid.int4, small)
-            } else {
-                appendBinaryInteger(PQOid.int8, integer)
-            }
+            if let small = Int32(exactly: integer) { return appendBinaryInteger(PQOid.int4, small) }
+            return appendBinaryInteger(PQOid.int8, integer)
         case .double(let double):
-            appendBinaryInteger(PQOid.float8, double.bitPattern)
+            return appendBinaryInteger(PQOid.float8, double.bitPattern)
         case .decimal(let decimal):
-            appendText(PQOid.numeric, decimal.description)
+            return appendText(PQOid.numeric, decimal.description)
         case .string(let string):
             guard !string.utf8.contains(0) else {
                 throw DatabaseError(
                     kind: .invalidParameters, message: "PostgreSQL text cannot contain the NUL character (U+0000)")
             }
-            appendText(PQOid.text, string)
+            return appendText(PQOid.text, string)
         case .bytes(let bytes):
-            appendBinary(PQOid.bytea, bytes)
+            buffer.append(contentsOf: bytes)
+            return (PQOid.bytea, 1)
         case .date(let date):
             let days = date.daysSince1970 - PQColumnDecoder.epochOffsetDays
             guard let value = Int32(exactly: days) else { throw outOfRange(value) }
-            appendBinaryInteger(PQOid.date, value)
+            return appendBinaryInteger(PQOid.date, value)
         case .time(let time):
-            appendBinaryInteger(PQOid.time, roundedMicros(time.nanosecondsSinceMidnight))
+            return appendBinaryInteger(PQOid.time, roundedMicros(time.nanosecondsSinceMidnight))
         case .timestamp(let timestamp):
-            appendBinaryInteger(PQOid.timestamp, try micros(since2000: timestamp, value))
+            return appendBinaryInteger(PQOid.timestamp, try micros(since2000: timestamp, value))
         case .timestampTZ(let timestamp):
-            appendBinaryInteger(PQOid.timestamptz, try micros(since2000: timestamp.utc, value))
+            return appendBinaryInteger(PQOid.timestamptz, try micros(since2000: timestamp.utc, value))
         case .uuid(let uuid):
-            appendBinary(PQOid.uuid, withUnsafeBytes(of: uuid.uuid) { [UInt8]($0) })
+            withUnsafeBytes(of: uuid.uuid) { buffer.append(contentsOf: $0) }
+            return (PQOid.uuid, 1)
         case .json(let text):
-            appendText(PQOid.json, text)
+            return appendText(PQOid.json, text)
         }
     }
 
-    private mutating func appendBinary(_ oid: UInt32, _ bytes: [UInt8]) {
-        types.append(oid)
-        formats.append(1)
-        lengths.append(Int32(bytes.count))
-        offsets.append(buffer.count)
-        buffer.append(contentsOf: bytes)
-    }
-
-    private mutating func appendText(_ oid: UInt32, _ text: String) {
-        types.append(oid)
-        formats.append(0)
-        offsets.append(buffer.count)
-        let before = buffer.count
+    private mutating func appendText(_ oid: UInt32, _ text: String) -> (UInt32, Int32) {
         buffer.append(contentsOf: text.utf8)
-        lengths.append(Int32(buffer.count - before))
         buffer.append(0)
+        return (oid, 0)
     }
 
     /// Appends an integer in network byte order straight into the buffer (no intermediate array).
-    private mutating func appendBinaryInteger<T: FixedWidthInteger>(_ oid: UInt32, _ value: T) {
-        types.append(oid)
-        formats.append(1)
-        lengths.append(Int32(MemoryLayout<T>.size))
-        offsets.append(buffer.count)
+    private mutating func appendBinaryInteger<T: FixedWidthInteger>(_ oid: UInt32, _ value: T) -> (UInt32, Int32) {
         withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
+        return (oid, 1)
     }
 
     /// Nanoseconds rounded half-up to microseconds (PostgreSQL keeps microseconds).
@@ -135,15 +150,26 @@ struct PQParameters {
         DatabaseError(kind: .invalidParameters, message: "\(value) is out of PostgreSQL's range")
     }
 
-    /// Calls `body` with pointers to each value (nil for NULL), valid only during the call.
-    func withValuePointers<R>(_ body: ([UnsafePointer<CChar>?]) throws -> R) rethrows -> R {
-        try buffer.withUnsafeBufferPointer { raw in
-            let base = raw.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-            let pointers = offsets.map { offset -> UnsafePointer<CChar>? in
-                guard offset >= 0, let base else { return nil }
-                return base + offset
+    /// Calls `body` with libpq's arrays: a pointer to each value (nil for NULL), the lengths and the formats,
+    /// valid only during the call. The value pointers live on the stack for up to 64 parameters.
+    func withArrays<R>(
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> R
+    ) rethrows -> R {
+        let count = self.count
+        return try buffer.withUnsafeBufferPointer { raw in
+            try layout.withUnsafeBufferPointer { layout in
+                let base = UnsafeRawPointer(raw.baseAddress!).assumingMemoryBound(to: CChar.self)
+                let formats = layout.baseAddress
+                let lengths = formats.map { $0 + count }
+                return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: max(count, 1)) {
+                    values in
+                    for index in 0..<count {
+                        let offset = layout[2 * count + index]
+                        values[index] = offset < 0 ? nil : base + Int(offset)
+                    }
+                    return try body(UnsafePointer(values.baseAddress), lengths, formats)
+                }
             }
-            return try body(pointers)
         }
     }
 }

@@ -2,18 +2,56 @@ import CLibPQ
 import DBCore
 import Foundation
 
-/// A result set's column descriptions and decoders, with what they were built from (type modifiers), so that
-/// the next result with the same columns (the same statement run again) reuses them instead of building the
-/// descriptions, the name index and the decoders again.
-struct PQDescribedColumns {
+/// A result set's column descriptions and decoders, with what they were built from in plain values (types,
+/// modifiers, formats, source columns and the names' bytes), so that the next result with the same columns (the
+/// same statement run again) reuses them instead of building the descriptions, the name index and the decoders
+/// again, and tells that it may without touching a `String`. A class: a cursor keeps it from one statement to the
+/// next, and passing it around costs one reference count, not one per array.
+final class PQDescribedColumns {
     /// The descriptions and name index rows share.
     let columns: RowColumns
     /// One decoder per column.
     let decoders: [PQColumnDecoder]
     /// Whether each column arrives in binary format.
     let binary: [Bool]
-    /// Each column's type modifier (`PQfmod`), which the descriptions only hold in derived form.
-    let typmods: [Int32]
+    /// Each column as libpq describes it.
+    let signatures: [PQColumnSignature]
+    /// The column names as libpq gave them, each NUL-terminated, back to back.
+    let names: [CChar]
+
+    init(
+        columns: RowColumns, decoders: [PQColumnDecoder], binary: [Bool], signatures: [PQColumnSignature],
+        names: [CChar]
+    ) {
+        self.columns = columns
+        self.decoders = decoders
+        self.binary = binary
+        self.signatures = signatures
+        self.names = names
+    }
+}
+
+/// One column of a result as libpq describes it, in plain values that compare cheaply.
+struct PQColumnSignature: Equatable {
+    /// `PQftype`.
+    var type: UInt32
+    /// `PQfmod`.
+    var typmod: Int32
+    /// `PQftable`.
+    var table: UInt32
+    /// `PQftablecol`.
+    var tableColumn: Int32
+    /// `PQfformat`.
+    var format: Int32
+
+    /// Column `column` of `result`.
+    init(_ result: OpaquePointer, _ column: Int32) {
+        type = PQftype(result, column)
+        typmod = PQfmod(result, column)
+        table = PQftable(result, column)
+        tableColumn = PQftablecol(result, column)
+        format = PQfformat(result, column)
+    }
 }
 
 extension PQResult {
@@ -22,27 +60,35 @@ extension PQResult {
     func describedColumns(reusing previous: PQDescribedColumns?) -> PQDescribedColumns {
         if let previous, hasColumns(of: previous) { return previous }
         let (columns, decoders, binary) = describeColumns()
-        let typmods = (0..<PQnfields(pointer)).map { PQfmod(pointer, $0) }
-        return PQDescribedColumns(columns: columns, decoders: decoders, binary: binary, typmods: typmods)
+        let count = PQnfields(pointer)
+        var names: [CChar] = []
+        for column in 0..<count {
+            if let name = PQfname(pointer, column) {
+                names.append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name)))
+            }
+            names.append(0)
+        }
+        return PQDescribedColumns(
+            columns: columns, decoders: decoders, binary: binary,
+            signatures: (0..<count).map { PQColumnSignature(pointer, $0) }, names: names)
     }
 
     /// Whether this result has exactly the columns `described` was built from.
     private func hasColumns(of described: PQDescribedColumns) -> Bool {
-        let descriptions = described.columns.descriptions
         let count = Int(PQnfields(pointer))
-        guard count == descriptions.count else { return false }
-        for index in 0..<count {
-            let column = Int32(index)
-            let description = descriptions[index]
-            guard Int(PQftype(pointer, column)) == description.nativeTypeID,
-                PQfmod(pointer, column) == described.typmods[index],
-                (PQfformat(pointer, column) == 1) == described.binary[index],
-                Int(PQftable(pointer, column)) == description.sourceTableID ?? 0,
-                Int(PQftablecol(pointer, column)) == description.sourceColumnNumber ?? 0,
-                let name = PQfname(pointer, column),
-                description.name.withCString({ strcmp($0, name) == 0 })
-            else { return false }
+        guard count == described.signatures.count else { return false }
+        return described.signatures.withUnsafeBufferPointer { signatures in
+            described.names.withUnsafeBufferPointer { names in
+                var offset = 0
+                for index in 0..<count {
+                    let column = Int32(index)
+                    guard PQColumnSignature(pointer, column) == signatures[index], let name = PQfname(pointer, column),
+                        let stored = names.baseAddress.map({ $0 + offset }), strcmp(stored, name) == 0
+                    else { return false }
+                    offset += strlen(stored) + 1
+                }
+                return true
+            }
         }
-        return true
     }
 }

@@ -51,8 +51,19 @@ final class PQResult {
 
     /// The rows affected by the command (`PQcmdTuples`), or `nil` when the command reports none.
     var affectedRows: Int? {
-        guard let text = PQcmdTuples(pointer), text.pointee != 0 else { return nil }
-        return Int(String(cString: text))
+        guard var text = PQcmdTuples(pointer), text.pointee != 0 else { return nil }
+        // Parsed from libpq's digits in place (no `String` per statement).
+        var value = 0
+        while text.pointee != 0 {
+            let digit = Int(text.pointee) &- 48
+            guard digit >= 0, digit <= 9 else { return nil }
+            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = tens.addingReportingOverflow(digit)
+            guard !overflow, !carry else { return nil }
+            value = sum
+            text += 1
+        }
+        return value
     }
 
     /// The column descriptions and decoders of this result's columns, built once per result set.
