@@ -60,14 +60,15 @@ final class DBLibRawRows {
         clear()
     }
 
-    /// Whether every value of DB-Library type `type` has the same length (`dbdatlen`): the fixed-size integer,
-    /// floating-point, money, date/time (`DBDATETIMEALL`) and UUID types, not their nullable `…N` forms.
+    /// Whether every value of DB-Library type `type` in one result column has the same length (`dbdatlen`): the
+    /// fixed-size integer, floating-point, money, date/time (`DBDATETIMEALL`) and UUID types (not their nullable
+    /// `…N` forms), and decimals (a `DBNUMERIC` of the column's one precision).
     static func hasOneSize(_ type: Int) -> Bool {
         switch type {
         case TDSTypeCode.int1, TDSTypeCode.int2, TDSTypeCode.int4, TDSTypeCode.int8, TDSTypeCode.bit, TDSTypeCode.real,
             TDSTypeCode.float8, TDSTypeCode.money, TDSTypeCode.money4, TDSTypeCode.datetime, TDSTypeCode.datetime4,
             TDSTypeCode.msDate, TDSTypeCode.msTime, TDSTypeCode.msDatetime2, TDSTypeCode.msDatetimeOffset,
-            TDSTypeCode.uniqueIdentifier:
+            TDSTypeCode.uniqueIdentifier, TDSTypeCode.decimal, TDSTypeCode.numeric:
             return true
         default:
             return false
