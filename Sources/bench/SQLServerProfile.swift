@@ -22,10 +22,10 @@ enum SQLServerProfile {
             port = given
         } else {
             try? server.createDatabase(named: SQLServerBench.database)
+            let connInfo =
+                "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(SQLServerBench.database) sslmode=disable"
             let process = try SandboxProcess(
-                executable: try SandboxProcess.executablePath().get(),
-                postgresConnInfo:
-                    "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(SQLServerBench.database) sslmode=disable")
+                executable: try SandboxProcess.executablePath().get(), postgresConnInfo: connInfo)
             sandbox = process
             port = process.port
         }

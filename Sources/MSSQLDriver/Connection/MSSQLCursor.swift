@@ -55,7 +55,9 @@ public final class MSSQLCursor: DatabaseCursor {
 
     private func ensureOpen() throws {
         if closed { throw DatabaseError.misuse("the cursor is closed") }
-        if viewing { throw DatabaseError.misuse("the cursor is reading rows in forEachRowView; use it after that call") }
+        if viewing {
+            throw DatabaseError.misuse("the cursor is reading rows in forEachRowView; use it after that call")
+        }
     }
 
     private func reset(_ sql: String) {
