@@ -67,7 +67,7 @@ extension RowView {
         try RowViewConversion.timestamp(value(at: index), index)
     }
 
-    /// The value at `index`, converted to `T` as ``Row/get(_:at:)`` does.
+    /// The value at `index`, converted to `T` as `Row.get(_:at:)` does.
     public func get<T: SQLValueDecodable>(_ type: T.Type = T.self, at index: Int) throws -> T {
         try T(sqlValue: value(at: index))
     }

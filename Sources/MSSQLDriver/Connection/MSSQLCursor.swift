@@ -208,11 +208,11 @@ public final class MSSQLCursor: DatabaseCursor {
 
     /// Calls `body` with each remaining row of the current result set, read in place: rows are copied raw from
     /// DB-Library's buffer, a batch at a time into storage reused for every batch, and each value is decoded only
-    /// when the view is asked for it (text becomes a `String` only through ``RowView/string(at:)`` or
-    /// ``RowView/value(at:)``). A view is valid only during its call; ``RowView/makeRow()`` keeps a row.
+    /// when the view is asked for it (text becomes a `String` only through `RowView.string(at:)` or
+    /// `RowView.value(at:)`). A view is valid only during its call; `RowView.makeRow()` keeps a row.
     ///
     /// Rows already read ahead by ``fetchOne()`` come first. While `body` runs, this cursor refuses other calls
-    /// (``DatabaseError/Kind/misuse``). If `body` throws, the rows after its row stay to be fetched.
+    /// (`DatabaseError.Kind.misuse`). If `body` throws, the rows after its row stay to be fetched.
     public func forEachRowView(_ body: (any RowView) throws -> Void) throws {
         try ensureOpen()
         guard let resultColumns = rowColumns else {
