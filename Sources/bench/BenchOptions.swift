@@ -20,7 +20,10 @@ struct BenchOptions: ParsableCommand {
                                     to BENCH_SQLSERVER_RESULTS
               BENCH_PROFILE         PGDriver's side of one workload, once, for
                                     a profiler: fetch, copy, many, async,
-                                    point or point-swift
+                                    point or point-swift; mssql-fetch:
+                                    MSSQLDriver's fetch alone
+              BENCH_MSSQL_ROWS      1: MSSQLDriver's fetch reads Rows, not
+                                    row views (forEachRowView)
               BENCH_RESULTS         the report (default benchmarks/RESULTS.md)
               BENCH_TDS_SANDBOX     the tds-sandbox executable (default: the
                                     one next to bench)

@@ -9,6 +9,9 @@ struct DriverWorkloads {
     let sizes: BenchSizes
     /// The table the bulk-copy workload fills (`bench_copy_swift`, `bench_bcp_swift`).
     let bulkTable: String
+    /// Whether the fetch reads rows in place (`forEachRowView`: values decoded from the driver's buffers, the
+    /// text's UTF-8 read without making a `String`, as the C loop reads `dbdata` in place) instead of as `Row`s.
+    var readsRowViews = false
 
     /// The row every insert workload writes for `i`: (int, text, float8, timestamp, numeric(12,2)).
     /// Its text is formatted straight into each string's storage (``digits(_:prefix:suffix:)``), as the C loop
@@ -55,6 +58,11 @@ struct DriverWorkloads {
         let connection = try connect()
         defer { connection.close() }
         let cursor = try connection.cursor()
+        return try readsRowViews ? fetchViews(cursor) : fetchRows(cursor)
+    }
+
+    /// (1) as `Row`s of `SQLValue` (`fetchOne`).
+    func fetchRows(_ cursor: any DatabaseCursor) throws -> Measurement {
         var checksum = 0
         let measurement = try Clock.measure {
             try cursor.execute("SELECT id, t, f, ts, n FROM bench_fetch")
@@ -64,6 +72,25 @@ struct DriverWorkloads {
                     case .timestamp(let ts) = row[3], case .decimal(let n) = row[4]
                 else { throw DatabaseError.misuse("unexpected value types: \(row.values)") }
                 checksum &+= Int(id) &+ text.utf8.count &+ Int(f) &+ ts.date.day &+ n.description.utf8.count
+                rows += 1
+            }
+            return rows
+        }
+        precondition(checksum != 0)
+        return measurement
+    }
+
+    /// (1) as row views: the same values and checksum, but the text only as its UTF-8 bytes.
+    func fetchViews(_ cursor: any DatabaseCursor) throws -> Measurement {
+        var checksum = 0
+        let measurement = try Clock.measure {
+            try cursor.execute("SELECT id, t, f, ts, n FROM bench_fetch")
+            var rows = 0
+            try cursor.forEachRowView { row in
+                guard let id = try row.int64(at: 0), let length = try row.withUTF8(at: 1, { $0.count }),
+                    let f = try row.double(at: 2), let ts = try row.timestamp(at: 3), let n = try row.decimal(at: 4)
+                else { throw DatabaseError.misuse("unexpected NULLs in bench_fetch") }
+                checksum &+= Int(id) &+ length &+ Int(f) &+ ts.date.day &+ n.description.utf8.count
                 rows += 1
             }
             return rows

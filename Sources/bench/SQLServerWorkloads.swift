@@ -53,6 +53,7 @@ struct SQLServerWorkloads {
     var timed: DriverWorkloads {
         let configuration = self.configuration
         return DriverWorkloads(
-            connect: { try MSSQLConnection.connect(configuration) }, sizes: sizes, bulkTable: "bench_bcp_swift")
+            connect: { try MSSQLConnection.connect(configuration) }, sizes: sizes, bulkTable: "bench_bcp_swift",
+            readsRowViews: ProcessInfo.processInfo.environment["BENCH_MSSQL_ROWS"] != "1")
     }
 }

@@ -23,6 +23,11 @@ if PoolMemoryRun.isRequested {
     server.stop()
     exit(0)
 }
+if SQLServerProfile.isRequested {
+    try SQLServerProfile.run(server: server, sizes: sizes)
+    server.stop()
+    exit(0)
+}
 if SQLServerOnlyRun.isRequested {
     try SQLServerOnlyRun.run(server: server, sizes: sizes, serverVersion: "see the full run")
     server.stop()

@@ -17,6 +17,11 @@ struct TypeConformanceTests {
             (values + [.null]).enumerated().map { [$0.offset, $0.element] as [(any SQLValueEncodable)?] })
         try cursor.execute("SELECT v FROM \(table) ORDER BY id")
         #expect(try cursor.fetchAll().map { $0[0] } == values + [.null], "\(backend) \(kind)")
+        // The same values read in place through row views, every typed accessor consistent with them.
+        try cursor.execute("SELECT v FROM \(table) ORDER BY id")
+        let viewed = try readThroughViews(cursor)
+        #expect(viewed.rows.map { $0[0] } == values + [.null], "\(backend) \(kind) through views")
+        #expect(viewed.problems.isEmpty, "\(backend) \(kind): \(viewed.problems)")
     }
 
     @Test("integers, booleans, doubles and exact decimals", arguments: Backend.allCases)

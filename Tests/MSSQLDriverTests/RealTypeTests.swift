@@ -23,6 +23,11 @@ struct RealTypeTests {
         }
         let rows = try connection.run("SELECT v FROM \(table) ORDER BY id")
         #expect(rows.map { $0[0] } == (expected ?? values) + [.null], "\(type)")
+        // The same values read in place through row views, every typed accessor consistent with them.
+        try cursor.execute("SELECT v FROM \(table) ORDER BY id")
+        let viewed = try readThroughViews(cursor)
+        #expect(viewed.rows.map { $0[0] } == (expected ?? values) + [.null], "\(type) through views")
+        #expect(viewed.problems.isEmpty, "\(type): \(viewed.problems)")
     }
 
     @Test("integers: tinyint, smallint, int, bigint at their extremes")

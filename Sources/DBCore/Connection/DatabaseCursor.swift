@@ -27,6 +27,11 @@ public protocol DatabaseCursor: AnyObject {
     /// The next row of the current result set, or `nil` when there is none left.
     func fetchOne() throws -> Row?
 
+    /// Calls `body` with each remaining row of the current result set as a ``RowView``: read in place, values
+    /// decoded only when asked, no ``Row`` built. A view is valid only during its call. The default fetches
+    /// ``Row``s with ``fetchOne()``; drivers with their own buffers read from them.
+    func forEachRowView(_ body: (any RowView) throws -> Void) throws
+
     /// Up to `count` further rows of the current result set.
     func fetchMany(_ count: Int) throws -> [Row]
 

@@ -8,6 +8,13 @@ extension SQLDecimal {
         self.description = text
     }
 
+    /// Creates a decimal from text its maker guarantees canonical, without checking it: for drivers that write the
+    /// canonical text themselves from a binary numeric (``init(canonicalText:)`` checks it).
+    package init(uncheckedCanonicalText text: String) {
+        assert(SQLDecimal.isCanonical(text), "not canonical decimal text")
+        self.description = text
+    }
+
     /// Whether `text` is `-`? digits (no redundant leading zero) (`.` digits+)? and not a negative zero.
     static func isCanonical(_ text: String) -> Bool {
         var text = text

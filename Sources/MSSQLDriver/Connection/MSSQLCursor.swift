@@ -30,6 +30,10 @@ public final class MSSQLCursor: DatabaseCursor {
     private var cachedColumns: RowColumns?
     /// The connection's wire claim this cursor's results belong to (``MSSQLConnection/claimCount``).
     private var claim = 0
+    /// The raw batch ``forEachRowView(_:)`` reads rows into (made on its first use, reused after).
+    private var rawRows: DBLibRawRows?
+    /// Whether a ``forEachRowView(_:)`` call is running: the cursor refuses other calls until it returns.
+    private var viewing = false
 
     /// The columns of the current result set, or `nil` when the statement returned no rows.
     public private(set) var columns: [ColumnDescription]?
@@ -52,6 +56,9 @@ public final class MSSQLCursor: DatabaseCursor {
 
     private func ensureOpen() throws {
         if closed { throw DatabaseError.misuse("the cursor is closed") }
+        if viewing {
+            throw DatabaseError.misuse("the cursor is reading rows in forEachRowView; use it after that call")
+        }
     }
 
     private func reset(_ sql: String) {
@@ -192,6 +199,101 @@ public final class MSSQLCursor: DatabaseCursor {
             guard !buffer.isEmpty else { throw error }
             pendingError = error
         }
+    }
+
+    /// Calls `body` with each remaining row of the current result set, read in place: rows are copied raw from
+    /// DB-Library's buffer, a batch at a time into storage reused for every batch, and each value is decoded only
+    /// when the view is asked for it (text becomes a `String` only through `RowView.string(at:)` or
+    /// `RowView.value(at:)`). A view is valid only during its call; `RowView.makeRow()` keeps a row.
+    ///
+    /// Rows already read ahead by ``fetchOne()`` come first. While `body` runs, this cursor refuses other calls
+    /// (`DatabaseError.Kind.misuse`). If `body` throws, the rows after its row stay to be fetched.
+    public func forEachRowView(_ body: (any RowView) throws -> Void) throws {
+        try ensureOpen()
+        guard let resultColumns = rowColumns else {
+            throw DatabaseError.misuse("the last statement returned no result set")
+        }
+        while bufferIndex < buffer.count, let row = try fetchOne() {
+            viewing = true
+            defer { viewing = false }
+            try body(row)
+        }
+        if let error = pendingError {
+            pendingError = nil
+            throw error
+        }
+        let rows = rawRows ?? DBLibRawRows()
+        rawRows = rows
+        rows.begin(columns: resultColumns, types: types)
+        while rowsPending {
+            if bufferReachedEnd {
+                rowsPending = false
+                rowCount = fetchedInResult
+                return
+            }
+            var failure: (any Error)?
+            do {
+                let end = try connection.withHandle(owner: id) { handle in
+                    try handle.readRawRows(into: rows, limit: Self.readAhead, statement: statementText)
+                }
+                bufferReachedEnd = end == .endOfRows
+            } catch {
+                failure = error
+            }
+            try handOut(rows, to: body)
+            if let failure { throw failure }
+        }
+    }
+
+    /// Calls `body` with a view of each row of `rows`; when it throws, the rows after go to ``buffer``, decoded,
+    /// for the next fetch.
+    private func handOut(_ rows: DBLibRawRows, to body: (any RowView) throws -> Void) throws {
+        var row = 0
+        viewing = true
+        defer {
+            viewing = false
+            rows.current = 0
+        }
+        do {
+            while row < rows.rowCount {
+                if connection.claimCount != claim {
+                    // Another statement ran (or the connection closed): the rows read ahead are gone with the results.
+                    rows.clear()
+                    try connection.withHandle(owner: id) { _ in }
+                    throw DatabaseError.misuse(
+                        "another statement ran on this connection since; this cursor's pending results were discarded")
+                }
+                fetchedInResult += 1
+                try body(MSSQLRowView(rows: rows, row: row, sequence: rows.nextSequence()))
+                row += 1
+            }
+        } catch {
+            keepUnread(rows, after: row)
+            throw error
+        }
+    }
+
+    /// Decodes the rows of `rows` after `row` into ``buffer``, for ``fetchOne()`` after a throwing view call.
+    private func keepUnread(_ rows: DBLibRawRows, after row: Int) {
+        buffer.removeAll(keepingCapacity: true)
+        bufferIndex = 0
+        var next = row + 1
+        while next < rows.rowCount {
+            do {
+                var values: [SQLValue] = []
+                values.reserveCapacity(rows.columnCount)
+                for column in 0..<rows.columnCount {
+                    let raw = rows.raw(row: next, column: column)
+                    values.append(try MSSQLValueDecoder.decode(type: rows.types[column], raw: raw))
+                }
+                buffer.append(values)
+            } catch {
+                pendingError = error
+                break
+            }
+            next += 1
+        }
+        rows.clear()
     }
 
     /// Up to `count` further rows.

@@ -46,3 +46,30 @@ extension DBLibHandle {
         }
     }
 }
+
+extension DBLibHandle {
+    /// Reads up to `limit` rows of the current result set (`dbnextrow`) into `rows` as raw bytes, undecoded, in ONE
+    /// wait (as ``readRows(types:limit:into:statement:)``): ``MSSQLRowView`` decodes them when asked. `rows` is
+    /// emptied first; rows copied before an error stay in it.
+    func readRawRows(into rows: DBLibRawRows, limit: Int, statement: String?) throws -> RowBatchEnd {
+        rows.clear()
+        return try waiting(statement: statement) { dbproc in
+            let ended = try rows.appendRows(
+                limit: limit,
+                nextRow: {
+                    while true {
+                        switch dbnextrow(dbproc) {
+                        case REG_ROW: return true
+                        case NO_MORE_ROWS: return false
+                        case FAIL:
+                            throw DatabaseError(
+                                kind: .other, message: "DB-Library could not read a row", statement: statement)
+                        default: continue  // a COMPUTE row (status > 0) is not part of the regular result
+                        }
+                    }
+                },
+                data: { UnsafeRawPointer(dbdata(dbproc, $0)) }, length: { dbdatlen(dbproc, $0) })
+            return ended ? .endOfRows : .full
+        }
+    }
+}

@@ -70,9 +70,23 @@ enum DBDateTimeCodec {
             let utc = SQLTimestamp(date: sqlDate(days1900: Int(all.date)), time: try sqlTime(units100ns: all.time))
             return .timestampTZ(SQLTimestampTZ(utc: utc, offsetSeconds: Int(all.offset) * 60))
         default:
-            return .timestamp(
-                SQLTimestamp(date: sqlDate(days1900: Int(all.date)), time: try sqlTime(units100ns: all.time)))
+            return .timestamp(try timestamp(all))
         }
+    }
+
+    /// Decodes a `DATETIME2`'s `DBDATETIMEALL`: its date and time of day, read straight from the bytes.
+    @inline(__always)
+    static func decodeDateTime2(_ raw: UnsafeRawBufferPointer) throws -> SQLTimestamp {
+        guard raw.count >= 16 else { throw DatabaseError.typeMismatch("a date/time value of \(raw.count) bytes") }
+        let time = raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        let date = raw.loadUnaligned(fromByteOffset: 8, as: Int32.self)
+        return SQLTimestamp(date: sqlDate(days1900: Int(date)), time: try sqlTime(units100ns: time))
+    }
+
+    /// The timestamp of a `DBDATETIMEALL` (a `DATETIME2`'s date and time of day).
+    @inline(__always)
+    static func timestamp(_ all: DateTimeAll) throws -> SQLTimestamp {
+        SQLTimestamp(date: sqlDate(days1900: Int(all.date)), time: try sqlTime(units100ns: all.time))
     }
 
     /// Decodes a `DBDATETIME`: 1/300 s ticks rounded to the millisecond as SQL Server shows them (.000/.003/.007).

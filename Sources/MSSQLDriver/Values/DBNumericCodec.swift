@@ -43,38 +43,66 @@ enum DBNumericCodec {
         return makeDecimal(digits: digits, scale: scale, negative: negative)
     }
 
-    /// The decimal `±magnitude × 10^-scale` as canonical text (`-12.50`, `0.05`; no sign for zero), built in one
-    /// buffer without parsing.
+    /// The two ASCII digits of 0…99, in order.
+    private static let digitPairs: StaticString = """
+        0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+        5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899
+        """
+
+    /// The decimal `±magnitude × 10^-scale` as canonical text (`-12.50`, `0.05`; no sign for zero): the digits are
+    /// written two at a time at the end of a stack buffer, then copied once into the string's storage (no
+    /// allocation up to 15 bytes), without parsing or checking the text again.
     static func canonicalDecimal(magnitude: UInt64, scale: Int, negative: Bool) -> SQLDecimal {
-        // 20 digits, a sign, a dot and the leading zeros of a small fraction fit in 64 bytes up to scale 38.
+        // 20 digits, or `scale + 1` of them with leading zeros (scale ≤ 38), fit in 64 bytes.
         var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        let text = withUnsafeMutableBytes(of: &buffer) { bytes -> String in
-            var position = bytes.count
+        let text = withUnsafeMutableBytes(of: &buffer) { raw -> String in
+            let digits = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let pairs = digitPairs.utf8Start
+            var start = raw.count
             var rest = magnitude
-            var written = 0
-            // The fraction's digits, then the dot, then at least one integer digit.
-            while written < scale {
-                position -= 1
-                bytes[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
-                rest /= 10
-                written += 1
+            while rest >= 100 {
+                let pair = Int(truncatingIfNeeded: rest % 100) &* 2
+                rest /= 100
+                start -= 2
+                digits[start] = pairs[pair]
+                digits[start + 1] = pairs[pair + 1]
             }
-            if scale > 0 {
-                position -= 1
-                bytes[position] = UInt8(ascii: ".")
+            if rest >= 10 {
+                let pair = Int(truncatingIfNeeded: rest) &* 2
+                start -= 2
+                digits[start] = pairs[pair]
+                digits[start + 1] = pairs[pair + 1]
+            } else {
+                start -= 1
+                digits[start] = UInt8(truncatingIfNeeded: 48 &+ rest)
             }
-            repeat {
-                position -= 1
-                bytes[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
-                rest /= 10
-            } while rest > 0
-            if negative && magnitude != 0 {
-                position -= 1
-                bytes[position] = UInt8(ascii: "-")
+            let minimum = min(scale + 1, raw.count)
+            while raw.count - start < minimum {
+                start -= 1
+                digits[start] = UInt8(ascii: "0")
             }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position...]), as: UTF8.self)
+            let count = raw.count - start
+            let integerDigits = count - scale
+            let sign = negative && magnitude != 0
+            let length = count + (scale > 0 ? 1 : 0) + (sign ? 1 : 0)
+            return String(unsafeUninitializedCapacity: length) { out in
+                let base = out.baseAddress!
+                var position = 0
+                if sign {
+                    base[0] = UInt8(ascii: "-")
+                    position = 1
+                }
+                (base + position).update(from: digits + start, count: integerDigits)
+                position += integerDigits
+                if scale > 0 {
+                    base[position] = UInt8(ascii: ".")
+                    (base + position + 1).update(from: digits + start + integerDigits, count: scale)
+                    position += 1 + scale
+                }
+                return position
+            }
         }
-        return SQLDecimal(canonicalText: text) ?? makeDecimal(digits: String(magnitude), scale: scale, negative: negative)
+        return SQLDecimal(uncheckedCanonicalText: text)
     }
 
     /// Builds SQLDecimal text from the digits of the unscaled integer.

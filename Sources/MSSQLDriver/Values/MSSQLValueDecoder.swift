@@ -60,6 +60,18 @@ enum MSSQLValueDecoder {
         }
     }
 
+    /// Whether DB-Library delivers values of type `type` as text (converted to the client charset, UTF-8).
+    @inline(__always)
+    static func isText(_ type: Int) -> Bool {
+        switch type {
+        case TDSTypeCode.char, TDSTypeCode.varchar, TDSTypeCode.text, TDSTypeCode.ntext, TDSTypeCode.nvarchar,
+            TDSTypeCode.xnvarchar, TDSTypeCode.xvarchar, TDSTypeCode.xnchar, TDSTypeCode.xchar, TDSTypeCode.xml:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// A MONEY amount from its count of 1/10 000 units, with 4 decimal places.
     static func money(_ units: Int64) -> SQLDecimal {
         let magnitude = String(units.magnitude)

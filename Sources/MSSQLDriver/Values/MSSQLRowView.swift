@@ -1,0 +1,99 @@
+import DBCore
+
+/// A row of a SQL Server result read in place from the cursor's raw batch (``DBLibRawRows``): each accessor
+/// decodes its one value from the bytes DB-Library delivered, with the same decoders as ``MSSQLValueDecoder`` (so
+/// a value read here equals the one a ``Row`` holds), and text becomes a `String` only when asked.
+///
+/// Valid only during the ``MSSQLCursor/forEachRowView(_:)`` call that receives it: the batch's ``DBLibRawRows/current``
+/// names the one row whose view may read, and reading another fails a precondition.
+struct MSSQLRowView: RowView {
+    let rows: DBLibRawRows
+    let row: Int
+    let sequence: Int
+
+    var columns: RowColumns { rows.columns }
+
+    /// The DB-Library type code and bytes (`nil` for NULL) of the value at `index`.
+    @inline(__always)
+    private func raw(_ index: Int) throws -> (type: Int, bytes: UnsafeRawBufferPointer?) {
+        precondition(rows.current == sequence, "a RowView was used after the call that received it returned")
+        guard index >= 0, index < rows.columnCount else { throw outOfRange(index) }
+        return (rows.types[index], rows.raw(row: row, column: index))
+    }
+
+    private func outOfRange(_ index: Int) -> DatabaseError {
+        DatabaseError.misuse("column index \(index) is out of range; the row has \(rows.columnCount) columns")
+    }
+
+    func value(at index: Int) throws -> SQLValue {
+        let (type, bytes) = try raw(index)
+        return try MSSQLValueDecoder.decode(type: type, raw: bytes)
+    }
+
+    func isNull(at index: Int) throws -> Bool {
+        try raw(index).bytes == nil
+    }
+
+    func int64(at index: Int) throws -> Int64? {
+        let (type, bytes) = try raw(index)
+        guard let bytes else { return nil }
+        switch type {
+        case TDSTypeCode.int4 where bytes.count >= 4:
+            return Int64(Int32(littleEndian: bytes.loadUnaligned(as: Int32.self)))
+        case TDSTypeCode.int8 where bytes.count >= 8:
+            return Int64(littleEndian: bytes.loadUnaligned(as: Int64.self))
+        default:
+            return try RowViewConversion.int64(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
+        }
+    }
+
+    func double(at index: Int) throws -> Double? {
+        let (type, bytes) = try raw(index)
+        guard let bytes else { return nil }
+        switch type {
+        case TDSTypeCode.float8 where bytes.count >= 8, TDSTypeCode.floatN where bytes.count >= 8:
+            return Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self)))
+        default:
+            return try RowViewConversion.double(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
+        }
+    }
+
+    func string(at index: Int) throws -> String? {
+        let (type, bytes) = try raw(index)
+        guard let bytes else { return nil }
+        if MSSQLValueDecoder.isText(type) { return String(decoding: bytes, as: UTF8.self) }
+        return try RowViewConversion.string(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
+    }
+
+    func withUTF8<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
+        let (type, bytes) = try raw(index)
+        guard let bytes else { return nil }
+        if MSSQLValueDecoder.isText(type) {
+            // DB-Library converted the column to the client charset, UTF-8: its bytes are the text's UTF-8.
+            return try body(bytes.assumingMemoryBound(to: UInt8.self))
+        }
+        guard var text = try RowViewConversion.string(MSSQLValueDecoder.decode(type: type, raw: bytes), index) else {
+            return nil
+        }
+        return try text.withUTF8(body)
+    }
+
+    func decimal(at index: Int) throws -> SQLDecimal? {
+        let (type, bytes) = try raw(index)
+        guard let bytes else { return nil }
+        if type == TDSTypeCode.decimal || type == TDSTypeCode.numeric { return try DBNumericCodec.decode(bytes) }
+        return try RowViewConversion.decimal(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
+    }
+
+    func timestamp(at index: Int) throws -> SQLTimestamp? {
+        let (type, bytes) = try raw(index)
+        guard let bytes else { return nil }
+        switch type {
+        case TDSTypeCode.msDatetime2: return try DBDateTimeCodec.decodeDateTime2(bytes)
+        case TDSTypeCode.datetime, TDSTypeCode.datetimeN: return try DBDateTimeCodec.decodeDateTime(bytes)
+        case TDSTypeCode.datetime4: return try DBDateTimeCodec.decodeDateTime4(bytes)
+        default: break
+        }
+        return try RowViewConversion.timestamp(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
+    }
+}

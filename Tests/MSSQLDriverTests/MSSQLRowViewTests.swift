@@ -1,0 +1,173 @@
+import DBCore
+import Foundation
+import Testing
+
+@testable import MSSQLDriver
+
+/// Rows read in place (`forEachRowView`): the same values as `Row`s, batches that reuse their storage, rows kept
+/// with `makeRow()` that outlive it, and a cursor that stays consistent when the caller throws or misuses it.
+@Suite("MSSQLDriver row views: in-place decoding", .dropsTestObjects)
+struct MSSQLRowViewTests {
+    /// A table of `count` rows (id, decimal, nvarchar with non-ASCII text, varchar with code page 1252 text,
+    /// datetime2, float), every fifth value NULL.
+    func makeTable(_ connection: MSSQLConnection, count: Int) throws -> String {
+        let table = RealSandbox.uniqueName("row_views")
+        try connection.run(
+            "CREATE TABLE \(table) (id INT, d DECIMAL(12,2), s NVARCHAR(40), c VARCHAR(40), ts DATETIME2, f FLOAT)")
+        let cursor = try connection.makeCursor()
+        try cursor.executeMany(
+            "INSERT INTO \(table) VALUES (@P1, @P2, @P3, @P4, @P5, @P6)",
+            parameterSets: (0..<count).map { i in
+                let null = i % 5 == 4
+                return [
+                    .int(Int64(i)), null ? .null : .decimal(SQLDecimal("-\(i).05")!),
+                    null ? .null : .string("日本 \(i) 🌍 ü"), null ? .null : .string("café €\(i) Œ"),
+                    null ? .null : .timestamp(SQLTimestamp(nanosecondsSince1970: Int64(i) * 1_000_001_000)),
+                    null ? .null : .double(Double(i) / 3),
+                ]
+            })
+        return table
+    }
+
+    @Test("views give the values Rows give, over several batches, NULLs and non-ASCII text included")
+    func sameAsRows() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 2 + 31
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT id, d, s, c, ts, f FROM \(table) ORDER BY id")
+            let rows = try cursor.fetchAll().map(\.values)
+            try cursor.execute("SELECT id, d, s, c, ts, f FROM \(table) ORDER BY id")
+            let viewed = try readThroughViews(cursor)
+            #expect(viewed.problems.isEmpty, "\(viewed.problems.prefix(5))")
+            #expect(viewed.rows.count == count)
+            #expect(viewed.rows == rows)
+            #expect(rows[1][2] == .string("日本 1 🌍 ü"))
+            #expect(rows[1][3] == .string("café €1 Œ"))
+            #expect(rows[4][1] == .null)
+            #expect(cursor.rowCount == count)
+            #expect(try cursor.fetchOne() == nil)
+        }
+    }
+
+    @Test("a row kept with makeRow() keeps its values after the next batches; typed accessors read in place")
+    func keptRows() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 2 + 3
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT id, d, s, c, ts, f FROM \(table) ORDER BY id")
+            var kept: [Row] = []
+            var seen = 0
+            try cursor.forEachRowView { view in
+                #expect(try view.int64(at: 0) == Int64(seen))
+                if seen % 5 != 4 {
+                    #expect(try view.string(at: 2) == "日本 \(seen) 🌍 ü")
+                    #expect(try view.withUTF8(at: 3) { Array($0) } == Array("café €\(seen) Œ".utf8))
+                    #expect(try view.decimal(at: 1) == SQLDecimal("-\(seen).05"))
+                    #expect(try view.double(at: 5) == Double(seen) / 3)
+                } else {
+                    #expect(try view.isNull(at: 2))
+                    #expect(try view.string(at: 2) == nil)
+                    #expect(try view.withUTF8(at: 2) { _ in 1 } == nil)
+                }
+                if seen == 1 || seen == count - 1 { kept.append(try view.makeRow()) }
+                seen += 1
+            }
+            #expect(seen == count)
+            #expect(kept.count == 2)
+            #expect(kept[0][0] == .int(1))
+            #expect(kept[0]["s"] == .string("日本 1 🌍 ü"))
+            #expect(kept[0][4] == .timestamp(SQLTimestamp(nanosecondsSince1970: 1_000_001_000)))
+            #expect(kept[1][0] == .int(Int64(count - 1)))
+        }
+    }
+
+    @Test("rows fetched with fetchOne, then views, then fetchOne after a throwing view: each row once, in order")
+    func mixedWithFetchOne() async throws {
+        struct Stop: Error {}
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 2 + 7
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT id FROM \(table) ORDER BY id")
+            var ids: [Int64] = try cursor.fetchMany(3).map { try $0.get(at: 0) }
+            let stopAt = MSSQLCursor.readAhead + 10
+            #expect(throws: Stop.self) {
+                try cursor.forEachRowView { view in
+                    ids.append(try view.int64(at: 0)!)
+                    if ids.count == stopAt { throw Stop() }
+                }
+            }
+            #expect(ids.count == stopAt)
+            while let row = try cursor.fetchOne() { ids.append(try row.get(at: 0)) }
+            #expect(ids == (0..<Int64(count)).map { $0 })
+            #expect(cursor.rowCount == count)
+        }
+    }
+
+    @Test("inside a view call the cursor refuses other calls; a statement on another cursor ends the views")
+    func misuse() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT 1 AS a UNION ALL SELECT 2 UNION ALL SELECT 3")
+            var inner: DatabaseError?
+            var calls = 0
+            try cursor.forEachRowView { _ in
+                calls += 1
+                inner = inner ?? databaseError { _ = try cursor.fetchOne() }
+            }
+            #expect(calls == 3)
+            #expect(inner?.kind == .misuse)
+
+            try cursor.execute("SELECT 1 AS a UNION ALL SELECT 2 UNION ALL SELECT 3")
+            let other = try connection.makeCursor()
+            calls = 0
+            let error = databaseError {
+                try cursor.forEachRowView { _ in
+                    calls += 1
+                    try other.execute("SELECT 42")
+                }
+            }
+            #expect(calls == 1)
+            #expect(error?.kind == .misuse)
+            #expect(try other.fetchOne()?[0] == .int(42))
+        }
+    }
+
+    @Test("typed accessors refuse other types and columns out of range")
+    func mismatches() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT N'text' AS s, 7 AS i")
+            var checked = false
+            try cursor.forEachRowView { view in
+                #expect(databaseError { _ = try view.int64(at: 0) }?.kind == .typeMismatch)
+                #expect(databaseError { _ = try view.timestamp(at: 1) }?.kind == .typeMismatch)
+                let double = try view.double(at: 1)
+                let decimal = try view.decimal(at: 1)
+                let text = try view.get(String.self, "S")
+                #expect(double == 7)
+                #expect(decimal == SQLDecimal(7))
+                #expect(databaseError { _ = try view.value(at: 2) }?.kind == .misuse)
+                #expect(text == "text")
+                checked = true
+            }
+            #expect(checked)
+            #expect(databaseError { try cursor.forEachRowView { _ in } } == nil)
+        }
+    }
+}
