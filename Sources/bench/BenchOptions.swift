@@ -18,7 +18,11 @@ struct BenchOptions: ParsableCommand {
               BENCH_BACKEND         sqlserver: only the SQL Server rows, written
                                     to BENCH_SQLSERVER_RESULTS
               BENCH_PROFILE         PGDriver's side of one workload, once, for
-                                    a profiler: fetch, copy, many or async
+                                    a profiler: fetch, copy, many or async;
+                                    point / point-swift (with
+                                    BENCH_BACKEND=sqlserver: SQL Server's)
+              BENCH_POINT_QUERIES   point SELECTs per run (after BENCH_SCALE)
+              BENCH_PREPARE_THRESHOLD  the statement cache of point-swift
               BENCH_RESULTS         the report (default benchmarks/RESULTS.md)
               BENCH_TDS_SANDBOX     the tds-sandbox executable (default: the
                                     one next to bench)

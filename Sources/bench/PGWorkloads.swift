@@ -62,6 +62,7 @@ struct BenchSizes {
             sizes.copyRows = max(1000, Int(Double(sizes.copyRows) * scale))
         }
         if let repeats = environment["BENCH_REPEAT"].flatMap(Int.init), repeats > 0 { sizes.repeats = repeats }
+        if let count = environment["BENCH_POINT_QUERIES"].flatMap(Int.init), count > 0 { sizes.pointQueries = count }
         return sizes
     }
 }
