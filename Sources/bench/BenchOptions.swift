@@ -20,10 +20,12 @@ struct BenchOptions: ParsableCommand {
                                     to BENCH_SQLSERVER_RESULTS
               BENCH_PROFILE         PGDriver's side of one workload, once, for
                                     a profiler: fetch, copy, many, async,
-                                    point or point-swift; mssql-fetch:
-                                    MSSQLDriver's fetch alone
+                                    point or point-swift (with
+                                    BENCH_BACKEND=sqlserver: SQL Server's);
+                                    mssql-fetch: MSSQLDriver's fetch alone
               BENCH_MSSQL_ROWS      1: MSSQLDriver's fetch reads Rows, not
                                     row views (forEachRowView)
+              BENCH_PREPARE_THRESHOLD  the statement cache of point-swift
               BENCH_RESULTS         the report (default benchmarks/RESULTS.md)
               BENCH_TDS_SANDBOX     the tds-sandbox executable (default: the
                                     one next to bench)

@@ -22,44 +22,56 @@ enum SQLServerBench {
             return notMeasured("not measured: \(ExternalSQLServer.variable): \(error)", backend: backend)
         }
         if let external { return run(against: external, sizes: sizes) }
-        var sandbox: SandboxProcess?
-        let configuration: ConnectionConfiguration
+        var results: [WorkloadResult] = []
         do {
-            try? server.dropDatabase(named: database)
-            try server.createDatabase(named: database)
-            let postgres = server.configuration(database: database, tls: .disable)
-            let port: Int
-            if let given = ProcessInfo.processInfo.environment["BENCH_SANDBOX_PORT"].flatMap(Int.init) {
-                // A sandbox already running on 127.0.0.1 over the same PostgreSQL (for profiling under valgrind,
-                // which cannot start child processes).
-                port = given
-            } else {
-                let executable = try SandboxProcess.executablePath().get()
-                print("starting the TDS sandbox (\(executable))…")
-                let process = try SandboxProcess(
-                    executable: executable,
-                    postgresConnInfo: "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(database) sslmode=disable")
-                sandbox = process
-                port = process.port
+            try withSandbox(server: server, sizes: sizes) { configuration, environment in
+                let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes).timed
+                results = rows(workloads, Runner(repeats: sizes.repeats, environment: environment, backend: backend), sizes)
             }
-            configuration = ConnectionConfiguration(
-                host: "127.0.0.1", port: port, database: database, user: postgres.user,
-                password: postgres.password, connectTimeout: 15)
-            print("preparing SQL Server tables (\(sizes.fetchRows) rows, through the sandbox)…")
-            try SQLServerWorkloads(configuration: configuration, sizes: sizes).prepare()
         } catch let skip as BenchSkip {
             return notMeasured(skip.reason, backend: backend)
         } catch {
             return notMeasured("not measured: the TDS sandbox could not be prepared: \(error)", backend: backend)
         }
+        return results
+    }
+
+    /// Starts the sandbox (or uses `BENCH_SANDBOX_PORT`'s), prepares the tables and runs `body` with the login
+    /// configuration and the C loop's environment; stops the sandbox after.
+    static func withSandbox(
+        server: ThrowawayPostgres, sizes: BenchSizes,
+        _ body: (ConnectionConfiguration, [String: String]) throws -> Void
+    ) throws {
+        var sandbox: SandboxProcess?
+        try? server.dropDatabase(named: database)
+        try server.createDatabase(named: database)
+        let postgres = server.configuration(database: database, tls: .disable)
+        let port: Int
+        if let given = ProcessInfo.processInfo.environment["BENCH_SANDBOX_PORT"].flatMap(Int.init) {
+            // A sandbox already running on 127.0.0.1 over the same PostgreSQL (for profiling under valgrind,
+            // which cannot start child processes).
+            port = given
+        } else {
+            let executable = try SandboxProcess.executablePath().get()
+            print("starting the TDS sandbox (\(executable))…")
+            let process = try SandboxProcess(
+                executable: executable,
+                postgresConnInfo: "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(database) sslmode=disable")
+            sandbox = process
+            port = process.port
+        }
         defer { sandbox?.stop() }
-        let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes).timed
+        let configuration = ConnectionConfiguration(
+            host: "127.0.0.1", port: port, database: database, user: postgres.user,
+            password: postgres.password, connectTimeout: 15)
+        print("preparing SQL Server tables (\(sizes.fetchRows) rows, through the sandbox)…")
+        try SQLServerWorkloads(configuration: configuration, sizes: sizes).prepare()
         let environment: [String: String] = [
             "DBLIB_SERVER": "\(configuration.host):\(configuration.port ?? 1433)",
             "DBLIB_USER": configuration.user ?? "", "DBLIB_PASSWORD": configuration.password?.revealed ?? "",
             "DBLIB_DATABASE": database,
         ]
-        return rows(workloads, Runner(repeats: sizes.repeats, environment: environment, backend: backend), sizes)
+        try body(configuration, environment)
     }
 
     /// The same rows against the server `BENCH_SQLSERVER` names (no sandbox); the backend column names the server

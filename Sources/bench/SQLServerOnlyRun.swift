@@ -12,6 +12,7 @@ enum SQLServerOnlyRun {
 
     /// Runs the SQL Server workloads and writes the report.
     static func run(server: ThrowawayPostgres, sizes: BenchSizes, serverVersion: String) throws {
+        if try SQLServerPointProfile.runIfRequested(server: server, sizes: sizes) { return }
         let results = SQLServerBench.run(server: server, sizes: sizes)
         let report = ResultsReport(
             results: results, machine: ResultsReport.describeMachine(serverVersion: serverVersion),

@@ -96,22 +96,44 @@ struct MSSQLStatementCacheTests {
         }
     }
 
-    @Test("a handle the server no longer knows (8179) is prepared again and the statement rerun once")
+    @Test("a handle the server no longer knows (8179): with autocommit, prepared again and rerun once, invisibly")
     func unknownHandleRetry() async throws {
         try await offPool {
             guard MSSQLTestServer.usesInProcessSandbox else { return }
-            let connection = try connect(["prepare_threshold": "0"], autocommit: false)
+            let connection = try connect(["prepare_threshold": "0"])
             defer { connection.close() }
             let table = RealSandbox.uniqueName("cache_retry")
             try connection.run("CREATE TABLE \(table) (id INT PRIMARY KEY, name NVARCHAR(20))")
-            try connection.commit()
             let cursor = try connection.makeCursor()
             try cursor.execute("INSERT INTO \(table) (id, name) VALUES (%s, %s)", [1, "one"])
             #expect(unprepare(1, on: connection) == nil)
             try cursor.execute("INSERT INTO \(table) (id, name) VALUES (%s, %s)", [2, "two"])
             #expect(cursor.rowCount == 1)
-            try connection.commit()
             // Each row inserted exactly once: the failed run by the lost handle did nothing.
+            #expect(try connection.scalar("SELECT COUNT(*) FROM \(table)") == .int(2))
+            let statistics = connection.statementCacheStatistics
+            #expect(statistics.invalidations == 1 && statistics.prepared == 2 && statistics.hits == 1)
+        }
+    }
+
+    @Test("a handle the server no longer knows (8179) in a transaction: the error, then prepared afresh")
+    func unknownHandleInTransaction() async throws {
+        try await offPool {
+            guard MSSQLTestServer.usesInProcessSandbox else { return }
+            let connection = try connect(["prepare_threshold": "0"], autocommit: false)
+            defer { connection.close() }
+            let table = RealSandbox.uniqueName("cache_retry_tx")
+            try connection.run("CREATE TABLE \(table) (id INT PRIMARY KEY)")
+            try connection.commit()
+            let cursor = try connection.makeCursor()
+            try cursor.execute("INSERT INTO \(table) (id) VALUES (%s)", [1])
+            #expect(unprepare(1, on: connection) == nil)
+            let lost = #expect(throws: DatabaseError.self) {
+                try cursor.execute("INSERT INTO \(table) (id) VALUES (%s)", [2])
+            }
+            #expect(lost?.number == 8179)
+            try cursor.execute("INSERT INTO \(table) (id) VALUES (%s)", [2])
+            try connection.commit()
             #expect(try connection.scalar("SELECT COUNT(*) FROM \(table)") == .int(2))
             let statistics = connection.statementCacheStatistics
             #expect(statistics.invalidations == 1 && statistics.prepared == 2 && statistics.hits == 1)

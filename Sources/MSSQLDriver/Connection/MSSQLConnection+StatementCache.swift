@@ -21,8 +21,11 @@ extension MSSQLConnection {
     /// once the statement ran `prepareThreshold` times, by the handle of a prepared statement (`sp_execute`).
     ///
     /// A handle the server reports unknown (error 8179: the session lost it, the statement did not run) is
-    /// forgotten, and the statement is prepared again and run once more. Handles the cache let go are unprepared
-    /// first. Call with the handle from ``withHandle(owner:claim:_:)`` (under `lock`).
+    /// forgotten. With autocommit on, the statement is then prepared again and run once more, invisibly; with it
+    /// off the error reaches the caller (under `SET XACT_ABORT ON` the server may have rolled the open
+    /// transaction back with it, and a rerun would silently run outside it), and the next run prepares afresh.
+    /// Handles the cache let go are unprepared first. Call with the handle from ``withHandle(owner:claim:_:)``
+    /// (under `lock`).
     func runParameterized(_ statement: BoundStatement, on handle: DBLibHandle, start: () throws -> Void) throws {
         let sql = statement.sql
         let arguments = try statement.parameters.map(MSSQLParameterEncoder.encode)
@@ -51,6 +54,7 @@ extension MSSQLConnection {
                 try start()
             } catch let error as DatabaseError where Self.isUnknownHandle(error, prepared) {
                 statementCache.forget(key)
+                guard autocommitEnabled else { throw error }
                 let fresh = try handle.prepare(text, declarations: declarations, statement: sql)
                 statementCache.didPrepare(key, handle: fresh)
                 try handle.sendExecute(fresh, arguments, statement: sql)

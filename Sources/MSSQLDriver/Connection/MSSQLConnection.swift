@@ -15,7 +15,8 @@ import Synchronization
 public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     let lock = NSLock()
     private let handle: DBLibHandle
-    private var autocommitEnabled = false
+    /// Whether each statement commits on its own. Guarded by `lock`.
+    private(set) var autocommitEnabled = false
     private var closed = false
     /// Set when a call failed with `.connectionLost` or the socket check found the peer gone. Guarded by `lock`.
     private var broken = false

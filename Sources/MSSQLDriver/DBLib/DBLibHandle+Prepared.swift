@@ -33,26 +33,23 @@ extension DBLibHandle {
         var parameters = [RPCParameter(name: nil, value: Self.handle(handle))]
         parameters.reserveCapacity(arguments.count + 1)
         for argument in arguments { parameters.append(RPCParameter(name: nil, value: argument)) }
-        try sendRPC("sp_execute", parameters, statement: statement)
+        try sendRPC("sp_execute", parameters, statement: statement, sendsStatement: false)
     }
 
-    /// Drops prepared statements on the server (`sp_unprepare`, one RPC each). A handle the server no longer knows
-    /// (error 8179) is already gone; other errors are thrown after every handle was tried.
+    /// Drops prepared statements on the server (`sp_unprepare`, one RPC each), best effort: a handle the server no
+    /// longer knows (error 8179) is already gone, and any other error only leaves the handle allocated until the
+    /// session ends, so neither fails the statement that comes next. Throws only when the connection is lost.
     func unprepare(_ handles: [Int32]) throws {
-        var firstError: (any Error)?
         for handle in handles {
             do {
                 try sendRPC("sp_unprepare", [RPCParameter(name: nil, value: Self.handle(handle))], statement: nil)
                 try drain(statement: nil)
-            } catch let error as DatabaseError where error.number == Self.unknownHandleError {
-                continue
             } catch let error as DatabaseError where error.kind == .connectionLost {
                 throw error
             } catch {
-                if firstError == nil { firstError = error }
+                continue
             }
         }
-        if let firstError { throw firstError }
     }
 
     /// SQL Server's "Could not find prepared statement with handle %d".

@@ -167,11 +167,15 @@ final class DBLibHandle: @unchecked Sendable {
     }
 
     /// Sends an RPC (`dbrpcinit` + `dbrpcparam` + `dbrpcsend` + `dbsqlok`); it becomes the statement in flight.
-    func sendRPC(_ name: String, _ parameters: [RPCParameter], statement: String?) throws {
+    /// `sendsStatement`: whether `statement` travels in the call (`sp_executesql`, `sp_prepare`), and is checked;
+    /// `sp_execute` sends only a handle, of a text checked when it was prepared.
+    func sendRPC(_ name: String, _ parameters: [RPCParameter], statement: String?, sendsStatement: Bool = true) throws {
         try DatabaseError.checkNoNUL(in: name, what: "the procedure name", statement: statement)
         // sp_executesql's statement travels as a counted parameter, but the server and the tools behind it treat
         // it as text; refused like a batch's SQL text, so both paths behave the same.
-        try DatabaseError.checkNoNUL(in: statement ?? "", what: "the SQL text", statement: statement)
+        if sendsStatement {
+            try DatabaseError.checkNoNUL(in: statement ?? "", what: "the SQL text", statement: statement)
+        }
         for parameter in parameters {
             try DatabaseError.checkNoNUL(in: parameter.name ?? "", what: "a parameter name", statement: statement)
         }

@@ -113,6 +113,8 @@ enum MSSQLParameterEncoder {
 
     /// `statement(_:_:)` (the `String` form) for a statement that may carry its layout (then it is not lexed again).
     static func statement(_ statement: BoundStatement, _ parameters: [EncodedParameter]) -> String {
+        // The common case (no NULL, no empty value) without the sets and arrays below: once per statement run.
+        if !parameters.contains(where: { $0.bytes == nil }) { return statement.sql }
         let nulls = Set(parameters.indices.filter { parameters[$0].isNull }.map { $0 + 1 })
         let sql = MSSQLNullInlining.inline(statement, positions: nulls)
         let assignments = parameters.enumerated().compactMap { index, parameter in
