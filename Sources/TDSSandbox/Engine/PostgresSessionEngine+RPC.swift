@@ -23,7 +23,7 @@ extension PostgresSessionEngine {
                 guard let statement = stringValue(parameters, 0) else { throw Self.missingParameter("@stmt", name) }
                 let declarationText = stringValue(parameters, 1) ?? ""
                 let valueStart = parameters.count > 1 && isDeclarationParameter(parameters[1]) ? 2 : 1
-                let declarations = try TSQLParameterDeclaration.parse(declarationText)
+                let declarations = try parseDeclarations(declarationText)
                 return try runParameterized(
                     statement, declarations: declarations, parameters: parameters, valueStart: valueStart,
                     handle: nil, emit: emit)
@@ -153,7 +153,7 @@ extension PostgresSessionEngine {
         }
         let statements: [TranslatedStatement]
         do {
-            statements = try TSQLTranslator.translate(sql, variables: context.types, columnResolver: columnResolver)
+            statements = try translateParameterized(sql, variables: context.types)
         } catch {
             try report(error, emit: emit)
             if let handle { try emitHandle(handle, parameters: parameters, emit: emit) }
