@@ -18,7 +18,8 @@ struct BenchOptions: ParsableCommand {
               BENCH_BACKEND         sqlserver: only the SQL Server rows, written
                                     to BENCH_SQLSERVER_RESULTS
               BENCH_PROFILE         PGDriver's side of one workload, once, for
-                                    a profiler: fetch, copy, many or async
+                                    a profiler: fetch, copy, many or async;
+                                    sandbox: only the TDS sandbox SELECT table
               BENCH_RESULTS         the report (default benchmarks/RESULTS.md)
               BENCH_TDS_SANDBOX     the tds-sandbox executable (default: the
                                     one next to bench)
