@@ -99,7 +99,12 @@ package struct PGRowView {
     /// Replaces `bytes` with field `column`'s bytes as they arrived (keeps the array's capacity).
     package func copyBytes(_ column: Int, into bytes: inout [UInt8]) {
         bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: fieldBytes(column))
+        let count = Int(PQgetlength(result.pointer, row, Int32(column)))
+        guard count > 0, let start = PQgetvalue(result.pointer, row, Int32(column)) else { return }
+        // A typed buffer appends with one copy (a raw buffer goes through the element-by-element sequence path).
+        start.withMemoryRebound(to: UInt8.self, capacity: count) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
+        }
     }
 
     /// Field `column` decoded as ``PGCursor/fetchOne()`` decodes it.

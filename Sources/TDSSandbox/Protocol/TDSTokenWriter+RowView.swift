@@ -36,18 +36,66 @@ extension TDSTokenWriter {
                     let bits = buffer.getInteger(at: at, as: UInt8.self) ?? 0
                     buffer.setInteger(bits | UInt8(1) << UInt8(index % 8), at: at)
                 }
-                for index in 0..<count where !row.isNull(index) {
-                    try writeField(view, index, as: columns[index].type, scratch: &scratch, into: &buffer)
-                }
             } else {
                 buffer.writeInteger(TDSToken.row.rawValue)
-                for index in 0..<count {
-                    try writeField(view, index, as: columns[index].type, scratch: &scratch, into: &buffer)
-                }
             }
+            try writeFields(view, columns: columns, skippingNulls: hasNull, scratch: &scratch, into: &buffer)
         } catch {
             buffer.moveWriterIndex(to: start)
             throw error
+        }
+    }
+
+    /// The fields in order: runs of fields with a direct encoding (``TDSFieldEncoder/rawBound(_:_:as:)``) are
+    /// stored into the buffer's memory in one lending each, the others go through ``writeField(_:_:as:scratch:into:)``.
+    private func writeFields(
+        _ view: SandboxRowView, columns: [ResultColumn], skippingNulls: Bool, scratch: inout [UInt8],
+        into buffer: inout ByteBuffer
+    ) throws {
+        let row = view.row
+        let count = view.count
+        let direct = version.hasDateTimeTypes
+        var index = 0
+        while index < count {
+            if skippingNulls, row.isNull(index) {
+                index += 1
+                continue
+            }
+            var bound = 0
+            if direct {
+                var next = index
+                while next < count {
+                    if skippingNulls, row.isNull(next) {
+                        next += 1
+                        continue
+                    }
+                    guard !row.isNull(next), let fieldBound = TDSFieldEncoder.rawBound(row, next, as: columns[next].type)
+                    else { break }
+                    bound += fieldBound
+                    next += 1
+                }
+            }
+            if bound > 0 {
+                try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
+                    var out = TDSRawWriter(base: memory)
+                    while index < count {
+                        if skippingNulls, row.isNull(index) {
+                            index += 1
+                            continue
+                        }
+                        guard !row.isNull(index), TDSFieldEncoder.rawBound(row, index, as: columns[index].type) != nil,
+                            try TDSFieldEncoder.writeRaw(
+                                row, index, as: columns[index].type, scratch: &scratch, into: &out)
+                        else { break }
+                        index += 1
+                    }
+                    return out.offset
+                }
+            }
+            guard index < count else { return }
+            if skippingNulls, row.isNull(index) { continue }
+            try writeField(view, index, as: columns[index].type, scratch: &scratch, into: &buffer)
+            index += 1
         }
     }
 
@@ -232,7 +280,7 @@ enum TDSFieldEncoder {
         }
     }
 
-    private static func isASCII(_ bytes: [UInt8]) -> Bool {
+    static func isASCII(_ bytes: [UInt8]) -> Bool {
         var combined: UInt8 = 0
         for byte in bytes { combined |= byte }
         return combined < 0x80
