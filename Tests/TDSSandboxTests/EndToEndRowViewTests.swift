@@ -71,7 +71,8 @@ struct EndToEndRowViewTests {
         let setup = try client.batch(
             """
             CREATE TABLE points (id int PRIMARY KEY, label nvarchar(20), amount decimal(10,2), at datetime2);
-            INSERT INTO points SELECT g, N'p' + CAST(g AS nvarchar(10)), g * 1.5, CAST('2024-02-29 13:45:06' AS datetime2)
+            INSERT INTO points
+            SELECT g, N'p' + CAST(g AS nvarchar(10)), g * 1.5, CAST('2024-02-29 13:45:06' AS datetime2)
             FROM generate_series(1, 50) AS g
             """)
         #expect(setup.errors.isEmpty, "\(setup.errors)")

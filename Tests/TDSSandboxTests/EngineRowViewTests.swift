@@ -19,7 +19,9 @@ struct EngineRowViewTests {
     }
 
     /// Runs `sql` with row views on and, for each row, encodes it both ways with `version`'s token writer.
-    static func compare(_ engine: PostgresSessionEngine, _ sql: String, version: TDSVersion = .v7_4) throws -> Comparison {
+    static func compare(
+        _ engine: PostgresSessionEngine, _ sql: String, version: TDSVersion = .v7_4
+    ) throws -> Comparison {
         let writer = TDSTokenWriter(version: version, serverName: "test")
         var columns: [ResultColumn] = []
         var comparison = Comparison()
@@ -41,20 +43,22 @@ struct EngineRowViewTests {
                 switch (fastResult, genericResult) {
                 case (.success, .success):
                     if fast != generic {
-                        comparison.mismatches.append(
-                            "row \(comparison.rows): \(Array(fast.readableBytesView)) vs \(Array(generic.readableBytesView))")
+                        let (a, b) = (Array(fast.readableBytesView), Array(generic.readableBytesView))
+                        comparison.mismatches.append("row \(comparison.rows): \(a) vs \(b)")
                     }
                 case (.failure(let a), .failure(let b)):
                     let (x, y) = ((a as? TDSValueError)?.message, (b as? TDSValueError)?.message)
-                    if x == nil || x != y { comparison.mismatches.append("row \(comparison.rows): errors \(a) vs \(b)") }
+                    if x == nil || x != y {
+                        comparison.mismatches.append("row \(comparison.rows): errors \(a) vs \(b)")
+                    }
                 default:
                     comparison.mismatches.append("row \(comparison.rows): \(fastResult) vs \(genericResult)")
                 }
                 for (index, column) in columns.enumerated() where !view.row.isNull(index) {
                     var probe = ByteBuffer()
-                    if (try? TDSFieldEncoder.write(view.row, index, as: column.type, scratch: &scratch, into: &probe)) == true {
-                        comparison.fastFields += 1
-                    }
+                    let direct = try? TDSFieldEncoder.write(
+                        view.row, index, as: column.type, scratch: &scratch, into: &probe)
+                    if direct == true { comparison.fastFields += 1 }
                 }
             default: break
             }
@@ -119,8 +123,10 @@ struct EngineRowViewTests {
         defer { engine.close() }
         let queries = [
             // Typed by the translator: integers as bit, bools as integers, integers as floats and strings.
-            "SELECT CAST(g AS bit) AS b, CAST(g AS float) AS f, CAST(g AS nvarchar(10)) AS s, g AS n FROM generate_series(-2, 2) AS g",
-            "SELECT CAST(1.005 AS decimal(10,2)) AS d, CAST(-0.004 AS decimal(10,2)) AS z, CAST(123.456 AS decimal(6,1)) AS r",
+            "SELECT CAST(g AS bit) AS b, CAST(g AS float) AS f, CAST(g AS nvarchar(10)) AS s, g AS n "
+                + "FROM generate_series(-2, 2) AS g",
+            "SELECT CAST(1.005 AS decimal(10,2)) AS d, CAST(-0.004 AS decimal(10,2)) AS z, "
+                + "CAST(123.456 AS decimal(6,1)) AS r",
             // An unconstrained numeric: its scale comes from the first rows.
             "SELECT g * 1.25 AS n FROM generate_series(1, 700) AS g",
             // Values that do not fit the declared type fail the same way on both paths.

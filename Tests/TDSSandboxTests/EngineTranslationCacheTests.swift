@@ -47,13 +47,15 @@ struct EngineTranslationCacheTests {
         defer { engine.close() }
         _ = try engine.ok("CREATE TABLE flags (id int, flag int)")
         let insert = "INSERT INTO flags VALUES (@id, 1)"
-        let first = try Self.executeSQL(engine, insert, "@id int", [RPCParameter(name: "@id", type: .int, value: .int(1))])
+        let first = try Self.executeSQL(
+            engine, insert, "@id int", [RPCParameter(name: "@id", type: .int, value: .int(1))])
         #expect(first.errors.isEmpty, "\(first.errors)")
         // Now the second column is a bit: the literal 1 must become TRUE, which only a new translation knows.
         _ = try engine.ok("DROP TABLE flags")
         _ = try engine.ok("CREATE TABLE flags (id int, flag bit)")
         let misses = engine.translations.misses
-        let second = try Self.executeSQL(engine, insert, "@id int", [RPCParameter(name: "@id", type: .int, value: .int(2))])
+        let second = try Self.executeSQL(
+            engine, insert, "@id int", [RPCParameter(name: "@id", type: .int, value: .int(2))])
         #expect(second.errors.isEmpty, "\(second.errors)")
         #expect(engine.translations.misses == misses + 1)
         #expect(try engine.ok("SELECT CAST(flag AS int) FROM flags WHERE id = 2").scalar == .int(1))
@@ -69,11 +71,17 @@ struct EngineTranslationCacheTests {
         }
         let ok = try Self.executeSQL(
             engine, "SELECT @a + @b", "@a int, @b int",
-            [RPCParameter(name: "@a", type: .int, value: .int(2)), RPCParameter(name: "@b", type: .int, value: .int(3))])
+            [
+                RPCParameter(name: "@a", type: .int, value: .int(2)),
+                RPCParameter(name: "@b", type: .int, value: .int(3)),
+            ])
         #expect(ok.scalar == .int(5))
         let again = try Self.executeSQL(
             engine, "SELECT @a + @b", "@a int, @b int",
-            [RPCParameter(name: "@a", type: .int, value: .int(20)), RPCParameter(name: "@b", type: .int, value: .int(30))])
+            [
+                RPCParameter(name: "@a", type: .int, value: .int(20)),
+                RPCParameter(name: "@b", type: .int, value: .int(30)),
+            ])
         #expect(again.scalar == .int(50))
     }
 }

@@ -3,8 +3,9 @@ import NIOCore
 import PGDriver
 
 /// ROW and NBCROW straight from a PostgreSQL result (``SandboxRowView``): integers, bits, floats, decimals, dates
-/// and times, ASCII text, binary and GUIDs are encoded from the field's bytes; every other field (and non-ASCII text, pre-7.3 clients)
-/// takes the ``SQLValue`` path, so each value's bytes are exactly those of ``TDSTokenWriter/writeRow(_:columns:into:)``.
+/// and times, ASCII text, binary and GUIDs are encoded from the field's bytes; every other field (and non-ASCII
+/// text, pre-7.3 clients) takes the ``SQLValue`` path, so each value's bytes are exactly those of
+/// ``TDSTokenWriter/writeRow(_:columns:into:)``.
 extension TDSTokenWriter {
     /// Writes the row as ROW, or as NBCROW (7.3+) when it has a NULL. `scratch` is a reusable work array.
     func writeRow(
@@ -69,7 +70,8 @@ extension TDSTokenWriter {
                         next += 1
                         continue
                     }
-                    guard !row.isNull(next), let fieldBound = TDSFieldEncoder.rawBound(row, next, as: columns[next].type)
+                    guard !row.isNull(next),
+                        let fieldBound = TDSFieldEncoder.rawBound(row, next, as: columns[next].type)
                     else { break }
                     bound += fieldBound
                     next += 1
@@ -242,7 +244,9 @@ enum TDSFieldEncoder {
     private static func writeBinary(_ bytes: inout [UInt8], as type: TSQLType, into buffer: inout ByteBuffer) throws {
         switch type {
         case .binary(let n), .varbinary(.some(let n)):
-            if case .binary = type, bytes.count < n { bytes.append(contentsOf: repeatElement(0, count: n - bytes.count)) }
+            if case .binary = type, bytes.count < n {
+                bytes.append(contentsOf: repeatElement(0, count: n - bytes.count))
+            }
             guard bytes.count <= n else { throw TDSValueError.truncation(type) }
             buffer.tdsWriteLE(UInt16(bytes.count))
             buffer.writeBytes(bytes)
