@@ -28,13 +28,13 @@ public final class PGCursor: DatabaseCursor {
 
     // The current result set.
     private var columnSet: RowColumns?
-    private var decoders: [PQColumnDecoder] = []
-    private var binaryColumns: [Bool] = []
-    private var current: PQResult?
+    var decoders: [PQColumnDecoder] = []
+    var binaryColumns: [Bool] = []
+    var current: PQResult?
     private var currentRowCount = 0
-    private var rowIndex = 0
+    var rowIndex = 0
     private var setEnded = true
-    private var rowsSeen = 0
+    var rowsSeen = 0
     /// A result of the next statement, read while looking for the end of a streamed set.
     private var pendingNext: PQResult?
     /// The last result set's columns, reused while statements return the same columns.
@@ -108,7 +108,7 @@ public final class PGCursor: DatabaseCursor {
 
     // MARK: - Result sets
 
-    private func checkOpen() throws {
+    func checkOpen() throws {
         if closed { throw DatabaseError.misuse("the cursor is closed") }
         if connection.isClosed { throw PQHandle.closedError }
     }
@@ -174,7 +174,7 @@ public final class PGCursor: DatabaseCursor {
 
     /// Makes sure a row is ready in `current`; `false` at the end of the set. Pulls further results when
     /// streaming.
-    private func refill() throws -> Bool {
+    func refill() throws -> Bool {
         while true {
             if current != nil, rowIndex < currentRowCount { return true }
             if setEnded { return false }

@@ -22,7 +22,8 @@ struct BenchOptions: ParsableCommand {
                                     a profiler: fetch, copy, many, async,
                                     point or point-swift (with
                                     BENCH_BACKEND=sqlserver: SQL Server's);
-                                    mssql-fetch: MSSQLDriver's fetch alone
+                                    mssql-fetch: MSSQLDriver's fetch alone;
+                                    sandbox: only the TDS sandbox SELECT table
               BENCH_MSSQL_ROWS      1: MSSQLDriver's fetch reads Rows, not
                                     row views (forEachRowView)
               BENCH_PREPARE_THRESHOLD  the statement cache of point-swift

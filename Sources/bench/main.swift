@@ -33,6 +33,10 @@ if SQLServerOnlyRun.isRequested {
     server.stop()
     exit(0)
 }
+if try SandboxProfile.runIfRequested(sizes: sizes) {
+    server.stop()
+    exit(0)
+}
 let workloads = PGWorkloads(configuration: configuration, sizes: sizes)
 print("preparing tables (\(sizes.fetchRows) rows)…")
 try workloads.prepare()

@@ -26,6 +26,8 @@ final class WireClient {
     private var messageEnded = true
     /// The number of packets read so far (all messages).
     private(set) var packetsRead = 0
+    /// The sizes (header included) of the packets read so far that did not end their message.
+    private(set) var innerPacketSizes: [Int] = []
 
     /// Connects to 127.0.0.1:`port`.
     init(port: Int, receiveTimeout: Int = 60) throws {
@@ -218,6 +220,7 @@ final class WireClient {
         payload += try receive(length - 8)
         messageEnded = header[1] & 0x01 != 0
         packetsRead += 1
+        if !messageEnded { innerPacketSizes.append(length) }
     }
 
     private func receive(_ count: Int) throws -> [UInt8] {

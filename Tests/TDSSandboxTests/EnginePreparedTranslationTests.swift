@@ -3,9 +3,9 @@ import Foundation
 import TDSSandbox
 import Testing
 
-/// `sp_execute` keeps a prepared statement's translation only where it depends on nothing but the text and the
-/// declared types: a statement whose translation read a table's columns (a `bit` column's `1` becomes `TRUE`) is
-/// translated again on each run, so a table recreated with other types is seen.
+/// `sp_execute` reuses a prepared statement's translation (the session's translation cache, keyed by the text and the
+/// declared types) only while the table columns that translation read are unchanged: a statement whose translation
+/// read a table's columns (a `bit` column's `1` becomes `TRUE`) is translated again after the table changes.
 @Suite("Engine: sp_execute and the kept translation")
 struct EnginePreparedTranslationTests {
     private func text(_ value: String) -> RPCParameter {

@@ -1,4 +1,5 @@
 import DBCore
+import PGDriver
 
 extension PostgresSessionEngine {
     /// How many rows are read from PostgreSQL per round before they are emitted.
@@ -43,6 +44,11 @@ extension PostgresSessionEngine {
         defer { cursor.close() }
         try cursor.execute(BoundStatement(sql: query.sql, parameters: parameterValues(query, context: context)))
         guard let descriptions = cursor.columns else { return max(cursor.rowCount, 0) }
+        if emitsRowViews, let postgres = cursor as? PGCursor {
+            let count = try streamRowViews(postgres, descriptions: descriptions, query: query, emit: emit)
+            if kind == .dml, cursor.rowCount >= 0 { return cursor.rowCount }
+            return count
+        }
         var batch = try cursor.fetchMany(Self.fetchBatchSize)
         let columns = try ResultTyping.columns(
             descriptions, output: query.columns, catalog: state.catalog, sampleRows: batch)

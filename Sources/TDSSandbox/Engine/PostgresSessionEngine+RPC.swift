@@ -23,7 +23,7 @@ extension PostgresSessionEngine {
                 guard let statement = stringValue(parameters, 0) else { throw Self.missingParameter("@stmt", name) }
                 let declarationText = stringValue(parameters, 1) ?? ""
                 let valueStart = parameters.count > 1 && isDeclarationParameter(parameters[1]) ? 2 : 1
-                let declarations = try TSQLParameterDeclaration.parse(declarationText)
+                let declarations = try parseDeclarations(declarationText)
                 return try runParameterized(
                     statement, declarations: declarations, parameters: parameters, valueStart: valueStart,
                     handle: nil, emit: emit)
@@ -51,7 +51,7 @@ extension PostgresSessionEngine {
                 guard let prepared = state.prepared[handle] else { throw Self.unknownHandle(handle) }
                 return try runParameterized(
                     prepared.sql, declarations: prepared.declarations, parameters: parameters, valueStart: 1,
-                    handle: nil, preparedHandle: handle, emit: emit)
+                    handle: nil, emit: emit)
             case "sp_unprepare":
                 guard let handle = handleValue(parameters) else { throw Self.missingParameter("@handle", name) }
                 guard state.prepared.removeValue(forKey: handle) != nil else { throw Self.unknownHandle(handle) }
@@ -112,29 +112,6 @@ extension PostgresSessionEngine {
         return state.lastHandle
     }
 
-    /// The translation of prepared statement `handle` (`sp_execute`): translated at its first run and kept when it
-    /// consists of plain queries that did not ask the catalog for a table's columns, so that it depends on nothing
-    /// but the text and the declared types (which the handle fixes); later runs skip the translation.
-    private func translatePrepared(
-        _ handle: Int32, _ sql: String, types: [String: TSQLType]
-    ) throws(SQLServerMessage) -> [TranslatedStatement] {
-        if let cached = state.prepared[handle]?.translation { return cached }
-        let resolver = columnResolver
-        var askedCatalog = false
-        let statements = try TSQLTranslator.translate(
-            sql, variables: types,
-            columnResolver: { table in
-                askedCatalog = true
-                return resolver(table)
-            })
-        let plain = statements.allSatisfy { statement in
-            if case .query = statement.action { return true }
-            return false
-        }
-        if plain, !askedCatalog { state.prepared[handle]?.translation = statements }
-        return statements
-    }
-
     private func emitHandle(_ handle: Int32, parameters: [RPCParameter], emit: (SandboxEvent) throws -> Void) throws {
         let name = parameters.first?.name ?? "@handle"
         try emit(.returnValue(RPCParameter(name: name, type: .int, value: .int(Int64(handle)), isOutput: true), ordinal: 0))
@@ -146,7 +123,7 @@ extension PostgresSessionEngine {
     /// (with the argument's ordinal).
     func runParameterized(
         _ sql: String, declarations: [TSQLParameterDeclaration], parameters: [RPCParameter], valueStart: Int,
-        handle: Int32?, preparedHandle: Int32? = nil, outputSink: ((Int, SQLValue) -> Void)? = nil,
+        handle: Int32?, outputSink: ((Int, SQLValue) -> Void)? = nil,
         emit: (SandboxEvent) throws -> Void
     ) throws -> RequestOutcome {
         let values = valueStart < parameters.count ? Array(parameters[valueStart...].enumerated()) : []
@@ -177,11 +154,9 @@ extension PostgresSessionEngine {
         }
         let statements: [TranslatedStatement]
         do {
-            if let preparedHandle {
-                statements = try translatePrepared(preparedHandle, sql, types: context.types)
-            } else {
-                statements = try TSQLTranslator.translate(sql, variables: context.types, columnResolver: columnResolver)
-            }
+            // sp_executesql and sp_execute alike: the session's translation cache (StatementTranslationCache.swift)
+            // is keyed by the text and the declared types, which a prepared handle fixes.
+            statements = try translateParameterized(sql, variables: context.types)
         } catch {
             try report(error, emit: emit)
             if let handle { try emitHandle(handle, parameters: parameters, emit: emit) }

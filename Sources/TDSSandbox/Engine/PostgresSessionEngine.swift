@@ -19,6 +19,11 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
     private let connector: Connector
     /// The session's T-SQL state (options, transaction, prepared statements, catalog cache).
     var state: SessionState
+    /// Whether result rows go out as ``SandboxEvent/rowView(_:)`` (read in place from PostgreSQL's result) instead
+    /// of ``SandboxEvent/row(_:)``: set by the sandbox's protocol layer, which encodes them during `emit`.
+    var emitsRowViews = false
+    /// Parsed declarations and translations of the parameterized statements this session ran.
+    var translations = StatementTranslationCache()
 
     /// The PostgreSQL connection the session runs on.
     var connection: any DatabaseConnection {

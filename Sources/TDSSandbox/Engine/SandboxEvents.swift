@@ -70,6 +70,9 @@ public enum SandboxEvent: Sendable {
     case columns([ResultColumn])
     /// One row of the current result set, one value per column (ROW / NBCROW).
     case row([SQLValue])
+    /// One row of the current result set read in place from PostgreSQL's result (sent instead of ``row(_:)``
+    /// only to the sandbox's own protocol layer); valid during the `emit` call only.
+    case rowView(SandboxRowView)
     /// A statement finished (DONE, or DONEINPROC inside a procedure or RPC): its row count if it has one.
     case statementDone(rowCount: Int?, inProcedure: Bool)
     /// A message (ERROR when severity > 10, else INFO).

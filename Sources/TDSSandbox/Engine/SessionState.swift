@@ -56,9 +56,6 @@ struct PreparedStatement: Sendable {
     var declarations: [TSQLParameterDeclaration]
     /// The statement text.
     var sql: String
-    /// The translation, kept after the first `sp_execute` when it depends on nothing but the text and the
-    /// declarations (see `PostgresSessionEngine.translatePrepared`).
-    var translation: [TranslatedStatement]?
 }
 
 /// Variable values during one request.

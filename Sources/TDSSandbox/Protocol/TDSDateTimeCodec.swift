@@ -25,14 +25,10 @@ enum TDSDateTimeCodec {
             let length = TSQLType.timeLength(scale: scale)
             buffer.writeInteger(UInt8(length))
             writeUInt(UInt64(units), length: length, into: &buffer)
-        case .datetime2(let scale):
+        case .datetime2, .datetime, .smalldatetime:
             let stamp = try timestamp(value, type)
-            let (units, carry) = timeUnits(stamp.time.nanosecondsSinceMidnight, scale: scale)
-            let days = try dateDays(SQLDate(daysSince1970: stamp.date.daysSince1970 + (carry ? 1 : 0)), type)
-            let length = TSQLType.timeLength(scale: scale)
-            buffer.writeInteger(UInt8(length + 3))
-            writeUInt(UInt64(units), length: length, into: &buffer)
-            writeUInt(UInt64(days), length: 3, into: &buffer)
+            try writeLocal(
+                days: stamp.date.daysSince1970, nanos: stamp.time.nanosecondsSinceMidnight, as: type, into: &buffer)
         case .datetimeoffset(let scale):
             let zoned: SQLTimestampTZ
             switch value {
@@ -51,11 +47,26 @@ enum TDSDateTimeCodec {
             writeUInt(UInt64(units), length: length, into: &buffer)
             writeUInt(UInt64(days), length: 3, into: &buffer)
             buffer.tdsWriteLE(Int16(zoned.offsetSeconds / 60))
+        default:
+            throw TDSValueError.clash(TDSValueEncoder.kind(value), type)
+        }
+    }
+
+    /// DATETIME2, DATETIME or SMALLDATETIME (with its length byte) of a local date and time: `days` since
+    /// 1970-01-01 and `nanos` since midnight.
+    static func writeLocal(days: Int, nanos: Int64, as type: TSQLType, into buffer: inout ByteBuffer) throws {
+        switch type {
+        case .datetime2(let scale):
+            let (units, carry) = timeUnits(nanos, scale: scale)
+            let dayCount = try dateDays(SQLDate(daysSince1970: days + (carry ? 1 : 0)), type)
+            let length = TSQLType.timeLength(scale: scale)
+            buffer.writeInteger(UInt8(length + 3))
+            writeUInt(UInt64(units), length: length, into: &buffer)
+            writeUInt(UInt64(dayCount), length: 3, into: &buffer)
         case .datetime:
-            let stamp = try timestamp(value, type)
             // Round to the nearest 1/300 s (SQL Server shows .000, .003, .007).
-            var ticks = (stamp.time.nanosecondsSinceMidnight * 3 + 5_000_000) / 10_000_000
-            var days = stamp.date.daysSince1970 + daysFrom1900To1970
+            var ticks = (nanos * 3 + 5_000_000) / 10_000_000
+            var days = days + daysFrom1900To1970
             if ticks >= 300 * 86_400 {
                 ticks -= 300 * 86_400
                 days += 1
@@ -66,9 +77,8 @@ enum TDSDateTimeCodec {
             buffer.tdsWriteLE(Int32(days))
             buffer.tdsWriteLE(UInt32(ticks))
         case .smalldatetime:
-            let stamp = try timestamp(value, type)
-            var minutes = (stamp.time.nanosecondsSinceMidnight + 30_000_000_000) / 60_000_000_000
-            var days = stamp.date.daysSince1970 + daysFrom1900To1970
+            var minutes = (nanos + 30_000_000_000) / 60_000_000_000
+            var days = days + daysFrom1900To1970
             if minutes >= 1440 {
                 minutes -= 1440
                 days += 1
@@ -79,7 +89,7 @@ enum TDSDateTimeCodec {
             buffer.tdsWriteLE(UInt16(days))
             buffer.tdsWriteLE(UInt16(minutes))
         default:
-            throw TDSValueError.clash(TDSValueEncoder.kind(value), type)
+            throw TDSValueError.clash("datetime2", type)
         }
     }
 
@@ -93,7 +103,7 @@ enum TDSDateTimeCodec {
         return units >= perDay ? (0, true) : (units, false)
     }
 
-    private static func dateDays(_ date: SQLDate, _ type: TSQLType) throws -> Int {
+    static func dateDays(_ date: SQLDate, _ type: TSQLType) throws -> Int {
         let days = date.daysSince1970 + daysFrom0001To1970
         guard days >= 0, days <= 3_652_058 else { throw TDSValueError.outOfRange(type) }
         return days

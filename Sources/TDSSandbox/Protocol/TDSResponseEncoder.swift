@@ -18,6 +18,8 @@ struct TDSResponseEncoder {
     private var errorSinceDone = false
     private var errorInRequest = false
     private var command = TDSCurrentCommand.none
+    /// A work array reused by every row read in place (``SandboxEvent/rowView(_:)``).
+    private var scratch: [UInt8] = []
 
     init(writer: TDSTokenWriter, kind: Kind, inTransaction: Bool) {
         self.writer = writer
@@ -33,6 +35,10 @@ struct TDSResponseEncoder {
             try writeRowChecked(values, into: &buffer)
             return
         }
+        if case .rowView(let view) = event {
+            try writer.writeRow(view, columns: columns, scratch: &scratch, into: &buffer)
+            return
+        }
         flushPending(more: true, into: &buffer)
         switch event {
         case .columns(let newColumns):
@@ -41,6 +47,8 @@ struct TDSResponseEncoder {
             command = TDSCurrentCommand.select
         case .row(let values):
             try writeRowChecked(values, into: &buffer)
+        case .rowView(let view):
+            try writer.writeRow(view, columns: columns, scratch: &scratch, into: &buffer)
         case .statementDone(let rowCount, let inProcedure):
             var status: TDSDoneStatus = []
             if rowCount != nil { status.insert(.count) }

@@ -168,7 +168,7 @@ struct TDSTokenWriter: Sendable {
     }
 
     /// Writes a value as its column type, or as the text a pre-7.3 client receives for a date/time type.
-    private func writeValue(_ value: SQLValue, as type: TSQLType, into buffer: inout ByteBuffer) throws {
+    func writeValue(_ value: SQLValue, as type: TSQLType, into buffer: inout ByteBuffer) throws {
         if let legacy = legacyLargeType(type) {
             try writeLegacyLargeValue(value, code: legacy, into: &buffer)
         } else if version.hasDateTimeTypes {

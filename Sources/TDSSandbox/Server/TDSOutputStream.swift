@@ -4,8 +4,9 @@ import NIOCore
 struct TDSClientGoneError: Error, Sendable {}
 
 /// The response side of one session, used only on the session's worker thread: tokens accumulate in
-/// ``tokens``; every full packet is cut and written at once, and while the channel is not writable the worker
-/// waits for the socket to drain, so a result of any size streams in constant memory.
+/// ``tokens``; once they fill ``chunkSize`` bytes, every full packet (of the negotiated size) is cut and the
+/// packets go to the socket in one write, and while the channel is not writable the worker waits for the socket to
+/// drain, so a result of any size streams in constant memory.
 final class TDSOutputStream {
     private let channel: any Channel
     private let spid: UInt16
@@ -19,6 +20,9 @@ final class TDSOutputStream {
     private var unconfirmedBytes = 0
     /// How many bytes may be handed to the event loop before the worker waits for them to reach the socket.
     private let unconfirmedLimit = 256 * 1024
+    /// How many token bytes are gathered before full packets are cut and written (one socket write, not one per
+    /// packet or row).
+    static let chunkSize = 64 * 1024
 
     init(channel: any Channel, spid: UInt16, isClosed: @escaping @Sendable () -> Bool) {
         self.channel = channel
@@ -27,10 +31,11 @@ final class TDSOutputStream {
         self.tokens = channel.allocator.buffer(capacity: 8192)
     }
 
-    /// Sends every full packet of ``tokens``, keeping at least one byte for the message's last packet.
+    /// Once ``tokens`` holds ``chunkSize`` bytes, sends every full packet of it in one write, keeping at least one
+    /// byte for the message's last packet.
     func flushFullPackets() throws {
         let body = packetSize - TDSPacketLayout.headerSize
-        guard tokens.readableBytes > body else { return }
+        guard tokens.readableBytes > max(body, Self.chunkSize) else { return }
         let count = (tokens.readableBytes - 1) / body * body
         guard var slice = tokens.readSlice(length: count) else { return }
         var out = channel.allocator.buffer(capacity: count + count / body * TDSPacketLayout.headerSize)

@@ -34,6 +34,8 @@ extension TDSSession {
             return try refuseLogin(
                 SQLServerMessage(number: 18456, severity: 14, message: "Login failed for user '\(request.userName)'."))
         }
+        // The sandbox's own engine may hand rows over in place: they are encoded during `emit` (TDSSession.execute).
+        (engine as? PostgresSessionEngine)?.emitsRowViews = true
         self.engine = engine
         let stillOpen = withLock { state -> Bool in
             state.engine = engine
