@@ -13,9 +13,9 @@ let sharedSwiftSettings: [SwiftSetting] = [
 /// linker searches: there CSybDB reads `freetds.pc`, which scripts/macos-freetds-pc.sh writes into the Homebrew keg
 /// that SwiftPM searches for the `.brew(["freetds"])` provider. (CLibPQ needs nothing: libpq.pc is in its keg.)
 #if os(macOS)
-let freeTDSPkgConfig: String? = "freetds"
+    let freeTDSPkgConfig: String? = "freetds"
 #else
-let freeTDSPkgConfig: String? = nil
+    let freeTDSPkgConfig: String? = nil
 #endif
 
 /// Command-line parsing for the executables (quickstart, tds-sandbox, bench).
@@ -82,7 +82,8 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        .executableTarget(name: "tds-sandbox", dependencies: ["DBCore", "TDSSandbox", "ThrowawayServers", argumentParser]),
+        .executableTarget(
+            name: "tds-sandbox", dependencies: ["DBCore", "TDSSandbox", "ThrowawayServers", argumentParser]),
 
         // Samples.
         .executableTarget(

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+# The code is formatted to .swift-format (scripts/format.sh formats it); a finding fails the run before the build.
+bash scripts/format.sh --lint
 swift build --build-tests
 # One test at a time: on a 2-core machine the whole suite takes as long serially as in parallel (its time is in a few
 # large tests), and a serial run keeps timing-sensitive paths (cancel, pool waits) away from starvation by the other

@@ -54,10 +54,11 @@ struct SQLServerConverterDelegate: SQLConverterDelegate {
         var schema = schema
         // SQL Server cannot index NVARCHAR(MAX): a string field of a unique constraint created with its table is
         // NVARCHAR(450) (900 bytes, the key limit), as Entity Framework does for keys.
-        let uniqueFields = Set(schema.createConstraints.flatMap { constraint -> [String] in
-            guard case .constraint(.unique(let fields), _) = constraint else { return [] }
-            return fields.map(fieldName)
-        })
+        let uniqueFields = Set(
+            schema.createConstraints.flatMap { constraint -> [String] in
+                guard case .constraint(.unique(let fields), _) = constraint else { return [] }
+                return fields.map(fieldName)
+            })
         schema.createFields = schema.createFields.map { field in
             guard case .definition(let name, .string, let constraints) = field, uniqueFields.contains(fieldName(name))
             else { return field }
@@ -66,7 +67,9 @@ struct SQLServerConverterDelegate: SQLConverterDelegate {
         var createConstraints = schema.createConstraints
         var deleteConstraints = schema.deleteConstraints
         for field in schema.createFields {
-            guard case .definition(let name, let dataType, _) = field, case .enum(let value) = dataType else { continue }
+            guard case .definition(let name, let dataType, _) = field, case .enum(let value) = dataType else {
+                continue
+            }
             createConstraints.append(check(table: schema.schema, field: name, cases: value.cases))
         }
         for field in schema.updateFields {
@@ -84,7 +87,10 @@ struct SQLServerConverterDelegate: SQLConverterDelegate {
     }
 
     private func dropCheckIfExists(table: String, field: DatabaseSchema.FieldName) -> DatabaseSchema.ConstraintDelete {
-        .custom(SQLKit.SQLList([SQLRaw("CONSTRAINT IF EXISTS"), SQLIdentifier(checkName(table: table, field: field))], separator: SQLRaw(" ")))
+        .custom(
+            SQLKit.SQLList(
+                [SQLRaw("CONSTRAINT IF EXISTS"), SQLIdentifier(checkName(table: table, field: field))],
+                separator: SQLRaw(" ")))
     }
 
     private func checkName(table: String, field: DatabaseSchema.FieldName) -> String {

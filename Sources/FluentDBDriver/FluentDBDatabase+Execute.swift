@@ -13,7 +13,9 @@ extension FluentDBDatabase {
 
     /// Runs a Fluent query: FluentSQL converts it; a create asks for the new row's ID back (`RETURNING` on
     /// PostgreSQL, `OUTPUT INSERTED` on SQL Server).
-    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+    func execute(
+        query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void
+    ) -> EventLoopFuture<Void> {
         var expression = SQLQueryConverter(delegate: delegate).convert(query)
         if case .create = query.action, query.customIDKey != .some(.string("")), var insert = expression as? SQLInsert {
             insert.returning = SQLReturning(SQLColumn((query.customIDKey ?? .id).description))
@@ -44,7 +46,8 @@ extension FluentDBDatabase {
         case .update:
             guard !databaseEnum.createCases.isEmpty else { return eventLoop.makeSucceededVoidFuture() }
             return EventLoopFuture.andAllSucceed(
-                databaseEnum.createCases.map { self.alter(enum: databaseEnum.name).add(value: $0).run() }, on: eventLoop)
+                databaseEnum.createCases.map { self.alter(enum: databaseEnum.name).add(value: $0).run() }, on: eventLoop
+            )
         case .delete:
             return self.drop(enum: databaseEnum.name).run()
         }
@@ -75,5 +78,10 @@ final class RowCollector: Sendable {
     private let rows = Mutex<[any SQLRow]>([])
 
     func append(_ row: any SQLRow) { rows.withLock { $0.append(row) } }
-    func take() -> [any SQLRow] { rows.withLock { rows in defer { rows = [] }; return rows } }
+    func take() -> [any SQLRow] {
+        rows.withLock { rows in
+            defer { rows = [] }
+            return rows
+        }
+    }
 }

@@ -38,9 +38,11 @@ struct FluentDBDatabase: Database, SQLDatabase {
             try await pool.withConnection { connection in
                 // Outside a transaction the database may outlive the borrow (Fluent allows it): it then runs on
                 // the pool. A transaction's database refuses to run once its connection is back in the pool.
-                let sql = transaction
+                let sql =
+                    transaction
                     ? connection.sql(logger: context.logger, on: context.eventLoop, queryLogLevel: level)
-                    : connection.sql(borrowedFrom: pool, logger: context.logger, on: context.eventLoop, queryLogLevel: level)
+                    : connection.sql(
+                        borrowedFrom: pool, logger: context.logger, on: context.eventLoop, queryLogLevel: level)
                 let database = FluentDBDatabase(sql: sql, pool: pool, context: context, inTransaction: transaction)
                 try await connection.setAutocommit(!transaction)
                 do {
@@ -63,7 +65,9 @@ struct FluentDBDatabase: Database, SQLDatabase {
     var dialect: any SQLKit.SQLDialect { sql.dialect }
     var queryLogLevel: Logger.Level? { sql.queryLogLevel }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+    func execute(
+        sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) -> EventLoopFuture<Void> {
         sql.execute(sql: query, onRow)
     }
 

@@ -6,7 +6,9 @@ extension MSSQLDriver: AccessTokenSignIn {
     /// password), which DB-Library's login API (`dbsetlname`) cannot send; and Azure SQL rejects a token sent
     /// as a SQL password. Use SQL authentication with this driver, or a driver built on ODBC / TDS with FEDAUTH
     /// support for passwordless sign-in.
-    public func configuration(_ configuration: ConnectionConfiguration, signingInWith token: AccessToken) throws
+    public func configuration(
+        _ configuration: ConnectionConfiguration, signingInWith token: AccessToken
+    ) throws
         -> ConnectionConfiguration
     {
         throw MSSQLDriver.entraUnsupported

@@ -3,7 +3,9 @@ import DBCore
 extension PGDriver: AccessTokenSignIn {
     /// Azure Database for PostgreSQL takes the Entra ID token as the password of the Entra user or group named
     /// in `ConnectionConfiguration.user` (as the Azure quickstart does with psycopg).
-    public func configuration(_ configuration: ConnectionConfiguration, signingInWith token: AccessToken) throws
+    public func configuration(
+        _ configuration: ConnectionConfiguration, signingInWith token: AccessToken
+    ) throws
         -> ConnectionConfiguration
     {
         guard let user = configuration.user, !user.isEmpty else {

@@ -67,7 +67,8 @@ extension CommandRunner {
 
 extension CommandRunner {
     #if canImport(Glibc)
-        private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        private typealias AddCloseFrom =
+            @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
         /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because Swift's Glibc
         /// module does not declare it; `nil` on an older libc.

@@ -37,6 +37,7 @@ enum FreePort {
     }
 
     private static func failure(_ call: String) -> ThrowawayServerError {
-        ThrowawayServerError(command: "\(call)() for a free port", status: errno, output: String(cString: strerror(errno)))
+        ThrowawayServerError(
+            command: "\(call)() for a free port", status: errno, output: String(cString: strerror(errno)))
     }
 }

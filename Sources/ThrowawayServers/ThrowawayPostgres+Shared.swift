@@ -37,7 +37,8 @@ extension ThrowawayPostgres {
         let tls = environment["SSLMODE"].flatMap { TLSMode(rawValue: $0.lowercased()) } ?? .prefer
         return ThrowawayPostgres(
             host: host, port: port, superuser: environment["DBUSER"] ?? "postgres",
-            superuserPassword: Secret(environment["DBPASSWORD"] ?? ""), defaultDatabase: environment["DBNAME"] ?? "postgres",
+            superuserPassword: Secret(environment["DBPASSWORD"] ?? ""),
+            defaultDatabase: environment["DBNAME"] ?? "postgres",
             caCertificatePath: environment["SSLROOTCERT"], dataDirectory: nil, rootDirectory: nil, defaultTLS: tls,
             isExternal: true, binDirectory: try? PostgresBinaries.locate())
     }

@@ -120,7 +120,8 @@ extension ThrowawayPostgres {
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else {
             throw ThrowawayServerError(
-                command: "mkdtemp \(parent)/throwaway-pg-XXXXXX", status: errno, output: String(cString: strerror(errno)))
+                command: "mkdtemp \(parent)/throwaway-pg-XXXXXX", status: errno,
+                output: String(cString: strerror(errno)))
         }
         return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
@@ -164,6 +165,7 @@ enum PostgresBinaries {
         }
         throw ThrowawayServerError(
             command: "initdb", status: nil,
-            output: "PostgreSQL server programs not found (looked in /usr/lib/postgresql/*/bin, pg_config --bindir, PATH)")
+            output:
+                "PostgreSQL server programs not found (looked in /usr/lib/postgresql/*/bin, pg_config --bindir, PATH)")
     }
 }

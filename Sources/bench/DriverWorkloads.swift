@@ -137,7 +137,8 @@ struct DriverWorkloads {
         let count = sizes.manyRows
         return try Clock.measure {
             let sets = (0..<count).map(DriverWorkloads.row)
-            try cursor.executeMany("INSERT INTO bench_many_swift (id, t, f, ts, n) VALUES (\(placeholders))", parameterSets: sets)
+            try cursor.executeMany(
+                "INSERT INTO bench_many_swift (id, t, f, ts, n) VALUES (\(placeholders))", parameterSets: sets)
             try connection.commit()
             return cursor.rowCount
         }

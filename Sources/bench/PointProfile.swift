@@ -14,9 +14,10 @@ enum PointProfile {
         let sizes = workloads.sizes
         if name == "point-swift" {
             let measurement = try workloads.timed.pointSelects()
-            print(String(
-                format: "profile point-swift: %d queries in %.3f s (%.0f queries/s, %.2f µs CPU/query)",
-                measurement.rows, measurement.seconds, measurement.rate, measurement.cpuMicrosPerRow))
+            print(
+                String(
+                    format: "profile point-swift: %d queries in %.3f s (%.0f queries/s, %.2f µs CPU/query)",
+                    measurement.rows, measurement.seconds, measurement.rate, measurement.cpuMicrosPerRow))
             return true
         }
         guard name == "point" else { return false }
@@ -44,9 +45,10 @@ enum PointProfile {
             }
             let vsC = cRate.map { String(format: "%.2fx C", m.rate / $0) } ?? "C n/a"
             let vsPy = pyRate.map { String(format: "%.2fx psycopg", m.rate / $0) } ?? "psycopg n/a"
-            print(String(
-                format: "  %@: %.0f queries/s, p50 %.1f µs, p99 %.1f µs, CPU %.2f µs/query; %@, %@", title, m.rate,
-                m.p50Micros ?? -1, m.p99Micros ?? -1, m.cpuMicrosPerRow, vsC, vsPy))
+            print(
+                String(
+                    format: "  %@: %.0f queries/s, p50 %.1f µs, p99 %.1f µs, CPU %.2f µs/query; %@, %@", title, m.rate,
+                    m.p50Micros ?? -1, m.p99Micros ?? -1, m.cpuMicrosPerRow, vsC, vsPy))
         }
         return true
     }

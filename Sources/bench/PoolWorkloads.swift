@@ -10,9 +10,10 @@ struct PoolWorkloads {
     /// (5) Acquire + release of an unused connection on a warm pool of PGDriver connections, from one thread,
     /// with per-operation p50/p99.
     func acquireRelease(operations: Int = 200_000) throws -> Measurement {
-        let pool = ConnectionPool(driver: PGDriver(), configuration: configuration, settings: PoolConfiguration(maximumSize: 1))
+        let pool = ConnectionPool(
+            driver: PGDriver(), configuration: configuration, settings: PoolConfiguration(maximumSize: 1))
         defer { pool.close() }
-        pool.release(try pool.acquire())   // warm: one open connection, idle
+        pool.release(try pool.acquire())  // warm: one open connection, idle
         var latencies: [Double] = []
         latencies.reserveCapacity(operations)
         var measurement = try Clock.measure {
@@ -34,8 +35,10 @@ struct PoolWorkloads {
     func thirtyTwoTasks(queries: Int, pooled: Bool) async throws -> Measurement {
         let tasks = 32
         let perTask = queries / tasks
-        let pool = pooled
-            ? ConnectionPool(driver: PGDriver(), configuration: configuration, settings: PoolConfiguration(maximumSize: 4))
+        let pool =
+            pooled
+            ? ConnectionPool(
+                driver: PGDriver(), configuration: configuration, settings: PoolConfiguration(maximumSize: 4))
             : nil
         defer { pool?.close() }
         let configuration = self.configuration

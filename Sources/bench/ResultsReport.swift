@@ -18,17 +18,25 @@ struct ResultsReport {
         lines.append("## Results")
         lines.append("")
         lines.append("Rates are the median of the repeated runs. *vs C* and *vs peer* divide a contender's rate by the")
-        lines.append("raw C loop's and by the peer's (psycopg 3 / pymssql) measured in the same run; above 1 is faster.")
+        lines.append(
+            "raw C loop's and by the peer's (psycopg 3 / pymssql) measured in the same run; above 1 is faster.")
         lines.append("CPU is the client process's user+system time per row (getrusage of the bench process for our")
         lines.append("driver; each competitor child reports its own getrusage / process_time around the workload).")
         lines.append("")
-        lines.append("Workloads: (1) `SELECT id, t, f, ts, n` of 1M rows (int4, text, float8, timestamp, numeric(12,2)),")
-        lines.append("each value decoded to a native value (C: ints/doubles, a malloc'd string, numeric as decimal text;")
-        lines.append("psycopg: its default Python objects; PGDriver: `Row` of `SQLValue`); (2) single-row SELECTs by primary")
+        lines.append(
+            "Workloads: (1) `SELECT id, t, f, ts, n` of 1M rows (int4, text, float8, timestamp, numeric(12,2)),")
+        lines.append(
+            "each value decoded to a native value (C: ints/doubles, a malloc'd string, numeric as decimal text;")
+        lines.append(
+            "psycopg: its default Python objects; PGDriver: `Row` of `SQLValue`); (2) single-row SELECTs by primary")
         lines.append("key (C: a prepared statement; psycopg: prepares after 5 runs; PGDriver: its statement cache,")
-        lines.append("prepared after 5 runs); (3) INSERTs of 100k rows with executeMany in one transaction (C: pipelined prepared")
-        lines.append("INSERT, text parameters; psycopg `executemany`; PGDriver pipelined `executeMany`); (4) 1M rows with")
-        lines.append("binary COPY in one transaction (psycopg `copy.write_row` with `set_types`; PGDriver `bulkInsert`).")
+        lines.append(
+            "prepared after 5 runs); (3) INSERTs of 100k rows with executeMany in one transaction (C: pipelined prepared"
+        )
+        lines.append(
+            "INSERT, text parameters; psycopg `executemany`; PGDriver pipelined `executeMany`); (4) 1M rows with")
+        lines.append(
+            "binary COPY in one transaction (psycopg `copy.write_row` with `set_types`; PGDriver `bulkInsert`).")
         lines.append("Insert workloads include building the rows' values in each language. (5) 200k acquire + release")
         lines.append("pairs of an idle connection on a warm pool of one, from one thread (psycopg_pool `getconn` /")
         lines.append("`putconn`; PGDriver's `ConnectionPool` `acquire` / `release`), with per-pair latencies.")
@@ -97,12 +105,14 @@ struct ResultsReport {
         facts.append(("OS", ProcessInfo.processInfo.operatingSystemVersionString))
         facts.append(("PostgreSQL server", serverVersion))
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ")
-        facts.append(("load average at the end (1, 5, 15 min)", load.map { $0.prefix(3).joined(separator: ", ") } ?? "?"))
+        facts.append(
+            ("load average at the end (1, 5, 15 min)", load.map { $0.prefix(3).joined(separator: ", ") } ?? "?"))
         let versions = ProcessInfo.processInfo.environment["BENCH_VERSIONS"] ?? "not given (run scripts/bench.sh)"
         for part in versions.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
             if pair.count == 2 {
-                facts.append((pair[0].trimmingCharacters(in: .whitespaces), pair[1].trimmingCharacters(in: .whitespaces)))
+                facts.append(
+                    (pair[0].trimmingCharacters(in: .whitespaces), pair[1].trimmingCharacters(in: .whitespaces)))
             }
         }
         return facts

@@ -26,7 +26,8 @@ enum SQLServerBench {
         do {
             try withSandbox(server: server, sizes: sizes) { configuration, environment in
                 let workloads = SQLServerWorkloads(configuration: configuration, sizes: sizes).timed
-                results = rows(workloads, Runner(repeats: sizes.repeats, environment: environment, backend: backend), sizes)
+                results = rows(
+                    workloads, Runner(repeats: sizes.repeats, environment: environment, backend: backend), sizes)
             }
         } catch let skip as BenchSkip {
             return notMeasured(skip.reason, backend: backend)
@@ -56,7 +57,8 @@ enum SQLServerBench {
             print("starting the TDS sandbox (\(executable))…")
             let process = try SandboxProcess(
                 executable: executable,
-                postgresConnInfo: "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(database) sslmode=disable")
+                postgresConnInfo:
+                    "host=\(postgres.host) port=\(postgres.port ?? 5432) dbname=\(database) sslmode=disable")
             sandbox = process
             port = process.port
         }

@@ -29,17 +29,23 @@ extension SQLServerBench {
     /// The SQL Server target lines: fetch ≥ 0.85x raw C and ≥ 2x pymssql, executeMany ≥ 1x pymssql.
     static func targets(_ results: [WorkloadResult]) -> [String] {
         func line(_ label: String, _ ours: Outcome, _ other: Outcome, goal: Double?) -> String {
-            guard let a = ours.measurement, let b = other.measurement, b.rate > 0 else { return "\(label): not measured" }
+            guard let a = ours.measurement, let b = other.measurement, b.rate > 0 else {
+                return "\(label): not measured"
+            }
             let ratio = a.rate / b.rate
             guard let goal else { return String(format: "%@: %.2fx", label, ratio) }
-            return String(format: "%@: %.2fx (target ≥ %.2fx) — %@", label, ratio, goal, ratio >= goal ? "met" : "MISSED")
+            return String(
+                format: "%@: %.2fx (target ≥ %.2fx) — %@", label, ratio, goal, ratio >= goal ? "met" : "MISSED")
         }
         guard results.count == 4 else { return [] }
         let (fetch, point, many, bcp) = (results[0], results[1], results[2], results[3])
         return [
-            line("SQL Server fetch: MSSQLDriver vs raw C (DB-Library)", fetch.ours.outcome, fetch.ceiling.outcome, goal: 0.85),
+            line(
+                "SQL Server fetch: MSSQLDriver vs raw C (DB-Library)", fetch.ours.outcome, fetch.ceiling.outcome,
+                goal: 0.85),
             line("SQL Server fetch: MSSQLDriver vs pymssql", fetch.ours.outcome, fetch.peer.outcome, goal: 2),
-            line("SQL Server point SELECTs: MSSQLDriver vs raw C", point.ours.outcome, point.ceiling.outcome, goal: nil),
+            line(
+                "SQL Server point SELECTs: MSSQLDriver vs raw C", point.ours.outcome, point.ceiling.outcome, goal: nil),
             line("SQL Server executeMany: MSSQLDriver vs pymssql", many.ours.outcome, many.peer.outcome, goal: 1),
             line("SQL Server BCP: MSSQLDriver vs pymssql", bcp.ours.outcome, bcp.peer.outcome, goal: nil),
             line("SQL Server BCP vs our executeMany (rows/s)", bcp.ours.outcome, many.ours.outcome, goal: nil),

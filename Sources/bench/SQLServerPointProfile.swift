@@ -21,9 +21,11 @@ enum SQLServerPointProfile {
             let cached = SQLServerWorkloads(configuration: configured, sizes: sizes).timed
             if name == "point-swift" {
                 let m = try cached.pointSelects()
-                print(String(
-                    format: "profile point-swift (SQL Server): %d queries in %.3f s (%.0f queries/s, %.2f µs CPU/query)",
-                    m.rows, m.seconds, m.rate, m.cpuMicrosPerRow))
+                print(
+                    String(
+                        format:
+                            "profile point-swift (SQL Server): %d queries in %.3f s (%.0f queries/s, %.2f µs CPU/query)",
+                        m.rows, m.seconds, m.rate, m.cpuMicrosPerRow))
                 return
             }
             var off = configuration
@@ -31,7 +33,8 @@ enum SQLServerPointProfile {
             let uncached = SQLServerWorkloads(configuration: off, sizes: sizes).timed
             let arguments = ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"]
             var runs: [(String, [Outcome])] = [
-                ("raw C (DB-Library, sp_executesql)", []), ("MSSQLDriver, cache off", []), ("MSSQLDriver, cache on", []),
+                ("raw C (DB-Library, sp_executesql)", []), ("MSSQLDriver, cache off", []),
+                ("MSSQLDriver, cache on", []),
             ]
             for _ in 0..<sizes.repeats {
                 runs[0].1.append(repeated(1, CompetitorPaths.dblibC, arguments, environment))
@@ -47,9 +50,10 @@ enum SQLServerPointProfile {
                     continue
                 }
                 let vsC = cRate.map { String(format: "%.2fx C", m.rate / $0) } ?? "C n/a"
-                print(String(
-                    format: "  %@: %.0f queries/s, p50 %.1f µs, p99 %.1f µs, CPU %.2f µs/query; %@", title, m.rate,
-                    m.p50Micros ?? -1, m.p99Micros ?? -1, m.cpuMicrosPerRow, vsC))
+                print(
+                    String(
+                        format: "  %@: %.0f queries/s, p50 %.1f µs, p99 %.1f µs, CPU %.2f µs/query; %@", title, m.rate,
+                        m.p50Micros ?? -1, m.p99Micros ?? -1, m.cpuMicrosPerRow, vsC))
             }
         }
         return true

@@ -30,7 +30,8 @@ struct SandboxBenchmarkResult: Sendable, CustomStringConvertible {
     var description: String {
         let baseline = measurements.first?.rowsPerSecond ?? 0
         var lines = ["SELECT of \(rows) rows (int, nvarchar label)", ""]
-        let header = "reader".padding(toLength: 44, withPad: " ", startingAt: 0) + "   seconds        rows/s   vs PostgreSQL"
+        let header =
+            "reader".padding(toLength: 44, withPad: " ", startingAt: 0) + "   seconds        rows/s   vs PostgreSQL"
         lines.append(header)
         lines.append(String(repeating: "-", count: header.count))
         for measurement in measurements {

@@ -22,7 +22,9 @@ final class SandboxProcess {
         guard FileManager.default.isExecutableFile(atPath: sibling) else {
             return .failure(
                 BenchSkip(
-                    reason: "not measured: no tds-sandbox executable (build it: swift build -c release --product tds-sandbox)"))
+                    reason:
+                        "not measured: no tds-sandbox executable (build it: swift build -c release --product tds-sandbox)"
+                ))
         }
         return .success(sibling)
     }

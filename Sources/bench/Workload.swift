@@ -30,7 +30,9 @@ func repeated(_ repeats: Int, _ body: () throws -> Measurement) -> Outcome {
 }
 
 /// A competitor's median of `repeats` runs.
-func repeated(_ repeats: Int, _ competitor: Competitor, _ arguments: [String], _ environment: [String: String]) -> Outcome {
+func repeated(
+    _ repeats: Int, _ competitor: Competitor, _ arguments: [String], _ environment: [String: String]
+) -> Outcome {
     var runs: [Measurement] = []
     for _ in 0..<repeats {
         switch competitor.run(arguments, environment: environment) {

@@ -58,10 +58,14 @@ let psycopg = CompetitorPaths.psycopg
 let n = sizes.repeats
 var results: [WorkloadResult] = []
 
-func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String], py pyArgs: [String],
-         swift: () throws -> Measurement) -> WorkloadResult {
+func run(
+    _ title: String, unit: String, latency: Bool = false, c cArgs: [String], py pyArgs: [String],
+    swift: () throws -> Measurement
+) -> WorkloadResult {
     // BENCH_ONLY=fetch,copy runs only the named workloads (for profiling); the others say so.
-    if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"], !only.split(separator: ",").contains(where: { title.contains($0) }) {
+    if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"],
+        !only.split(separator: ",").contains(where: { title.contains($0) })
+    {
         let skipped = Outcome.notMeasured("skipped (BENCH_ONLY)")
         return WorkloadResult(
             title: title, unit: unit, backend: "PostgreSQL", ceiling: (c.name, skipped), peer: (psycopg.name, skipped),
@@ -85,7 +89,8 @@ func run(_ title: String, unit: String, latency: Bool = false, c cArgs: [String]
         ours: ("PGDriver", ours), showsLatency: latency)
 }
 
-let fetch = run("fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.timed.fetch)
+let fetch = run(
+    "fetch \(sizes.fetchRows) rows", unit: "rows/s", c: ["fetch"], py: ["fetch"], swift: workloads.timed.fetch)
 // postgres-nio on the same fetch, in rounds of its own right after (it has no column in the table: see the notes).
 let postgresNIOFetch: Outcome = {
     guard ProcessInfo.processInfo.environment["BENCH_ONLY"].map({ $0.contains("fetch") }) ?? true else {
@@ -94,13 +99,16 @@ let postgresNIOFetch: Outcome = {
     print("running fetch with postgres-nio…")
     return medianOutcome((0..<n).map { _ in repeated(1, CompetitorPaths.postgresNIO, ["fetch"], childEnvironment) })
 }()
-let point = run("\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
+let point = run(
+    "\(sizes.pointQueries) point SELECTs", unit: "queries/s", latency: true,
     c: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"],
     py: ["point", "\(sizes.pointQueries)", "\(sizes.fetchRows)"], swift: workloads.timed.pointSelects)
-let many = run("executeMany insert \(sizes.manyRows) rows", unit: "rows/s",
+let many = run(
+    "executeMany insert \(sizes.manyRows) rows", unit: "rows/s",
     c: ["many", "bench_many_c", "\(sizes.manyRows)"], py: ["many", "bench_many_py", "\(sizes.manyRows)"],
     swift: workloads.timed.executeMany)
-let copy = run("bulk insert (COPY) \(sizes.copyRows) rows", unit: "rows/s",
+let copy = run(
+    "bulk insert (COPY) \(sizes.copyRows) rows", unit: "rows/s",
     c: ["copy", "bench_copy_c", "\(sizes.copyRows)"], py: ["copy", "bench_copy_py", "\(sizes.copyRows)"],
     swift: workloads.timed.bulkCopy)
 // (5) and issue 7's figures: the pool, 32 tasks with and without it, the async API next to the sync API.
@@ -151,36 +159,42 @@ let postgresNIONote: String
 switch postgresNIOFetch {
 case .measured(let m):
     postgresNIONote = String(
-        format: "  context: postgres-nio 1.33.2 on the same fetch: %.0f rows/s, %.2f µs CPU/row (its release build: %@ s)",
+        format:
+            "  context: postgres-nio 1.33.2 on the same fetch: %.0f rows/s, %.2f µs CPU/row (its release build: %@ s)",
         m.rate, m.cpuMicrosPerRow, ProcessInfo.processInfo.environment["BENCH_PGNIO_BUILD_SECONDS"] ?? "?")
 case .notMeasured(let reason):
     postgresNIONote = "  context: postgres-nio on fetch: \(reason)"
 }
-let notes = [
-    target("fetch vs raw C", fetch.ours.outcome, fetch.ceiling.outcome, goal: 0.85),
-    target("fetch vs psycopg", fetch.ours.outcome, fetch.peer.outcome, goal: 2),
-    context("  context: the raw C loop vs psycopg on fetch", fetch.ceiling.outcome, fetch.peer.outcome),
-    postgresNIONote,
-    context("  context: PGDriver vs postgres-nio on fetch", fetch.ours.outcome, postgresNIOFetch),
-    target("executeMany vs psycopg executemany", many.ours.outcome, many.peer.outcome, goal: 1),
-    target("COPY vs our executeMany (rows/s)", copy.ours.outcome, many.ours.outcome, goal: 10),
-    context("  context: raw C COPY vs our executeMany", copy.ceiling.outcome, many.ours.outcome),
-    context("  context: raw C COPY vs raw C pipelined inserts", copy.ceiling.outcome, many.ceiling.outcome),
-    context("  context: our COPY vs raw C COPY", copy.ours.outcome, copy.ceiling.outcome),
-    acquire.measurement.map { String(format: "pool acquire+release: %.2f µs median (target < 10 µs)", $0.p50Micros ?? 0) }
-        ?? "pool acquire+release: not measured",
-    context("pool acquire+release: PGDriver pool vs psycopg_pool (ops/s)", acquire, poolResult.peer.outcome),
-    String(
-        format: "32 tasks, %d queries: %.0f queries/s through a pool of 4, %.0f queries/s connecting per query (%.1fx)",
-        pooledTasks.rows, pooledTasks.rate, unpooledTasks.rate, pooledTasks.rate / max(unpooledTasks.rate, 1)),
-    String(
-        format: "async API fetch of %d rows from top-level code: async/sync %.3f (target ≤ 1.10)",
-        asyncReport.rows, asyncReport.ratio),
-] + (postgresOnly ? [] : SQLServerBench.targets(sqlServerResults))
+let notes =
+    [
+        target("fetch vs raw C", fetch.ours.outcome, fetch.ceiling.outcome, goal: 0.85),
+        target("fetch vs psycopg", fetch.ours.outcome, fetch.peer.outcome, goal: 2),
+        context("  context: the raw C loop vs psycopg on fetch", fetch.ceiling.outcome, fetch.peer.outcome),
+        postgresNIONote,
+        context("  context: PGDriver vs postgres-nio on fetch", fetch.ours.outcome, postgresNIOFetch),
+        target("executeMany vs psycopg executemany", many.ours.outcome, many.peer.outcome, goal: 1),
+        target("COPY vs our executeMany (rows/s)", copy.ours.outcome, many.ours.outcome, goal: 10),
+        context("  context: raw C COPY vs our executeMany", copy.ceiling.outcome, many.ours.outcome),
+        context("  context: raw C COPY vs raw C pipelined inserts", copy.ceiling.outcome, many.ceiling.outcome),
+        context("  context: our COPY vs raw C COPY", copy.ours.outcome, copy.ceiling.outcome),
+        acquire.measurement.map {
+            String(format: "pool acquire+release: %.2f µs median (target < 10 µs)", $0.p50Micros ?? 0)
+        }
+            ?? "pool acquire+release: not measured",
+        context("pool acquire+release: PGDriver pool vs psycopg_pool (ops/s)", acquire, poolResult.peer.outcome),
+        String(
+            format:
+                "32 tasks, %d queries: %.0f queries/s through a pool of 4, %.0f queries/s connecting per query (%.1fx)",
+            pooledTasks.rows, pooledTasks.rate, unpooledTasks.rate, pooledTasks.rate / max(unpooledTasks.rate, 1)),
+        String(
+            format: "async API fetch of %d rows from top-level code: async/sync %.3f (target ≤ 1.10)",
+            asyncReport.rows, asyncReport.ratio),
+    ] + (postgresOnly ? [] : SQLServerBench.targets(sqlServerResults))
 
 let report = ResultsReport(
     results: results, machine: ResultsReport.describeMachine(serverVersion: serverVersion), notes: notes)
-let markdown = report.markdown()
+let markdown =
+    report.markdown()
     + (sandboxSelect.map { "\n## The TDS sandbox against PostgreSQL\n\n" + $0.description + "\n" } ?? "")
 print(markdown)
 let path = ProcessInfo.processInfo.environment["BENCH_RESULTS"] ?? "benchmarks/RESULTS.md"

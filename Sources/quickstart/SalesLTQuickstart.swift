@@ -114,7 +114,8 @@ struct SalesLTQuickstart {
             ["SQL Server Express New", "SQLEXPRESS New", 0, 0])
         _ = try cursor.fetchAll()
         try conn.rollback()
-        let count = try conn.query("SELECT COUNT(*) FROM SalesLT.Product WHERE Name = \(bind: "SQL Server Express New")")
+        let count = try conn.query(
+            "SELECT COUNT(*) FROM SalesLT.Product WHERE Name = \(bind: "SQL Server Express New")")
         print("Rolled back; products named 'SQL Server Express New' : " + text(count.first?[0] ?? .null))
         try conn.commit()
     }

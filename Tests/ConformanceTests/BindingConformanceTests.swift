@@ -18,7 +18,8 @@ struct BindingConformanceTests {
             defer { _ = try? conn.run("DROP TABLE \(table)") }
             let cursor = try conn.cursor()
             try cursor.executeMany(
-                "INSERT INTO \(table) (id, v) VALUES (%s, %s)", Self.hostile.enumerated().map { [$0.offset, $0.element] })
+                "INSERT INTO \(table) (id, v) VALUES (%s, %s)",
+                Self.hostile.enumerated().map { [$0.offset, $0.element] })
             try cursor.execute("SELECT v FROM \(table) ORDER BY id")
             #expect(try cursor.fetchAll().map { $0[0] } == Self.hostile.map { .string($0) })
             for (index, text) in Self.hostile.enumerated() {
@@ -37,7 +38,8 @@ struct BindingConformanceTests {
             let cursor = try conn.cursor()
             // `%%` is a literal `%` (here the modulo operator); inside a string literal `%` is never special.
             try cursor.execute("SELECT %s AS a, %s AS b, 5 %% 3 AS c, '100%' AS d", [1, "x"])
-            #expect(try cursor.fetchAll().map { Array($0.values) } == [[.int(1), .string("x"), .int(2), .string("100%")]])
+            #expect(
+                try cursor.fetchAll().map { Array($0.values) } == [[.int(1), .string("x"), .int(2), .string("100%")]])
             try cursor.execute("SELECT %(n)s AS a, %(n)s + 1 AS b, %(s)s AS c", ["n": 41, "s": "named"])
             #expect(try cursor.fetchAll().map { Array($0.values) } == [[.int(41), .int(42), .string("named")]])
             let name = "it's"

@@ -18,7 +18,8 @@ struct CRUDConformanceTests {
             let conn = try backend.connect()
             defer { conn.close() }
             let table = try conn.makeTable(
-                "crud", "id \(backend.identityPrimaryKey), name \(backend.type(.shortText(50))) NOT NULL, quantity INTEGER")
+                "crud",
+                "id \(backend.identityPrimaryKey), name \(backend.type(.shortText(50))) NOT NULL, quantity INTEGER")
             defer { _ = try? conn.run("DROP TABLE \(table)") }
             let cursor = try conn.cursor()
             try cursor.execute("INSERT INTO \(table) (name, quantity) VALUES (%s, %s)", ["banana", 150])
@@ -27,8 +28,14 @@ struct CRUDConformanceTests {
             try cursor.execute("SELECT id, name, quantity FROM \(table) ORDER BY id")
             #expect(cursor.columns?.map { $0.name.lowercased() } == ["id", "name", "quantity"])
             let rows = try cursor.fetchAll()
-            #expect(rows.map { Array($0.values) } == [[.int(1), .string("banana"), .int(150)], [.int(2), .string("orange"), .null]])
-            #expect(try rows.map { try $0.decode(Item.self) } == [Item(id: 1, name: "banana", quantity: 150), Item(id: 2, name: "orange", quantity: nil)])
+            #expect(
+                rows.map { Array($0.values) } == [
+                    [.int(1), .string("banana"), .int(150)], [.int(2), .string("orange"), .null],
+                ])
+            #expect(
+                try rows.map { try $0.decode(Item.self) } == [
+                    Item(id: 1, name: "banana", quantity: 150), Item(id: 2, name: "orange", quantity: nil),
+                ])
             #expect(try rows[1].get(Int?.self, at: 2) == nil)
             try cursor.execute("UPDATE \(table) SET quantity = %s WHERE quantity IS NULL OR quantity > %s", [7, 100])
             #expect(cursor.rowCount == 2)
@@ -49,10 +56,12 @@ struct CRUDConformanceTests {
             let table = try conn.makeTable("many", "id INTEGER PRIMARY KEY, label \(backend.type(.shortText(20)))")
             defer { _ = try? conn.run("DROP TABLE \(table)") }
             let cursor = try conn.cursor()
-            try cursor.executeMany("INSERT INTO \(table) (id, label) VALUES (%s, %s)", [[1, "one"], [2, nil], [3, "three"]])
+            try cursor.executeMany(
+                "INSERT INTO \(table) (id, label) VALUES (%s, %s)", [[1, "one"], [2, nil], [3, "three"]])
             #expect(cursor.rowCount == 3)
             try cursor.executeMany(
-                "UPDATE \(table) SET label = %(label)s WHERE id = %(id)s", [["id": 2, "label": "two"], ["id": 9, "label": "x"]])
+                "UPDATE \(table) SET label = %(label)s WHERE id = %(id)s",
+                [["id": 2, "label": "two"], ["id": 9, "label": "x"]])
             #expect(cursor.rowCount == 1)
             try cursor.execute("SELECT label FROM \(table) ORDER BY id")
             #expect(try cursor.fetchAll().map { $0[0] } == [.string("one"), .string("two"), .string("three")])

@@ -9,9 +9,13 @@ struct ErrorConformanceTests {
         try await offPool {
             let conn = try backend.connect()
             defer { conn.close() }
-            let parent = try conn.makeTable("ep", "id INTEGER PRIMARY KEY, name \(backend.type(.shortText(5))) NOT NULL")
+            let parent = try conn.makeTable(
+                "ep", "id INTEGER PRIMARY KEY, name \(backend.type(.shortText(5))) NOT NULL")
             let child = try conn.makeTable("ec", "id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES \(parent) (id)")
-            defer { _ = try? conn.run("DROP TABLE \(child)"); _ = try? conn.run("DROP TABLE \(parent)") }
+            defer {
+                _ = try? conn.run("DROP TABLE \(child)")
+                _ = try? conn.run("DROP TABLE \(parent)")
+            }
             try conn.run("INSERT INTO \(parent) (id, name) VALUES (1, 'a')")
             let cases: [(String, [(any SQLValueEncodable)?], DatabaseError.Kind)] = [
                 ("INSERT INTO \(parent) (id, name) VALUES (%s, %s)", [1, "b"], .uniqueViolation),
@@ -37,7 +41,9 @@ struct ErrorConformanceTests {
         }
     }
 
-    @Test("a failed statement inside a transaction can be rolled back and the connection goes on", arguments: Backend.allCases)
+    @Test(
+        "a failed statement inside a transaction can be rolled back and the connection goes on",
+        arguments: Backend.allCases)
     func failureInTransaction(_ backend: Backend) async throws {
         try await offPool {
             let conn = try backend.connect(autocommit: false)

@@ -51,7 +51,8 @@ struct QuickstartRunTests {
         try await offPool {
             let result = try run(["--backend", "oracle"])
             #expect(result.status == 64)  // EX_USAGE: swift-argument-parser's status for a command-line mistake
-            #expect(result.errors.contains("The value 'oracle' is invalid for '--backend <backend>'"), "\(result.errors)")
+            #expect(
+                result.errors.contains("The value 'oracle' is invalid for '--backend <backend>'"), "\(result.errors)")
         }
     }
 }

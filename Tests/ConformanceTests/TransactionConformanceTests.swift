@@ -72,7 +72,8 @@ struct TransactionConformanceTests {
         }
     }
 
-    @Test("setAutocommit(true) commits the open transaction; later statements commit alone", arguments: Backend.allCases)
+    @Test(
+        "setAutocommit(true) commits the open transaction; later statements commit alone", arguments: Backend.allCases)
     func autocommit(_ backend: Backend) async throws {
         try await offPool {
             let other = try backend.connect()

@@ -32,7 +32,10 @@ struct TypeConformanceTests {
             try roundTrip(backend, .double, [.double(0.1), .double(-1.5e300), .double(.leastNormalMagnitude)])
             try roundTrip(
                 backend, .decimal(precision: 38, scale: 10),
-                [.decimal(SQLDecimal("1234567890123456789012345678.0123456789")!), .decimal(SQLDecimal("-0.0000000001")!)])
+                [
+                    .decimal(SQLDecimal("1234567890123456789012345678.0123456789")!),
+                    .decimal(SQLDecimal("-0.0000000001")!),
+                ])
         }
     }
 
@@ -51,18 +54,28 @@ struct TypeConformanceTests {
     @Test("bytes, empty bytes included", arguments: Backend.allCases)
     func bytes(_ backend: Backend) async throws {
         try await offPool {
-            try roundTrip(backend, .bytes, [.bytes([0, 1, 2, 255]), .bytes([]), .bytes((0..<70_000).map { UInt8($0 % 251) })])
+            try roundTrip(
+                backend, .bytes, [.bytes([0, 1, 2, 255]), .bytes([]), .bytes((0..<70_000).map { UInt8($0 % 251) })])
         }
     }
 
     @Test("dates, timestamps to the microsecond, UUIDs", arguments: Backend.allCases)
     func temporalAndUUID(_ backend: Backend) async throws {
         try await offPool {
-            try roundTrip(backend, .date, [.date(SQLDate(iso: "0001-01-01")!), .date(SQLDate(iso: "2024-02-29")!), .date(SQLDate(iso: "9999-12-31")!)])
+            try roundTrip(
+                backend, .date,
+                [
+                    .date(SQLDate(iso: "0001-01-01")!), .date(SQLDate(iso: "2024-02-29")!),
+                    .date(SQLDate(iso: "9999-12-31")!),
+                ])
             try roundTrip(
                 backend, .timestamp,
-                [.timestamp(SQLTimestamp(iso: "2024-02-29 13:45:30.123456")!), .timestamp(SQLTimestamp(iso: "1999-12-31 23:59:59")!)])
-            try roundTrip(backend, .uuid, [.uuid(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!), .uuid(UUID())])
+                [
+                    .timestamp(SQLTimestamp(iso: "2024-02-29 13:45:30.123456")!),
+                    .timestamp(SQLTimestamp(iso: "1999-12-31 23:59:59")!),
+                ])
+            try roundTrip(
+                backend, .uuid, [.uuid(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!), .uuid(UUID())])
         }
     }
 
@@ -73,7 +86,9 @@ struct TypeConformanceTests {
             defer { conn.close() }
             let uuid = UUID()
             let row = try #require(
-                try conn.query("SELECT \(bind: 42), \(bind: "text"), \(bind: true), \(bind: 2.5), \(bind: uuid), \(bind: nil as Int?)").first)
+                try conn.query(
+                    "SELECT \(bind: 42), \(bind: "text"), \(bind: true), \(bind: 2.5), \(bind: uuid), \(bind: nil as Int?)"
+                ).first)
             #expect(try row.get(Int.self, at: 0) == 42)
             #expect(try row.get(String.self, at: 1) == "text")
             #expect(try row.get(Bool.self, at: 2) == true)

@@ -18,17 +18,18 @@ struct CredentialTests {
         let token = try await credential.token(for: [Self.scope])
         #expect(token.token == Secret(issued))
         #expect(token.expiresOn.timeIntervalSinceNow > 3000)
-        _ = try await credential.token(for: [Self.scope])   // from the cache
+        _ = try await credential.token(for: [Self.scope])  // from the cache
         let requests = server.requests
         #expect(requests.count == 1)
         let request = try #require(requests.first)
         #expect(request.method == "POST")
         #expect(request.path == "/tenant-1/oauth2/v2.0/token")
         #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
-        #expect(request.form == [
-            "client_id": "app-1", "client_secret": "s3cr3t-value", "scope": Self.scope,
-            "grant_type": "client_credentials",
-        ])
+        #expect(
+            request.form == [
+                "client_id": "app-1", "client_secret": "s3cr3t-value", "scope": Self.scope,
+                "grant_type": "client_credentials",
+            ])
         #expect(!"\(token)".contains(issued))
         #expect(!String(reflecting: token).contains(issued))
     }
@@ -61,19 +62,21 @@ struct CredentialTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fed-\(UUID().uuidString).jwt")
         try "eyJhbGciOiJSUzI1NiJ9.federated.signature\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let credential = try #require(WorkloadIdentityCredential.fromEnvironment([
-            "AZURE_TENANT_ID": "tenant-2", "AZURE_CLIENT_ID": "app-2", "AZURE_FEDERATED_TOKEN_FILE": file.path,
-            "AZURE_AUTHORITY_HOST": server.baseURL,
-        ]))
+        let credential = try #require(
+            WorkloadIdentityCredential.fromEnvironment([
+                "AZURE_TENANT_ID": "tenant-2", "AZURE_CLIENT_ID": "app-2", "AZURE_FEDERATED_TOKEN_FILE": file.path,
+                "AZURE_AUTHORITY_HOST": server.baseURL,
+            ]))
         let token = try await credential.token(for: [Self.scope])
         #expect(token.token == Secret(issued))
         let request = try #require(server.requests.first)
         #expect(request.path == "/tenant-2/oauth2/v2.0/token")
-        #expect(request.form == [
-            "client_id": "app-2", "scope": Self.scope, "grant_type": "client_credentials",
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            "client_assertion": "eyJhbGciOiJSUzI1NiJ9.federated.signature",
-        ])
+        #expect(
+            request.form == [
+                "client_id": "app-2", "scope": Self.scope, "grant_type": "client_credentials",
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": "eyJhbGciOiJSUzI1NiJ9.federated.signature",
+            ])
     }
 
     @Test("managed identity on App Service: IDENTITY_ENDPOINT with X-IDENTITY-HEADER, api-version 2019-08-01")
@@ -125,9 +128,10 @@ struct CredentialTests {
         let token = try await credential.token(for: [Self.scope])
         #expect(token.token == Secret(issued))
         #expect(Int(token.expiresOn.timeIntervalSince1970) == cli.expiresOn)
-        #expect(cli.arguments == [
-            "account", "get-access-token", "--resource", "https://ossrdbms-aad.database.windows.net", "-o", "json",
-        ])
+        #expect(
+            cli.arguments == [
+                "account", "get-access-token", "--resource", "https://ossrdbms-aad.database.windows.net", "-o", "json",
+            ])
     }
 
     @Test("Azure CLI: older output with only expiresOn in local time")
@@ -166,7 +170,12 @@ struct CredentialTests {
         let tokens = [FakeTokens.make("first"), FakeTokens.make("second")]
         let counter = Box(0)
         let server = try LoopbackHTTPServer { _ in
-            FakeTokens.response(tokens[counter.withLock { value in defer { value += 1 }; return Swift.min(value, 1) }])
+            FakeTokens.response(
+                tokens[
+                    counter.withLock { value in
+                        defer { value += 1 }
+                        return Swift.min(value, 1)
+                    }])
         }
         defer { server.stop() }
         let now = Box(Date())
@@ -174,9 +183,9 @@ struct CredentialTests {
             tenantID: "t", clientID: "c", clientSecret: Secret("s"), authorityHost: URL(string: server.baseURL)!,
             clock: { now.withLock { $0 } })
         #expect(try await credential.token(for: [Self.scope]).token == Secret(tokens[0]))
-        now.withLock { $0 = $0.addingTimeInterval(3600 - 600) }   // 10 minutes left: still fine
+        now.withLock { $0 = $0.addingTimeInterval(3600 - 600) }  // 10 minutes left: still fine
         #expect(try await credential.token(for: [Self.scope]).token == Secret(tokens[0]))
-        now.withLock { $0 = $0.addingTimeInterval(400) }          // under 5 minutes left: refresh
+        now.withLock { $0 = $0.addingTimeInterval(400) }  // under 5 minutes left: refresh
         #expect(try await credential.token(for: [Self.scope]).token == Secret(tokens[1]))
         #expect(server.requests.count == 2)
     }
@@ -187,9 +196,12 @@ struct CredentialTests {
         let cliToken = FakeTokens.make("chain-cli")
         let entra = try LoopbackHTTPServer { _ in FakeTokens.response(secretToken) }
         let identity = try LoopbackHTTPServer { _ in FakeTokens.response(identityToken) }
-        defer { entra.stop(); identity.stop() }
+        defer {
+            entra.stop()
+            identity.stop()
+        }
         let closed = try LoopbackHTTPServer { _ in (500, "{}") }
-        closed.stop()   // nothing listens here any more: IMDS is "not on Azure"
+        closed.stop()  // nothing listens here any more: IMDS is "not on Azure"
         let imds = URL(string: closed.baseURL + "/metadata/identity/oauth2/token")!
         let cli = try FakeAzureCLI(token: cliToken)
         defer { cli.remove() }
@@ -202,9 +214,11 @@ struct CredentialTests {
         environment["IDENTITY_ENDPOINT"] = identity.baseURL + "/msi/token"
         environment["IDENTITY_HEADER"] = "h"
         let all = DefaultAzureCredential(environment: environment, imdsEndpoint: imds)
-        #expect(all.credentialNames == [
-            "ClientSecretCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCLICredential",
-        ])
+        #expect(
+            all.credentialNames == [
+                "ClientSecretCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential",
+                "AzureCLICredential",
+            ])
         #expect(try await all.token(for: [Self.scope]).token == Secret(secretToken))
 
         environment["AZURE_CLIENT_SECRET"] = nil
@@ -228,9 +242,11 @@ struct CredentialTests {
             Issue.record("expected an error")
         } catch let error as TokenCredentialError {
             #expect(error.credential == "DefaultAzureCredential")
-            #expect(error.failures.map(\.credential) == [
-                "ClientSecretCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCLICredential",
-            ])
+            #expect(
+                error.failures.map(\.credential) == [
+                    "ClientSecretCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential",
+                    "AzureCLICredential",
+                ])
             #expect(error.failures.allSatisfy { $0.reason == .unavailable })
             #expect(error.description.contains("AZURE_CLIENT_SECRET"))
             #expect(error.description.contains("not on the PATH"))
@@ -247,9 +263,10 @@ struct FakeAzureCLI {
     init(token: String?) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-az-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let body = token.map {
-            #"printf '%s' '{"accessToken":"\#($0)","expiresOn":"2000-01-01 00:00:00.000000","expires_on":\#(expiresOn),"tokenType":"Bearer"}'"#
-        } ?? "echo \"ERROR: Please run 'az login' to setup account.\" >&2; exit 1"
+        let body =
+            token.map {
+                #"printf '%s' '{"accessToken":"\#($0)","expiresOn":"2000-01-01 00:00:00.000000","expires_on":\#(expiresOn),"tokenType":"Bearer"}'"#
+            } ?? "echo \"ERROR: Please run 'az login' to setup account.\" >&2; exit 1"
         let script = "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > \"\(directory.path)/args\"\n\(body)\n"
         let path = directory.appendingPathComponent("az").path
         try script.write(toFile: path, atomically: true, encoding: .utf8)

@@ -7,12 +7,19 @@ import Testing
 
 @Suite("Passwordless sign-in through a pool")
 struct PasswordlessPoolTests {
-    @Test("a role whose password is the issued token logs in through a pool; an expiring token is refreshed before the next connection; no token is logged")
+    @Test(
+        "a role whose password is the issued token logs in through a pool; an expiring token is refreshed before the next connection; no token is logged"
+    )
     func tokenLoginAndRefresh() async throws {
         let tokens = [FakeTokens.make("pg-first"), FakeTokens.make("pg-second")]
         let served = Box(0)
         let server = try LoopbackHTTPServer { _ in
-            FakeTokens.response(tokens[served.withLock { value in defer { value += 1 }; return Swift.min(value, 1) }])
+            FakeTokens.response(
+                tokens[
+                    served.withLock { value in
+                        defer { value += 1 }
+                        return Swift.min(value, 1)
+                    }])
         }
         defer { server.stop() }
         let role = PoolTestDatabase.uniqueName("entra_user")
@@ -65,7 +72,8 @@ struct PasswordlessPoolTests {
     @Test("a rejected token is a clear authentication error that does not show the token")
     func rejectedToken() throws {
         let token = FakeTokens.make("rejected")
-        let credential = StaticTokenCredential(AccessToken(token: Secret(token), expiresOn: Date().addingTimeInterval(3600)))
+        let credential = StaticTokenCredential(
+            AccessToken(token: Secret(token), expiresOn: Date().addingTimeInterval(3600)))
         var configuration = try PoolTestDatabase.configuration()
         configuration.user = PoolTestDatabase.uniqueName("no_such_entra_user")
         let pool = ConnectionPool(
@@ -86,7 +94,8 @@ struct PasswordlessPoolTests {
     @Test("MSSQLDriver refuses an Entra ID sign-in and says why")
     func sqlServerRefusesTokens() async throws {
         let token = FakeTokens.make("mssql")
-        let credential = StaticTokenCredential(AccessToken(token: Secret(token), expiresOn: Date().addingTimeInterval(3600)))
+        let credential = StaticTokenCredential(
+            AccessToken(token: Secret(token), expiresOn: Date().addingTimeInterval(3600)))
         let pool = ConnectionPool(
             driver: MSSQLDriver(),
             configuration: ConnectionConfiguration(backend: .sqlServer, host: "127.0.0.1", port: 1, user: "me"),

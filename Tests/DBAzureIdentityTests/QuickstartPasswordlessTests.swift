@@ -59,7 +59,9 @@ struct QuickstartPasswordlessTests {
                 ])
             #expect(result.status == 0, "\(result.errors)")
             #expect(result.lines == Self.inventoryLines)
-            #expect(result.errors.contains("signing in as \(role) with a Microsoft Entra ID token from DefaultAzureCredential"))
+            #expect(
+                result.errors.contains(
+                    "signing in as \(role) with a Microsoft Entra ID token from DefaultAzureCredential"))
             #expect(!result.errors.contains(token))
             #expect(!result.lines.contains { $0.contains(token) })
             // One token, asked once, for the Azure Database for PostgreSQL scope.

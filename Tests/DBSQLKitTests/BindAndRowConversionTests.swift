@@ -9,7 +9,8 @@ import Testing
 @Suite struct BindAndRowConversionTests {
     enum Mood: String, Codable { case happy, sad }
     struct Tags: Codable, Equatable { var colors: [String] }
-    struct Wrapper: Encodable { let value: Int
+    struct Wrapper: Encodable {
+        let value: Int
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             try container.encode(value)
@@ -33,14 +34,18 @@ import Testing
     }
 
     @Test func rowsDecodeByColumnName() throws {
-        let columns = RowColumns(["Mood", "tags", "price", "missing_value"].map {
-            ColumnDescription(name: $0, type: DBCore.SQLDataType.string, nativeTypeName: "text", nativeTypeID: 25)
-        })
-        let row = DBSQLRow(Row(columns: columns, values: [
-            .string("happy"), .string(#"{"colors":["blue"]}"#), .string("12.50"), .null,
-        ]))
+        let columns = RowColumns(
+            ["Mood", "tags", "price", "missing_value"].map {
+                ColumnDescription(name: $0, type: DBCore.SQLDataType.string, nativeTypeName: "text", nativeTypeID: 25)
+            })
+        let row = DBSQLRow(
+            Row(
+                columns: columns,
+                values: [
+                    .string("happy"), .string(#"{"colors":["blue"]}"#), .string("12.50"), .null,
+                ]))
         #expect(row.allColumns == ["Mood", "tags", "price", "missing_value"])
-        #expect(try row.decode(column: "mood", as: Mood.self) == .happy)       // case-insensitive, as Row.decode
+        #expect(try row.decode(column: "mood", as: Mood.self) == .happy)  // case-insensitive, as Row.decode
         #expect(try row.decode(column: "tags", as: Tags.self) == Tags(colors: ["blue"]))
         #expect(try row.decode(column: "price", as: Decimal.self) == Decimal(string: "12.5"))
         #expect(try row.decode(column: "missing_value", as: Int?.self) == nil)

@@ -3,13 +3,16 @@ import DBSQLKit
 import Foundation
 import MSSQLDriver
 import SQLKit
-import Testing
 import TestSupport
+import Testing
 
 /// The T-SQL the dialect writes, run over the wire against the TDS sandbox (MSSQLDriver), each test in a database of
 /// its own.
 @Suite struct SQLServerSandboxStatementTests {
-    struct Planet: Codable, Equatable { var id: Int; var name: String }
+    struct Planet: Codable, Equatable {
+        var id: Int
+        var name: String
+    }
 
     func withDatabase(_ body: (DBSQLDatabase) async throws -> Void) async throws {
         let database = try await offPool { try BenchmarkDatabase.make(prefix: "sqlkit_stmt") }

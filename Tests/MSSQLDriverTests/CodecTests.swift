@@ -10,24 +10,28 @@ struct CodecTests {
         try bytes.withUnsafeBytes { try DBNumericCodec.decode($0) }
     }
 
-    @Test("DBDECIMAL fixtures decode exactly", arguments: [
-        // precision 5 (4 bytes with the sign), scale 2, positive, magnitude 12345 (0x003039) → 123.45
-        ([5, 2, 0, 0x00, 0x30, 0x39], "123.45"),
-        // negative, scale 3, magnitude 5 → -0.005
-        ([4, 3, 1, 0x00, 0x05], "-0.005"),
-        // precision 10, scale 0, magnitude 9_999_999_999 (0x02540BE3FF) in 5 bytes
-        ([10, 0, 0, 0x02, 0x54, 0x0B, 0xE3, 0xFF], "9999999999"),
-    ] as [([UInt8], String)])
+    @Test(
+        "DBDECIMAL fixtures decode exactly",
+        arguments: [
+            // precision 5 (4 bytes with the sign), scale 2, positive, magnitude 12345 (0x003039) → 123.45
+            ([5, 2, 0, 0x00, 0x30, 0x39], "123.45"),
+            // negative, scale 3, magnitude 5 → -0.005
+            ([4, 3, 1, 0x00, 0x05], "-0.005"),
+            // precision 10, scale 0, magnitude 9_999_999_999 (0x02540BE3FF) in 5 bytes
+            ([10, 0, 0, 0x02, 0x54, 0x0B, 0xE3, 0xFF], "9999999999"),
+        ] as [([UInt8], String)])
     func decimalFixtures(bytes: [UInt8], expected: String) throws {
         var padded = bytes
         padded += [UInt8](repeating: 0, count: 35 - bytes.count)
         #expect(try decodeDecimal(padded).description == expected)
     }
 
-    @Test("DECIMAL(38,s) round-trips through DBDECIMAL without rounding", arguments: [
-        "12345678901234567890123456.7890123456", "-99999999999999999999999999999999999999", "0.0000000001",
-        "1.50", "0", "-42", "-170141183460469231731687303715884105.27",
-    ])
+    @Test(
+        "DECIMAL(38,s) round-trips through DBDECIMAL without rounding",
+        arguments: [
+            "12345678901234567890123456.7890123456", "-99999999999999999999999999999999999999", "0.0000000001",
+            "1.50", "0", "-42", "-170141183460469231731687303715884105.27",
+        ])
     func decimalRoundTrip(text: String) throws {
         let value = try #require(SQLDecimal(text))
         let encoded = try DBNumericCodec.encode(value)
@@ -35,9 +39,11 @@ struct CodecTests {
         #expect(try decodeDecimal(encoded.bytes) == value)
     }
 
-    @Test("the DBDECIMAL encoder matches FreeTDS's dbconvert_ps", arguments: [
-        "123.45", "-0.005", "12345678901234567890123456.7890123456", "99999999999999999999999999999999999999", "7",
-    ])
+    @Test(
+        "the DBDECIMAL encoder matches FreeTDS's dbconvert_ps",
+        arguments: [
+            "123.45", "-0.005", "12345678901234567890123456.7890123456", "99999999999999999999999999999999999999", "7",
+        ])
     func decimalMatchesFreeTDS(text: String) throws {
         let value = try #require(SQLDecimal(text))
         let mine = try DBNumericCodec.encode(value)
@@ -59,7 +65,8 @@ struct CodecTests {
         let units: Int64 = -12345
         let high = Int32(truncatingIfNeeded: units >> 32)
         let low = UInt32(truncatingIfNeeded: units)
-        let bytes = withUnsafeBytes(of: high.littleEndian) { Array($0) } + withUnsafeBytes(of: low.littleEndian) { Array($0) }
+        let bytes =
+            withUnsafeBytes(of: high.littleEndian) { Array($0) } + withUnsafeBytes(of: low.littleEndian) { Array($0) }
         let value = try bytes.withUnsafeBytes { try MSSQLValueDecoder.decode(type: TDSTypeCode.money, raw: $0) }
         #expect(value == .decimal(SQLDecimal("-1.2345")!))
         let small = withUnsafeBytes(of: Int32(922_337).littleEndian) { Array($0) }
@@ -90,8 +97,12 @@ struct CodecTests {
         #expect(try decode(TDSTypeCode.int4, [0x00, 0x00, 0x00, 0x80]) == .int(Int64(Int32.min)))
         #expect(try decode(TDSTypeCode.int8, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]) == .int(Int64.max))
         #expect(try decode(TDSTypeCode.bit, [1]) == .bool(true))
-        #expect(try decode(TDSTypeCode.float8, withUnsafeBytes(of: (2.5).bitPattern.littleEndian) { Array($0) }) == .double(2.5))
-        #expect(try decode(TDSTypeCode.real, withUnsafeBytes(of: Float(0.5).bitPattern.littleEndian) { Array($0) }) == .double(0.5))
+        #expect(
+            try decode(TDSTypeCode.float8, withUnsafeBytes(of: (2.5).bitPattern.littleEndian) { Array($0) })
+                == .double(2.5))
+        #expect(
+            try decode(TDSTypeCode.real, withUnsafeBytes(of: Float(0.5).bitPattern.littleEndian) { Array($0) })
+                == .double(0.5))
         #expect(try decode(TDSTypeCode.char, Array("héllo 🌍".utf8)) == .string("héllo 🌍"))
         #expect(try decode(TDSTypeCode.varbinary, [0, 1, 2]) == .bytes([0, 1, 2]))
         #expect(try MSSQLValueDecoder.decode(type: TDSTypeCode.int4, raw: nil) == .null)

@@ -16,7 +16,9 @@ struct ConnectFailureTests {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         try #require(bound == 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -62,7 +64,8 @@ struct ConnectFailureTests {
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             let bound = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(socketFD, $0, length) == 0 && listen(socketFD, 4) == 0 && getsockname(socketFD, $0, &length) == 0
+                    bind(socketFD, $0, length) == 0 && listen(socketFD, 4) == 0
+                        && getsockname(socketFD, $0, &length) == 0
                 }
             }
             try #require(bound)

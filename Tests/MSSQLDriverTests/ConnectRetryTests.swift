@@ -12,7 +12,9 @@ import ThrowawayServers
 @Suite("connect retry against a sandbox that refuses the first logins")
 struct ConnectRetryTests {
     /// A sandbox of its own with the given refusals, and a configuration for it.
-    private func sandbox(_ refusals: TDSSandboxLoginRefusals, retry: ConnectRetryPolicy) throws
+    private func sandbox(
+        _ refusals: TDSSandboxLoginRefusals, retry: ConnectRetryPolicy
+    ) throws
         -> (TDSSandboxServer, ConnectionConfiguration)
     {
         let postgres = try ThrowawayPostgres.shared()
@@ -122,7 +124,8 @@ private struct RetryLogHandler: LogHandler {
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         owner.append(
-            "\(event.level) \(event.message) " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            "\(event.level) \(event.message) "
+                + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 .joined(separator: " "))
     }
 }

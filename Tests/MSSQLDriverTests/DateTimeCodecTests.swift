@@ -56,19 +56,23 @@ struct DateTimeCodecTests {
         #expect(decoded == .timestampTZ(value))
     }
 
-    @Test("DATETIME ticks round to .000/.003/.007 as SQL Server shows them", arguments: [
-        (UInt32(0), "00:00:00"), (1, "00:00:00.003"), (2, "00:00:00.007"), (299, "00:00:00.997"),
-        (25_919_999, "23:59:59.997"),
-    ] as [(UInt32, String)])
+    @Test(
+        "DATETIME ticks round to .000/.003/.007 as SQL Server shows them",
+        arguments: [
+            (UInt32(0), "00:00:00"), (1, "00:00:00.003"), (2, "00:00:00.007"), (299, "00:00:00.997"),
+            (25_919_999, "23:59:59.997"),
+        ] as [(UInt32, String)])
     func datetimeTicks(ticks: UInt32, expected: String) throws {
-        let bytes = withUnsafeBytes(of: Int32(45_349).littleEndian) { Array($0) }
+        let bytes =
+            withUnsafeBytes(of: Int32(45_349).littleEndian) { Array($0) }
             + withUnsafeBytes(of: ticks.littleEndian) { Array($0) }
         #expect(try decode(TDSTypeCode.datetime, bytes) == .timestamp(SQLTimestamp(iso: "2024-02-29 " + expected)!))
     }
 
     @Test("SMALLDATETIME is days and minutes since 1900-01-01")
     func smallDatetime() throws {
-        let bytes = withUnsafeBytes(of: UInt16(1).littleEndian) { Array($0) }
+        let bytes =
+            withUnsafeBytes(of: UInt16(1).littleEndian) { Array($0) }
             + withUnsafeBytes(of: UInt16(61).littleEndian) { Array($0) }
         #expect(try decode(TDSTypeCode.datetime4, bytes) == .timestamp(SQLTimestamp(iso: "1900-01-02 01:01")!))
     }

@@ -5,14 +5,16 @@ import Testing
 
 @Suite("SQL Server error numbers map to portable kinds")
 struct ErrorMappingTests {
-    @Test("server numbers", arguments: [
-        (18456, DatabaseError.Kind.authenticationFailed), (2627, .uniqueViolation), (2601, .uniqueViolation),
-        (515, .notNullViolation), (208, .undefinedTable), (207, .undefinedColumn), (102, .syntaxError),
-        (156, .syntaxError), (170, .syntaxError), (2628, .dataException), (8152, .dataException),
-        (8134, .dataException), (8115, .dataException), (245, .dataException), (241, .dataException),
-        (242, .dataException), (1205, .transactionConflict), (229, .permissionDenied), (230, .permissionDenied),
-        (50000, .other),
-    ] as [(Int, DatabaseError.Kind)])
+    @Test(
+        "server numbers",
+        arguments: [
+            (18456, DatabaseError.Kind.authenticationFailed), (2627, .uniqueViolation), (2601, .uniqueViolation),
+            (515, .notNullViolation), (208, .undefinedTable), (207, .undefinedColumn), (102, .syntaxError),
+            (156, .syntaxError), (170, .syntaxError), (2628, .dataException), (8152, .dataException),
+            (8134, .dataException), (8115, .dataException), (245, .dataException), (241, .dataException),
+            (242, .dataException), (1205, .transactionConflict), (229, .permissionDenied), (230, .permissionDenied),
+            (50000, .other),
+        ] as [(Int, DatabaseError.Kind)])
     func serverNumbers(number: Int, kind: DatabaseError.Kind) {
         #expect(MSSQLErrorMapping.kind(serverNumber: number, message: "") == kind)
     }

@@ -102,11 +102,13 @@ struct FreeTDSLoginConfigTests {
         }
     }
 
-    @Test("values freetds.conf cannot carry are refused, not cut short", arguments: [
-        ("host", "db.example.test;port=1"), ("host", "db#1"), ("host", "db\nport = 1"), ("host", "db]x"),
-        ("host", "a=b"), ("host", ""), ("instance", "A;B"), ("instance", "A\tB"), ("ca", "/etc/a#b.pem"),
-        ("ca", "/etc/a  b.pem"), ("ca", "/" + String(repeating: "a", count: 300)),
-    ])
+    @Test(
+        "values freetds.conf cannot carry are refused, not cut short",
+        arguments: [
+            ("host", "db.example.test;port=1"), ("host", "db#1"), ("host", "db\nport = 1"), ("host", "db]x"),
+            ("host", "a=b"), ("host", ""), ("instance", "A;B"), ("instance", "A\tB"), ("ca", "/etc/a#b.pem"),
+            ("ca", "/etc/a  b.pem"), ("ca", "/" + String(repeating: "a", count: 300)),
+        ])
     func refusedValues(field: String, value: String) {
         var configuration = configuration(.verifyFull)
         switch field {

@@ -70,7 +70,8 @@ struct MSSQLBulkCopyTests {
         }
         var reports: [BulkCopyProgress] = []
         let options = BulkCopyOptions(batchSize: 50_000, progressInterval: 40_000) { reports.append($0) }
-        let copied = try connection.bulkInsert(into: BulkTableName(table), columns: ["Id", "Name", "Price"], rows: rows, options: options)
+        let copied = try connection.bulkInsert(
+            into: BulkTableName(table), columns: ["Id", "Name", "Price"], rows: rows, options: options)
         #expect(copied == count)
         let batchEnds = reports.filter(\.isBatchEnd)
         #expect(batchEnds.map(\.rowsCompleted) == [50_000, 100_000, 150_000, 200_000])
@@ -130,7 +131,8 @@ struct MSSQLBulkCopyTests {
         defer { connection.close() }
         try connection.makeCursor().execute("CREATE TABLE \(table) (Id smallint)")
         let error = #expect(throws: DatabaseError.self) {
-            try connection.bulkInsert(into: BulkTableName(table), columns: ["Id"], rows: [[.int(1)], [.int(2)], [.int(70_000)]])
+            try connection.bulkInsert(
+                into: BulkTableName(table), columns: ["Id"], rows: [[.int(1)], [.int(2)], [.int(70_000)]])
         }
         #expect(error?.kind == .typeMismatch)
         #expect(error?.message.hasPrefix("bulk copy failed at row 2 (batch 0)") == true)
@@ -147,9 +149,11 @@ struct MSSQLBulkEdgeTests {
         let table = sandbox.table("empty")
         let connection = try sandbox.connect()
         defer { connection.close() }
-        try connection.makeCursor().execute("CREATE TABLE \(table) (Id int, Nv nvarchar(10), Vc varchar(10), Vb varbinary(10))")
+        try connection.makeCursor().execute(
+            "CREATE TABLE \(table) (Id int, Nv nvarchar(10), Vc varchar(10), Vb varbinary(10))")
         try connection.bulkInsert(
-            into: BulkTableName(table), columns: ["Id", "Nv", "Vc", "Vb"], rows: [[.int(1), .string(""), .string(""), .bytes([])]])
+            into: BulkTableName(table), columns: ["Id", "Nv", "Vc", "Vb"],
+            rows: [[.int(1), .string(""), .string(""), .bytes([])]])
         let stored = try connection.run("SELECT Id, Nv, Vc, Vb FROM \(table)").map(\.values)
         #expect(stored == [[.int(1), .null, .null, .null]])
         #expect(try connection.bulkInsert(into: BulkTableName(table), columns: ["Id"], rows: [[SQLValue]]()) == 0)
@@ -168,7 +172,8 @@ struct MSSQLBulkEdgeTests {
             if !progress.isBatchEnd { throw Stop() }
         }
         #expect(throws: Stop.self) {
-            try connection.bulkInsert(into: BulkTableName(table), columns: ["Id"], rows: (0..<20).map { [.int(Int64($0))] }, options: options)
+            try connection.bulkInsert(
+                into: BulkTableName(table), columns: ["Id"], rows: (0..<20).map { [.int(Int64($0))] }, options: options)
         }
         #expect(try connection.run("SELECT COUNT(*) FROM \(table)").first?[0] == .int(5))
     }

@@ -30,7 +30,8 @@ struct MSSQLBulkRefusalTests {
             var copied: Int?
             let error = databaseError {
                 copied = try connection.bulkInsert(
-                    into: BulkTableName(table), columns: ["Id", "Name"], rows: (1...3).map { (id: Int) -> [SQLValue] in [.int(Int64(id)), .string("row \(id)")] },
+                    into: BulkTableName(table), columns: ["Id", "Name"],
+                    rows: (1...3).map { (id: Int) -> [SQLValue] in [.int(Int64(id)), .string("row \(id)")] },
                     options: BulkCopyOptions(batchSize: 2))
             }
             #expect(copied == nil)
@@ -54,7 +55,8 @@ struct MSSQLBulkRefusalTests {
             try setup.run("CREATE TABLE \(table) (Id int)")
             let connection = try sandbox.connect(autocommit: false)
             let error = databaseError {
-                _ = try connection.bulkInsert(into: BulkTableName(table), columns: ["Id"], rows: [[.int(1)], [.int(2)]])
+                _ = try connection.bulkInsert(
+                    into: BulkTableName(table), columns: ["Id"], rows: [[.int(1)], [.int(2)]])
             }
             #expect(error?.number == 4804)
             #expect(error?.detail?.hasPrefix("no rows were committed") == true)

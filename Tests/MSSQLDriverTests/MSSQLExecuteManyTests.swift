@@ -12,7 +12,8 @@ struct MSSQLExecuteManyTests {
         let rendered = TSQLParameterRenumbering(sql).render(offset: 10)
         #expect(
             rendered
-                == "INSERT [@P1] VALUES (@P11, @P12, '@P1', N'it''s @P2', @P20, @Pa, x@P1) -- @P1\n/* @P2 /* @P1 */ */ @P12")
+                == "INSERT [@P1] VALUES (@P11, @P12, '@P1', N'it''s @P2', @P20, @Pa, x@P1) -- @P1\n/* @P2 /* @P1 */ */ @P12"
+        )
     }
 
     @Test("1200 sets over several round trips: total rowCount, values, NULLs, Unicode, empty strings")
@@ -32,7 +33,8 @@ struct MSSQLExecuteManyTests {
         #expect(cursor.rowCount == 1200)
         let rows = try connection.run("SELECT Id, Name, Price FROM \(table) ORDER BY Id")
         #expect(rows.map(\.values) == sets)
-        try cursor.executeMany("UPDATE \(table) SET Price = Price + 1 WHERE Id < @P1", parameterSets: [[.int(10)], [.int(5)]])
+        try cursor.executeMany(
+            "UPDATE \(table) SET Price = Price + 1 WHERE Id < @P1", parameterSets: [[.int(10)], [.int(5)]])
         #expect(cursor.rowCount == 15)
     }
 

@@ -21,8 +21,9 @@ struct MSSQLFaultTests {
         ("option 'tds_version'", { $0.options["tds_version"] = "7.4\0other" }),
     ]
 
-    @Test("a NUL in any connection field is invalidConfiguration naming the field, never the value",
-          arguments: 0..<8)
+    @Test(
+        "a NUL in any connection field is invalidConfiguration naming the field, never the value",
+        arguments: 0..<8)
     func nulInField(index: Int) throws {
         let (field, change) = Self.fields[index]
         var configuration = try RealSandbox.configuration()
@@ -80,7 +81,8 @@ struct MSSQLFaultTests {
         let postgres = try ThrowawayPostgres.shared()
         let server = TDSSandboxServer()
         let port = try server.start(
-            host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres.configuration()))
+            host: "127.0.0.1", port: 0,
+            engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres.configuration()))
         var configuration = try RealSandbox.configuration()
         configuration.port = port
         let connection = try MSSQLConnection.connect(configuration)

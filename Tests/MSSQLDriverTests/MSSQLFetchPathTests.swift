@@ -9,7 +9,9 @@ import Testing
 struct MSSQLFetchPathTests {
     @Test("decimals of up to 19 digits decode to the same value as the general path, negative zero included")
     func decimalFastPath() {
-        let magnitudes: [UInt64] = [0, 1, 5, 9, 10, 99, 100, 12_345, 1_000_000, 999_999_999_999, UInt64(Int64.max), .max]
+        let magnitudes: [UInt64] = [
+            0, 1, 5, 9, 10, 99, 100, 12_345, 1_000_000, 999_999_999_999, UInt64(Int64.max), .max,
+        ]
         for magnitude in magnitudes {
             for scale in [0, 1, 2, 4, 10, 19, 25] {
                 for negative in [false, true] {
@@ -37,7 +39,9 @@ struct MSSQLFetchPathTests {
             let cursor = try connection.makeCursor()
             try cursor.executeMany(
                 "INSERT INTO \(table) VALUES (@P1, @P2, @P3)",
-                parameterSets: (0..<count).map { [.int(Int64($0)), .decimal(SQLDecimal("-\($0).05")!), .string("s\($0)")] })
+                parameterSets: (0..<count).map {
+                    [.int(Int64($0)), .decimal(SQLDecimal("-\($0).05")!), .string("s\($0)")]
+                })
             try cursor.execute("SELECT id, d, s FROM \(table) ORDER BY id")
             var seen = 0
             let first = try cursor.fetchMany(5)
@@ -118,7 +122,8 @@ struct MSSQLEncodingFastPathTests {
 
     @Test("the @params text names every parameter with its declaration")
     func declarations() throws {
-        let encoded = try [SQLValue.int(1), .string("x"), .null, .decimal(SQLDecimal("1.25")!)].map(MSSQLParameterEncoder.encode)
+        let encoded = try [SQLValue.int(1), .string("x"), .null, .decimal(SQLDecimal("1.25")!)].map(
+            MSSQLParameterEncoder.encode)
         #expect(
             MSSQLParameterEncoder.declarations(encoded)
                 == "@P1 BIGINT, @P2 NVARCHAR(4000), @P3 NVARCHAR(4000), @P4 DECIMAL(3,2)")

@@ -56,13 +56,16 @@ struct MSSQLMultiRowInsertTests {
 
     @Test("the tokenizer keeps literals, identifiers and comments whole and finds placeholders only outside them")
     func tokenizer() {
-        let tokenizer = TSQLTokenizer("SELECT N'@P1''x', [a]]@P2], \"@P3\", @P4, x@P5, @P06, @@P7 /* @P8 /* */ */ -- @P9")
+        let tokenizer = TSQLTokenizer(
+            "SELECT N'@P1''x', [a]]@P2], \"@P3\", @P4, x@P5, @P06, @@P7 /* @P8 /* */ */ -- @P9")
         let parameters = tokenizer.tokens.compactMap { token -> Int? in
             if case .parameter(let number) = token.kind { return number }
             return nil
         }
         #expect(parameters == [4])
-        #expect(tokenizer.tokens.map { tokenizer.text($0.range) }.joined() == String(decoding: tokenizer.bytes, as: UTF8.self))
+        #expect(
+            tokenizer.tokens.map { tokenizer.text($0.range) }.joined()
+                == String(decoding: tokenizer.bytes, as: UTF8.self))
         #expect(tokenizer.tokens.filter { $0.kind == .string }.map { tokenizer.text($0.range) } == ["N'@P1''x'"])
         #expect(tokenizer.tokens.filter { $0.kind == .comment }.count == 2)
     }
@@ -86,7 +89,8 @@ struct MSSQLMultiRowInsertTests {
                     .int(Int64(i)), .bool(i % 2 == 0), .int(Int64(i) * 1_000_000_007 - 5), .double(Double(i) / 4),
                     .decimal(SQLDecimal("\(i - 15).5\(i % 10)")!), .string(i % 4 == 1 ? "" : "név \(i) 日本 'q'"),
                     .bytes(i % 4 == 2 ? [] : [UInt8(i), 0, 255]), .date(SQLDate(iso: "2024-02-\(10 + i % 19)")!),
-                    .time(SQLTime(iso: "12:34:\(10 + i).5")!), .timestamp(SQLTimestamp(iso: "2024-01-02 03:04:\(10 + i).25")!),
+                    .time(SQLTime(iso: "12:34:\(10 + i).5")!),
+                    .timestamp(SQLTimestamp(iso: "2024-01-02 03:04:\(10 + i).25")!),
                     .timestampTZ(SQLTimestampTZ(iso: "2024-06-30 23:59:\(10 + i)-08:00")!), .uuid(UUID()),
                 ]
                 // Every third row has NULLs in every column but the id.
@@ -115,7 +119,8 @@ struct MSSQLMultiRowInsertTests {
                 [.int(Int64($0)), $0 % 11 == 0 ? .null : .string("name \($0)"), .decimal(SQLDecimal("\($0).25")!)]
             }
             let cursor = try connection.makeCursor()
-            try cursor.executeMany("INSERT INTO \(table) (id, name, amount) VALUES (@P1, @P2, @P3);", parameterSets: sets)
+            try cursor.executeMany(
+                "INSERT INTO \(table) (id, name, amount) VALUES (@P1, @P2, @P3);", parameterSets: sets)
             #expect(cursor.rowCount == 2500)
             let rows = try connection.run("SELECT id, name, amount FROM \(table) ORDER BY id")
             #expect(rows.map(\.values) == sets)
@@ -123,7 +128,8 @@ struct MSSQLMultiRowInsertTests {
             let single = RealSandbox.uniqueName("multirow_single")
             try connection.run("CREATE TABLE \(single) (id INT)")
             defer { _ = try? connection.run("DROP TABLE \(single)") }
-            try cursor.executeMany("INSERT INTO \(single) VALUES (@P1)", parameterSets: (0..<1500).map { [.int(Int64($0))] })
+            try cursor.executeMany(
+                "INSERT INTO \(single) VALUES (@P1)", parameterSets: (0..<1500).map { [.int(Int64($0))] })
             #expect(cursor.rowCount == 1500)
             #expect(try connection.scalar("SELECT COUNT(*) FROM \(single)") == .int(1500))
         }
@@ -148,11 +154,14 @@ struct MSSQLMultiRowInsertTests {
             }
             #expect(error?.kind == .uniqueViolation)
             #expect(error?.number == 2627)
-            #expect(error?.message.hasPrefix("parameter sets 1500…1999 (one multi-row INSERT, none inserted) failed: ") == true)
+            #expect(
+                error?.message.hasPrefix("parameter sets 1500…1999 (one multi-row INSERT, none inserted) failed: ")
+                    == true)
             #expect(try connection.scalar("SELECT COUNT(*) FROM \(table)") == .int(1500))
             #expect(try connection.scalar("SELECT MAX(id) FROM \(table)") == .int(1499))
             // The connection is still usable.
-            try cursor.executeMany("INSERT INTO \(table) (id, name) VALUES (@P1, @P2)", parameterSets: [[.int(5000), .null]])
+            try cursor.executeMany(
+                "INSERT INTO \(table) (id, name) VALUES (@P1, @P2)", parameterSets: [[.int(5000), .null]])
             #expect(cursor.rowCount == 1)
         }
     }
@@ -171,7 +180,8 @@ struct MSSQLMultiRowInsertTests {
             ids[1200] = 7
             let cursor = try connection.makeCursor()
             let error = databaseError {
-                try cursor.executeMany("INSERT INTO \(table) VALUES (@P1)", parameterSets: ids.map { [.int(Int64($0))] })
+                try cursor.executeMany(
+                    "INSERT INTO \(table) VALUES (@P1)", parameterSets: ids.map { [.int(Int64($0))] })
             }
             #expect(error?.number == 2627)
             #expect(error?.message.hasPrefix("parameter sets 1000…1499 ") == true)
@@ -200,7 +210,9 @@ struct MSSQLMultiRowInsertTests {
                 parameterSets: [[.int(10), .string("a")], [.int(11), .string("b")]])
             #expect(try connection.scalar("SELECT name FROM \(table) WHERE id = 11") == .string("x VALUES (b!"))
             // An UPDATE.
-            try cursor.executeMany("UPDATE \(table) SET name = @P2 WHERE id = @P1", parameterSets: [[.int(0), .string("zero")], [.int(1), .null]])
+            try cursor.executeMany(
+                "UPDATE \(table) SET name = @P2 WHERE id = @P1",
+                parameterSets: [[.int(0), .string("zero")], [.int(1), .null]])
             #expect(cursor.rowCount == 2)
             #expect(try connection.scalar("SELECT name FROM \(table) WHERE id = 0") == .string("zero"))
             // INSERT with OUTPUT: each set's output row is read past; the rows are inserted.
@@ -211,7 +223,8 @@ struct MSSQLMultiRowInsertTests {
             // The per-set path names the failing set and keeps the sets before it.
             let error = databaseError {
                 try cursor.executeMany(
-                    "INSERT INTO \(table) (id, name) SELECT @P1, @P2", parameterSets: [[.int(30), .null], [.int(31), .null], [.int(0), .null]])
+                    "INSERT INTO \(table) (id, name) SELECT @P1, @P2",
+                    parameterSets: [[.int(30), .null], [.int(31), .null], [.int(0), .null]])
             }
             #expect(error?.message.hasPrefix("parameter set 2 failed: ") == true)
             #expect(try connection.scalar("SELECT COUNT(*) FROM \(table) WHERE id IN (30, 31)") == .int(2))

@@ -13,7 +13,8 @@ struct MSSQLMultiRowTypeTests {
     @Test("a column that changes kind starts a new chunk; NULLs go with any kind")
     func kindChanges() {
         #expect(MSSQLMultiRowExecuteMany.chunks([[.string("")], [.int(7)]]) == [0..<1, 1..<2])
-        #expect(MSSQLMultiRowExecuteMany.chunks([[decimal("0.123456789012345678")], [.double(1.5)]]) == [0..<1, 1..<2])
+        #expect(
+            MSSQLMultiRowExecuteMany.chunks([[decimal("0.123456789012345678")], [.double(1.5)]]) == [0..<1, 1..<2])
         #expect(MSSQLMultiRowExecuteMany.chunks([[.null], [.int(1)], [.null], [.string("a")]]) == [0..<3, 3..<4])
         let day = SQLDate(year: 2024, month: 1, day: 2)!
         let moment = SQLTimestamp(date: day, time: SQLTime(hour: 1, minute: 2, second: 3)!)
@@ -76,4 +77,3 @@ struct MSSQLMultiRowTypeTests {
         }
     }
 }
-

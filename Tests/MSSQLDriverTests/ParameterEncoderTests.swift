@@ -30,7 +30,8 @@ struct ParameterEncoderTests {
     func thresholds() throws {
         #expect(MSSQLParameterEncoder.string(String(repeating: "é", count: 2000)).declaration == "NVARCHAR(4000)")
         #expect(MSSQLParameterEncoder.string(String(repeating: "é", count: 2001)).declaration == "NVARCHAR(MAX)")
-        #expect(try MSSQLParameterEncoder.encode(.bytes([UInt8](repeating: 0, count: 8000))).type == TDSTypeCode.varbinary)
+        #expect(
+            try MSSQLParameterEncoder.encode(.bytes([UInt8](repeating: 0, count: 8000))).type == TDSTypeCode.varbinary)
         #expect(try MSSQLParameterEncoder.encode(.bytes([UInt8](repeating: 0, count: 8001))).type == TDSTypeCode.image)
     }
 
@@ -48,6 +49,7 @@ struct ParameterEncoderTests {
     func serverString() {
         #expect(DBLibHandle.serverString(ConnectionConfiguration(host: "db.example")) == "db.example:1433")
         #expect(DBLibHandle.serverString(ConnectionConfiguration(host: "h", port: 14330)) == "h:14330")
-        #expect(DBLibHandle.serverString(ConnectionConfiguration(host: "h", instanceName: "SQLEXPRESS")) == "h\\SQLEXPRESS")
+        #expect(
+            DBLibHandle.serverString(ConnectionConfiguration(host: "h", instanceName: "SQLEXPRESS")) == "h\\SQLEXPRESS")
     }
 }

@@ -121,7 +121,8 @@ struct RealFeatureTests {
             try cursor.execute("UPDATE \(table) SET id = id + 10 WHERE id > 1")
             #expect(cursor.rowCount == 2)
             try cursor.execute(
-                "SELECT id FROM \(table) ORDER BY id; DELETE FROM \(table) WHERE id = 1; SELECT N'x' AS a, CAST(1 AS bit) AS b")
+                "SELECT id FROM \(table) ORDER BY id; DELETE FROM \(table) WHERE id = 1; SELECT N'x' AS a, CAST(1 AS bit) AS b"
+            )
             #expect(cursor.columns?.map(\.name) == ["id"])
             #expect(try cursor.fetchAll().map { $0[0] } == [.int(1), .int(12), .int(13)])
             #expect(cursor.rowCount == 3)
@@ -155,7 +156,8 @@ struct RealFeatureTests {
             let result = try connection.callProcedure(
                 "sp_executesql",
                 parameters: [
-                    .input("@stmt", .string("SELECT @a AS a; SET @n = @a * 2; SET @s = N'é' + CAST(@a AS nvarchar(10))")),
+                    .input(
+                        "@stmt", .string("SELECT @a AS a; SET @n = @a * 2; SET @s = N'é' + CAST(@a AS nvarchar(10))")),
                     .input("@params", .string("@a INT, @n BIGINT OUTPUT, @s NVARCHAR(20) OUTPUT")),
                     .input("@a", .int(21)), .output("@n", type: .int), .output("@s", type: .string(maxLength: 20)),
                 ])
@@ -177,7 +179,8 @@ struct RealFeatureTests {
             let text = String(repeating: "日本語テキスト-", count: 10 * 1024 * 1024 / 22)
             let bytes = LargeValues.bytes(10 * 1024 * 1024)
             let cursor = try connection.cursor()
-            try cursor.execute("INSERT INTO \(unsafeRaw: table) (id, t, b) VALUES (1, \(bind: text), \(bind: bytes))" as SQLQuery)
+            try cursor.execute(
+                "INSERT INTO \(unsafeRaw: table) (id, t, b) VALUES (1, \(bind: text), \(bind: bytes))" as SQLQuery)
             #expect(cursor.rowCount == 1)
             let row = try #require(try connection.query("SELECT t, b, DATALENGTH(b) FROM \(unsafeRaw: table)").first)
             #expect(row[0] == .string(text))

@@ -93,10 +93,12 @@ struct RealIntrospectionTests {
                     [.int(2), .string("NONCLUSTERED"), .bool(false), .bool(false)],
                 ])
             let types = try connection.run(
-                "SELECT name, system_type_id FROM sys.types WHERE name IN (N'int', N'nvarchar', N'uniqueidentifier') ORDER BY name")
+                "SELECT name, system_type_id FROM sys.types WHERE name IN (N'int', N'nvarchar', N'uniqueidentifier') ORDER BY name"
+            )
             #expect(
                 types.map(\.values) == [
-                    [.string("int"), .int(56)], [.string("nvarchar"), .int(231)], [.string("uniqueidentifier"), .int(36)],
+                    [.string("int"), .int(56)], [.string("nvarchar"), .int(231)],
+                    [.string("uniqueidentifier"), .int(36)],
                 ])
             let databases = try connection.run(
                 "SELECT name FROM sys.databases WHERE name IN (N'master', N'tempdb', DB_NAME()) ORDER BY database_id")
@@ -115,7 +117,8 @@ struct RealIntrospectionTests {
                 "CREATE TABLE \(table) (Id INT NOT NULL PRIMARY KEY, Name NVARCHAR(40) NULL, Amount DECIMAL(12,2), "
                     + "Notes NVARCHAR(MAX))")
             let tables = try connection.run(
-                "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = N'\(table)'")
+                "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = N'\(table)'"
+            )
             #expect(tables.map(\.values) == [[.string("dbo"), .string(table), .string("BASE TABLE")]])
             let columns = try connection.run(
                 """
@@ -148,7 +151,9 @@ struct RealIntrospectionTests {
             try connection.run("CREATE TABLE #scratch (id INT)")
             try connection.run("INSERT INTO #scratch VALUES (7)")
             #expect(try connection.scalar("SELECT id FROM #scratch") == .int(7))
-            #expect(try connection.scalar("SELECT CASE WHEN OBJECT_ID('tempdb..#scratch') IS NULL THEN 0 ELSE 1 END") == .int(1))
+            #expect(
+                try connection.scalar("SELECT CASE WHEN OBJECT_ID('tempdb..#scratch') IS NULL THEN 0 ELSE 1 END")
+                    == .int(1))
             if let home {
                 try connection.run("USE [\(home)]")
                 #expect(try connection.scalar("SELECT DB_NAME()") == .string(home))

@@ -45,7 +45,10 @@ struct RealProcedureTests {
                     .output("@summary", type: .string(maxLength: 100)),
                 ])
             #expect(result.resultSets.count == 2)
-            #expect(result.resultSets.first?.map { Array($0.values) } == [[.int(1), .string("banana")], [.int(2), .string("orange")]])
+            #expect(
+                result.resultSets.first?.map { Array($0.values) } == [
+                    [.int(1), .string("banana")], [.int(2), .string("orange")],
+                ])
             #expect(result.resultSets.last?.first?[0] == .int(3))
             #expect(result.outputs["@total"] == .int(304))
             #expect(result.outputs["@summary"] == .string("items: 304"))

@@ -14,7 +14,8 @@ struct RealRowVersionTests {
             let connection = try RealSandbox.connect()
             defer { connection.close() }
             let table = RealSandbox.uniqueName("rowversion")
-            try connection.run("CREATE TABLE \(table) (id INT IDENTITY(1,1) PRIMARY KEY, name NVARCHAR(20), rv ROWVERSION)")
+            try connection.run(
+                "CREATE TABLE \(table) (id INT IDENTITY(1,1) PRIMARY KEY, name NVARCHAR(20), rv ROWVERSION)")
             try connection.run("INSERT INTO \(table) (name) VALUES (N'a')")
             try connection.run("INSERT INTO \(table) (name) VALUES (N'b')")
             #expect(try connection.scalar("SELECT CAST(SCOPE_IDENTITY() AS int)") == .int(2))

@@ -25,18 +25,23 @@ struct RealSystemViewTests {
                 max_length, precision, scale FROM sys.columns WHERE object_id = OBJECT_ID(N'\(table)') ORDER BY column_id
                 """)
             #expect(rows.map { $0["column_id"] } == (1...7).map { .int(Int64($0)) })
-            #expect(rows.map { $0["name"] } == ["Id", "Name", "Code", "Amount", "Taken", "Flag", "Blob"].map { .string($0) })
+            #expect(
+                rows.map { $0["name"] }
+                    == ["Id", "Name", "Code", "Amount", "Taken", "Flag", "Blob"].map { .string($0) })
             #expect(
                 rows.map { $0["system_type_name"] }
                     == ["int", "nvarchar", "varchar", "decimal", "datetime2", "bit", "varbinary"].map { .string($0) })
-            #expect(rows.map { $0["is_identity"] } == [true, false, false, false, false, false, false].map { .bool($0) })
+            #expect(
+                rows.map { $0["is_identity"] } == [true, false, false, false, false, false, false].map { .bool($0) })
             #expect(rows.map { $0["is_nullable"] } == [false, false, true, true, true, true, true].map { .bool($0) })
             #expect(rows[1]["max_length"] == .int(80))
             #expect(rows[2]["max_length"] == .int(10))
             #expect(rows[3]["precision"] == .int(12))
             #expect(rows[3]["scale"] == .int(2))
             #expect(try connection.scalar("SELECT TYPE_NAME(231)") == .string("nvarchar"))
-            #expect(try connection.scalar("SELECT COUNT(*) FROM sys.columns WHERE object_id = OBJECT_ID('no_such_table')") == .int(0))
+            #expect(
+                try connection.scalar("SELECT COUNT(*) FROM sys.columns WHERE object_id = OBJECT_ID('no_such_table')")
+                    == .int(0))
         }
     }
 }

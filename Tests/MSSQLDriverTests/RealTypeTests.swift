@@ -17,8 +17,9 @@ struct RealTypeTests {
         defer { _ = try? connection.run("DROP TABLE \(table)") }
         let cursor = try connection.makeCursor()
         for (index, value) in (values + [.null]).enumerated() {
-            try cursor.execute(BoundStatement(
-                sql: "INSERT INTO \(table) (id, v) VALUES (@P1, @P2)", parameters: [.int(Int64(index)), value]))
+            try cursor.execute(
+                BoundStatement(
+                    sql: "INSERT INTO \(table) (id, v) VALUES (@P1, @P2)", parameters: [.int(Int64(index)), value]))
             #expect(cursor.rowCount == 1)
         }
         let rows = try connection.run("SELECT v FROM \(table) ORDER BY id")
@@ -57,7 +58,9 @@ struct RealTypeTests {
             try roundTrip(
                 "DECIMAL(38,10)",
                 [d("1234567890123456789012345678.0123456789"), d("-0.0000000001"), d("12.5000000000")])
-            try roundTrip("NUMERIC(5,2)", [d("123.45"), d("-999.99"), d("0.01")], expected: [d("123.45"), d("-999.99"), d("0.01")])
+            try roundTrip(
+                "NUMERIC(5,2)", [d("123.45"), d("-999.99"), d("0.01")],
+                expected: [d("123.45"), d("-999.99"), d("0.01")])
             // A value with fewer decimals comes back at the column's scale.
             try roundTrip("DECIMAL(10,4)", [d("1.5")], expected: [d("1.5000")])
         }
@@ -91,7 +94,8 @@ struct RealTypeTests {
     func floats() async throws {
         try await offPool {
             try roundTrip("REAL", [.double(3.5), .double(-1048576.5), .double(Double(Float.greatestFiniteMagnitude))])
-            try roundTrip("FLOAT", [.double(.greatestFiniteMagnitude), .double(-2.2250738585072014e-308), .double(0.1)])
+            try roundTrip(
+                "FLOAT", [.double(.greatestFiniteMagnitude), .double(-2.2250738585072014e-308), .double(0.1)])
         }
     }
 
@@ -126,8 +130,11 @@ struct RealTypeTests {
             let columns = try #require(cursor.columns)
             #expect(
                 columns.map(\.nativeTypeName)[..<10]
-                    == ["char", "varchar", "nchar", "nvarchar", "varchar", "nvarchar", "binary", "varbinary", "varbinary",
-                        "int"])
+                    == [
+                        "char", "varchar", "nchar", "nvarchar", "varchar", "nvarchar", "binary", "varbinary",
+                        "varbinary",
+                        "int",
+                    ])
             // The sandbox sends every decimal as NUMERICN (SQL Server sends DECIMALN for DECIMAL columns).
             #expect(["decimal", "numeric"].contains(columns[10].nativeTypeName))
             #expect(columns[10].type == .decimal)
@@ -148,7 +155,8 @@ struct RealTypeTests {
             try roundTrip("VARBINARY(MAX)", [.bytes([])])
             let connection = try RealSandbox.connect()
             defer { connection.close() }
-            let row = try #require(try connection.query("SELECT \(bind: ""), \(bind: [UInt8]()), LEN(\(bind: ""))").first)
+            let row = try #require(
+                try connection.query("SELECT \(bind: ""), \(bind: [UInt8]()), LEN(\(bind: ""))").first)
             #expect(Array(row.values) == [.string(""), .bytes([]), .int(0)])
         }
     }
@@ -174,10 +182,12 @@ struct RealTypeTests {
             try roundTrip("TIME(3)", [time("23:59:59.123")])
             try roundTrip("TIME(0)", [time("08:15:00")])
             try roundTrip(
-                "DATETIME", [stamp("1753-01-01 00:00:00"), stamp("9999-12-31 23:59:59.997"), stamp("2024-02-29 13:45:30.003")])
+                "DATETIME",
+                [stamp("1753-01-01 00:00:00"), stamp("9999-12-31 23:59:59.997"), stamp("2024-02-29 13:45:30.003")])
             try roundTrip("SMALLDATETIME", [stamp("1900-01-01 00:00:00"), stamp("2079-06-06 23:59:00")])
             try roundTrip(
-                "DATETIME2(7)", [stamp("0001-01-01 00:00:00"), stamp("9999-12-31 23:59:59.999999"), stamp("2024-02-29 13:45:30.5")])
+                "DATETIME2(7)",
+                [stamp("0001-01-01 00:00:00"), stamp("9999-12-31 23:59:59.999999"), stamp("2024-02-29 13:45:30.5")])
             try roundTrip("DATETIME2(3)", [stamp("2024-01-02 03:04:05.678")])
             try roundTrip("DATETIME2(0)", [stamp("2024-01-02 03:04:05")])
         }
@@ -196,11 +206,14 @@ struct RealTypeTests {
     func dateTimeOffset() async throws {
         try await offPool {
             let tz = { (text: String) in SQLValue.timestampTZ(SQLTimestampTZ(iso: text)!) }
-            let values = [tz("2024-01-01 01:30:00.5+05:30"), tz("2024-06-30 23:59:59-08:00"), tz("0001-01-01 14:00:00+14:00")]
+            let values = [
+                tz("2024-01-01 01:30:00.5+05:30"), tz("2024-06-30 23:59:59-08:00"), tz("0001-01-01 14:00:00+14:00"),
+            ]
             try roundTrip("DATETIMEOFFSET(7)", values)
             let connection = try RealSandbox.connect()
             defer { connection.close() }
-            let row = try #require(try connection.query("SELECT \(bind: SQLTimestampTZ(iso: "2024-01-01 01:30:00+05:30")!)").first)
+            let row = try #require(
+                try connection.query("SELECT \(bind: SQLTimestampTZ(iso: "2024-01-01 01:30:00+05:30")!)").first)
             guard case .timestampTZ(let got) = row[0] else {
                 Issue.record("not a datetimeoffset: \(row[0])")
                 return
@@ -220,7 +233,9 @@ struct RealTypeTests {
         try await offPool {
             let connection = try RealSandbox.connect()
             defer { connection.close() }
-            let error = databaseError { try connection.run("SELECT CAST('2024-01-01 12:00:00.1234567' AS datetime2(7))") }
+            let error = databaseError {
+                try connection.run("SELECT CAST('2024-01-01 12:00:00.1234567' AS datetime2(7))")
+            }
             #expect(error?.number == 241)
             #expect(error?.kind == .dataException)
             // Six digits are exact at datetime2(7) (the driver decodes 100 ns units).
@@ -236,7 +251,8 @@ struct RealTypeTests {
             try roundTrip("UNIQUEIDENTIFIER", [.uuid(uuid), .uuid(UUID())])
             let connection = try RealSandbox.connect()
             defer { connection.close() }
-            let literal = try connection.scalar("SELECT CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier)")
+            let literal = try connection.scalar(
+                "SELECT CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier)")
             #expect(literal == .uuid(uuid))
             let text = try connection.scalar("SELECT CONVERT(varchar(36), %s)", [uuid])
             // SQL Server prints upper case, the sandbox (PostgreSQL) lower case: the digits are what matters.

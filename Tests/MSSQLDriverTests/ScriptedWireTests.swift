@@ -48,8 +48,10 @@ struct ScriptedWireTests {
             let values: [SQLValue] = [
                 .string("héllo 日本 🌍"), .int(-9_000_000_000), .bool(true), .double(2.5),
                 .decimal(SQLDecimal("12345678901234567890123456.7890123456")!), .bytes([0, 1, 2, 255]),
-                .timestamp(SQLTimestamp(iso: "2024-02-29 13:45:30.1234567")!), .date(SQLDate(year: 1, month: 1, day: 1)!),
-                .time(SQLTime(iso: "23:59:59.9999999")!), .timestampTZ(SQLTimestampTZ(iso: "2024-01-01 01:30:00.5+05:30")!),
+                .timestamp(SQLTimestamp(iso: "2024-02-29 13:45:30.1234567")!),
+                .date(SQLDate(year: 1, month: 1, day: 1)!),
+                .time(SQLTime(iso: "23:59:59.9999999")!),
+                .timestampTZ(SQLTimestampTZ(iso: "2024-01-01 01:30:00.5+05:30")!),
                 .uuid(uuid), .null, .string(""), .bytes([]),
             ]
             let cursor = try connection.makeCursor()
@@ -58,9 +60,11 @@ struct ScriptedWireTests {
             // The scripted engine echoes parameters as received: a UUID travels as its text and a DATE as DATETIME2
             // (FreeTDS cannot send either type; a real server converts them to the declared UNIQUEIDENTIFIER / DATE).
             var expected = values
-            expected[7] = .timestamp(SQLTimestamp(date: SQLDate(year: 1, month: 1, day: 1)!, time: SQLTime(nanosecondsSinceMidnight: 0)!))
+            expected[7] = .timestamp(
+                SQLTimestamp(date: SQLDate(year: 1, month: 1, day: 1)!, time: SQLTime(nanosecondsSinceMidnight: 0)!))
             expected[10] = .string(uuid.uuidString)
-            // Empty values go as NULL plus `SET @Pn = N''` in the statement (checked below), which only a real engine runs.
+            // Empty values go as NULL plus `SET @Pn = N''` in the statement (checked below), which only a real
+            // engine runs.
             expected[12] = .null
             expected[13] = .null
             #expect(Array(row.values) == expected)
@@ -108,8 +112,16 @@ struct ScriptedWireTests {
             let rows = try connection.query("SELECT \(bind: text), \(bind: bytes)")
             let gotText = rows.first?[0]
             let gotBytes = rows.first?[1]
-            if case .string(let got) = gotText { #expect(got.utf8.count == text.utf8.count) } else { Issue.record("\(String(describing: gotText).prefix(200))") }
-            if case .bytes(let got) = gotBytes { #expect(got.count == bytes.count) } else { Issue.record("\(String(describing: gotBytes).prefix(200))") }
+            if case .string(let got) = gotText {
+                #expect(got.utf8.count == text.utf8.count)
+            } else {
+                Issue.record("\(String(describing: gotText).prefix(200))")
+            }
+            if case .bytes(let got) = gotBytes {
+                #expect(got.count == bytes.count)
+            } else {
+                Issue.record("\(String(describing: gotBytes).prefix(200))")
+            }
             #expect(gotText == .string(text))
             #expect(gotBytes == .bytes(bytes))
         }
@@ -121,7 +133,9 @@ struct ScriptedWireTests {
             let sandbox = try ScriptedSandbox()
             let connection = try MSSQLConnection.connect(sandbox.configuration())
             let cursor = try connection.cursor()
-            for (number, kind) in [(2627, DatabaseError.Kind.uniqueViolation), (208, .undefinedTable), (515, .notNullViolation)] {
+            for (number, kind) in [
+                (2627, DatabaseError.Kind.uniqueViolation), (208, .undefinedTable), (515, .notNullViolation),
+            ] {
                 #expect { try cursor.execute("SELECT ERROR \(number)") } throws: { error in
                     let error = error as? DatabaseError
                     return error?.kind == kind && error?.number == number && error?.severity == 16

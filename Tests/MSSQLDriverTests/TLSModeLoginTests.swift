@@ -30,8 +30,9 @@ struct TLSModeLoginTests {
         }
     }
 
-    @Test("require, verify-ca and verify-full fail as connectionFailed, saying TLS was required",
-          arguments: [TLSMode.require, .verifyCA, .verifyFull])
+    @Test(
+        "require, verify-ca and verify-full fail as connectionFailed, saying TLS was required",
+        arguments: [TLSMode.require, .verifyCA, .verifyFull])
     func requiredTLSFails(mode: TLSMode) async throws {
         try await offPool {
             let configuration = try configuration(mode)
@@ -46,8 +47,9 @@ struct TLSModeLoginTests {
         }
     }
 
-    @Test("each mode sends FreeTDS's PRELOGIN encryption byte: off → not supported, request → off, require → on",
-          arguments: TLSMode.allCases)
+    @Test(
+        "each mode sends FreeTDS's PRELOGIN encryption byte: off → not supported, request → off, require → on",
+        arguments: TLSMode.allCases)
     func preloginEncryption(mode: TLSMode) async throws {
         let expected: UInt8 =
             switch mode {

@@ -41,8 +41,9 @@ struct TLSSandboxLoginTests {
         }
     }
 
-    @Test("verify-full and verify-ca fail against a certificate from another CA, naming the CA file",
-          arguments: [TLSMode.verifyFull, .verifyCA])
+    @Test(
+        "verify-full and verify-ca fail against a certificate from another CA, naming the CA file",
+        arguments: [TLSMode.verifyFull, .verifyCA])
     func wrongCAFails(mode: TLSMode) async throws {
         try await offPool {
             let sandbox = try TLSSandbox(policy: .supported)
@@ -62,7 +63,9 @@ struct TLSSandboxLoginTests {
         try await offPool {
             let sandbox = try TLSSandbox(policy: .supported)
             let error = try #require(
-                databaseError { _ = try MSSQLConnection.connect(sandbox.configuration(.verifyFull, rootCertificate: nil)) })
+                databaseError {
+                    _ = try MSSQLConnection.connect(sandbox.configuration(.verifyFull, rootCertificate: nil))
+                })
             #expect(error.kind == .connectionFailed)
             #expect(error.message.contains("the system's trusted CAs"))
             #expect(sandbox.server.loginEncryptions.isEmpty)
@@ -78,7 +81,9 @@ struct TLSSandboxLoginTests {
             #expect(try connection.scalar("SELECT 7") == .int(7))
             connection.close()
             let error = try #require(
-                databaseError { _ = try MSSQLConnection.connect(sandbox.configuration(.verifyFull, rootCertificate: ca)) })
+                databaseError {
+                    _ = try MSSQLConnection.connect(sandbox.configuration(.verifyFull, rootCertificate: ca))
+                })
             #expect(error.kind == .connectionFailed)
             #expect(error.message.contains("does not name the host '127.0.0.1'"))
             #expect(sandbox.server.loginEncryptions == [.full])

@@ -42,7 +42,10 @@ struct PGBindingTests {
         defer { connection.close() }
         let table = TestDatabase.uniqueName("inventory")
         try connection.run("CREATE TABLE \(table) (id serial PRIMARY KEY, name text)")
-        let attacks = ["'); DROP TABLE \(table); --", "Robert'); DROP TABLE students;--", "\\'; SELECT 1; --", "$$; DROP TABLE x; $$"]
+        let attacks = [
+            "'); DROP TABLE \(table); --", "Robert'); DROP TABLE students;--", "\\'; SELECT 1; --",
+            "$$; DROP TABLE x; $$",
+        ]
         let cursor = try connection.makeCursor()
         for attack in attacks {
             try cursor.execute("INSERT INTO \(table) (name) VALUES (%s)", [attack])

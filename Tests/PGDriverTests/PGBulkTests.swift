@@ -9,8 +9,10 @@ struct PGBulkTests {
         (id int4 PRIMARY KEY, b bool, i2 int2, i8 int8, f4 float4, f8 float8, n numeric, n2 numeric(12,2), t text,
         vc varchar(40), c char(3), by bytea, d date, tm time, ts timestamp, tz timestamptz, u uuid, j json, jb jsonb)
         """
-    static let allColumns = ["id", "b", "i2", "i8", "f4", "f8", "n", "n2", "t", "vc", "c", "by", "d", "tm", "ts",
-                             "tz", "u", "j", "jb"]
+    static let allColumns = [
+        "id", "b", "i2", "i8", "f4", "f8", "n", "n2", "t", "vc", "c", "by", "d", "tm", "ts",
+        "tz", "u", "j", "jb",
+    ]
 
     @Test("every type, NULLs and Unicode round-trip exactly")
     func everyTypeRoundTrips() throws {
@@ -19,8 +21,10 @@ struct PGBulkTests {
         let table = TestDatabase.uniqueName("bulk_types")
         try connection.run("CREATE TABLE \(table) \(PGBulkTests.allTypesDDL)")
         let stamp = SQLTimestamp(
-            date: SQLDate(year: 2024, month: 2, day: 29)!, time: SQLTime(hour: 23, minute: 59, second: 58, nanosecond: 123_456_000)!)
-        let old = SQLTimestamp(date: SQLDate(year: 1901, month: 1, day: 1)!, time: SQLTime(hour: 0, minute: 0, second: 1)!)
+            date: SQLDate(year: 2024, month: 2, day: 29)!,
+            time: SQLTime(hour: 23, minute: 59, second: 58, nanosecond: 123_456_000)!)
+        let old = SQLTimestamp(
+            date: SQLDate(year: 1901, month: 1, day: 1)!, time: SQLTime(hour: 0, minute: 0, second: 1)!)
         let uuid = UUID(uuidString: "0E9C7F3A-2B44-4C1A-9F5E-6D2A1B3C4D5E")!
         let full: [SQLValue] = [
             .int(1), .bool(true), .int(-32768), .int(Int64.max), .double(1.5), .double(-2.718281828459045),
@@ -32,7 +36,8 @@ struct PGBulkTests {
             .json("{\"k\": [1, 2, \"ü\"]}"), .json("{\"a\": 1, \"b\": \"ß\"}"),
         ]
         let second: [SQLValue] = [
-            .int(2), .bool(false), .int(0), .int(Int64.min), .double(0), .double(1e300), .decimal(SQLDecimal("0.0001")!),
+            .int(2), .bool(false), .int(0), .int(Int64.min), .double(0), .double(1e300),
+            .decimal(SQLDecimal("0.0001")!),
             .decimal(SQLDecimal("-0.50")!), .string(""), .string("x"), .string("a  "), .bytes([]),
             .date(SQLDate(year: 1970, month: 1, day: 1)!), .time(SQLTime(hour: 0, minute: 0, second: 0)!),
             .timestamp(old), .timestampTZ(SQLTimestampTZ(local: old, offsetSeconds: 0)), .uuid(UUID()),
@@ -47,12 +52,16 @@ struct PGBulkTests {
             into: BulkTableName(table), columns: PGBulkTests.allColumns, rows: [full, second, numbers, nulls])
         #expect(copied == 4)
 
-        let rows = try connection.run("SELECT \(PGBulkTests.allColumns.joined(separator: ", ")) FROM \(table) ORDER BY id")
+        let rows = try connection.run(
+            "SELECT \(PGBulkTests.allColumns.joined(separator: ", ")) FROM \(table) ORDER BY id")
         #expect(rows.count == 4)
         for (row, expected) in zip(rows, [full, second, numbers, nulls]) {
             for (index, value) in expected.enumerated() {
                 // timestamptz stores the instant; it comes back at offset 0 (the session is UTC).
-                let wanted = if case .timestampTZ(let zoned) = value { SQLValue.timestampTZ(SQLTimestampTZ(utc: zoned.utc)) } else { value }
+                let wanted =
+                    if case .timestampTZ(let zoned) = value {
+                        SQLValue.timestampTZ(SQLTimestampTZ(utc: zoned.utc))
+                    } else { value }
                 #expect(row[index] == wanted, "column \(PGBulkTests.allColumns[index]) of row \(expected[0])")
             }
         }
@@ -74,7 +83,8 @@ struct PGBulkTests {
         let options = BulkCopyOptions(batchSize: 50_000) { progress in
             if progress.batchesCompleted == 1 { producedAtFirstBatch = produced.value }
         }
-        let copied = try connection.bulkInsert(into: BulkTableName(table), columns: ["id", "name", "amount"], rows: rows, options: options)
+        let copied = try connection.bulkInsert(
+            into: BulkTableName(table), columns: ["id", "name", "amount"], rows: rows, options: options)
         #expect(copied == 200_000)
         // When the first batch ended, the sequence had produced that batch and at most one row more.
         #expect(producedAtFirstBatch <= 50_001 && producedAtFirstBatch >= 50_000)
@@ -93,11 +103,14 @@ struct PGBulkTests {
         var reports: [BulkCopyProgress] = []
         let options = BulkCopyOptions(batchSize: 3000, progressInterval: 1000) { reports.append($0) }
         let rows = (0..<10_000).lazy.map { [SQLValue.int(Int64($0))] }
-        #expect(try connection.bulkInsert(into: BulkTableName(table), columns: ["id"], rows: rows, options: options) == 10_000)
+        #expect(
+            try connection.bulkInsert(into: BulkTableName(table), columns: ["id"], rows: rows, options: options)
+                == 10_000)
         let ends = reports.filter(\.isBatchEnd)
         #expect(ends.map(\.rowsCompleted) == [3000, 6000, 9000, 10_000])
         #expect(ends.map(\.batchesCompleted) == [1, 2, 3, 4])
-        #expect(reports.filter { !$0.isBatchEnd }.map(\.rowsSent) == Array(stride(from: 1000, through: 10_000, by: 1000)))
+        #expect(
+            reports.filter { !$0.isBatchEnd }.map(\.rowsSent) == Array(stride(from: 1000, through: 10_000, by: 1000)))
         try connection.run("DROP TABLE \(table)")
     }
 
@@ -114,10 +127,12 @@ struct PGBulkTests {
         }
         let error = databaseError {
             try connection.bulkInsert(
-                into: BulkTableName(table), columns: ["id", "name"], rows: rows, options: BulkCopyOptions(batchSize: 1000))
+                into: BulkTableName(table), columns: ["id", "name"], rows: rows,
+                options: BulkCopyOptions(batchSize: 1000))
         }
         #expect(error?.kind == .checkViolation)
-        #expect(error?.message.hasPrefix("bulk copy failed at row 1500 (batch 1)") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.hasPrefix("bulk copy failed at row 1500 (batch 1)") == true, "\(String(describing: error))")
         #expect(error?.detail?.contains("rows committed by this copy before the failure: 1000") == true)
         #expect(try connection.scalar("SELECT count(*) FROM \(table)") == .int(1000))
         #expect(try connection.scalar("SELECT max(id) FROM \(table)") == .int(999))
@@ -137,15 +152,18 @@ struct PGBulkTests {
         let rows = (0..<5000).lazy.map { [SQLValue.int(Int64($0)), $0 == 1500 ? .null : .string("n\($0)")] }
         let error = databaseError {
             try connection.bulkInsert(
-                into: BulkTableName(table), columns: ["id", "name"], rows: rows, options: BulkCopyOptions(batchSize: 1000))
+                into: BulkTableName(table), columns: ["id", "name"], rows: rows,
+                options: BulkCopyOptions(batchSize: 1000))
         }
         #expect(error?.kind == .notNullViolation)
-        #expect(error?.message.hasPrefix("bulk copy failed at row 1500 (batch 1)") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.hasPrefix("bulk copy failed at row 1500 (batch 1)") == true, "\(String(describing: error))")
         #expect(error?.detail?.contains("before the failure: 0") == true)
         try connection.rollback()
         #expect(try connection.scalar("SELECT count(*) FROM \(table)") == .int(1))
         // The connection is usable: a new copy commits.
-        try connection.bulkInsert(into: BulkTableName(table), columns: ["id", "name"], rows: [[.int(7), .string("ok")]])
+        try connection.bulkInsert(
+            into: BulkTableName(table), columns: ["id", "name"], rows: [[.int(7), .string("ok")]])
         try connection.commit()
         #expect(try connection.scalar("SELECT count(*) FROM \(table)") == .int(2))
         try connection.run("DROP TABLE \(table)")
@@ -159,11 +177,14 @@ struct PGBulkTests {
         let table = TestDatabase.uniqueName("bulk_mismatch")
         try connection.run("CREATE TABLE \(table) (id int4, small int2)")
         let rows: [[SQLValue]] = (0..<10).map { [.int(Int64($0)), $0 == 7 ? .string("seven") : .int(1)] }
-        let error = databaseError { try connection.bulkInsert(into: BulkTableName(table), columns: ["id", "small"], rows: rows) }
+        let error = databaseError {
+            try connection.bulkInsert(into: BulkTableName(table), columns: ["id", "small"], rows: rows)
+        }
         #expect(error?.kind == .typeMismatch)
         #expect(error?.message.contains("row 7") == true && error?.message.contains("'small'") == true)
         let overflow = databaseError {
-            try connection.bulkInsert(into: BulkTableName(table), columns: ["id", "small"], rows: [[.int(1), .int(40_000)]])
+            try connection.bulkInsert(
+                into: BulkTableName(table), columns: ["id", "small"], rows: [[.int(1), .int(40_000)]])
         }
         #expect(overflow?.kind == .dataException)
         #expect(try connection.scalar("SELECT count(*) FROM \(table)") == .int(0))
@@ -192,10 +213,11 @@ struct PGBulkTests {
             into: BulkTableName(table), columns: ["color", "id", "name", "price"], encoding: items)
         #expect(copied == 2)
         let rows = try connection.run("SELECT id, name, price, color FROM \(table) ORDER BY id")
-        #expect(rows.map(\.values) == [
-            [.int(1), .string("apple"), .decimal(SQLDecimal("1.25")!), .string("red")],
-            [.int(2), .string("pear"), .null, .string("green")],
-        ])
+        #expect(
+            rows.map(\.values) == [
+                [.int(1), .string("apple"), .decimal(SQLDecimal("1.25")!), .string("red")],
+                [.int(2), .string("pear"), .null, .string("green")],
+            ])
         try connection.run("DROP TABLE \(table)")
     }
 

@@ -1,8 +1,8 @@
 import DBCore
 import Foundation
 import PGDriver
-import ThrowawayServers
 import Testing
+import ThrowawayServers
 
 /// A cursor reuses the previous result's column descriptions while the columns stay the same; any difference in
 /// name, type, type modifier or source column must give fresh descriptions.

@@ -91,13 +91,15 @@ struct PGConnectionFeatureTests {
         defer { connection.close() }
         let table = TestDatabase.uniqueName("described")
         try connection.run(
-            "CREATE TABLE \(table) (id int8, name varchar(50), price numeric(12,2), code char(3), at timestamp(3), doc jsonb, u uuid)")
+            "CREATE TABLE \(table) (id int8, name varchar(50), price numeric(12,2), code char(3), at timestamp(3), doc jsonb, u uuid)"
+        )
         let cursor = try connection.makeCursor()
         try cursor.execute("SELECT * FROM \(table)")
         let columns = try #require(cursor.columns)
         #expect(columns.map(\.name) == ["id", "name", "price", "code", "at", "doc", "u"])
         #expect(columns.map(\.type) == [.int64, .string, .decimal, .string, .timestamp, .json, .uuid])
-        #expect(columns.map(\.nativeTypeName) == ["int8", "varchar", "numeric", "bpchar", "timestamp", "jsonb", "uuid"])
+        #expect(
+            columns.map(\.nativeTypeName) == ["int8", "varchar", "numeric", "bpchar", "timestamp", "jsonb", "uuid"])
         #expect(columns.map(\.nativeTypeID) == [20, 1043, 1700, 1042, 1114, 3802, 2950])
         #expect(columns[1].size == 50)
         #expect(columns[2].precision == 12)
@@ -128,7 +130,8 @@ struct PGConnectionFeatureTests {
         defer { connection.close() }
         let table = TestDatabase.uniqueName("inventory")
         try connection.run(
-            "CREATE TABLE \(table) (id serial PRIMARY KEY, name varchar(50), quantity integer, price numeric(8,2), added timestamptz)")
+            "CREATE TABLE \(table) (id serial PRIMARY KEY, name varchar(50), quantity integer, price numeric(8,2), added timestamptz)"
+        )
         let cursor = try connection.makeCursor()
         let added = Date(timeIntervalSince1970: 1_700_000_000.25)
         try cursor.executeMany(
@@ -136,10 +139,11 @@ struct PGConnectionFeatureTests {
             [["banana", 150, Decimal(string: "0.25"), added], ["orange", 154, nil, added]])
         try cursor.execute("SELECT * FROM \(table) ORDER BY id")
         let items = try cursor.fetchAll(as: Inventory.self)
-        #expect(items == [
-            Inventory(id: 1, name: "banana", quantity: 150, price: Decimal(string: "0.25"), added: added),
-            Inventory(id: 2, name: "orange", quantity: 154, price: nil, added: added),
-        ])
+        #expect(
+            items == [
+                Inventory(id: 1, name: "banana", quantity: 150, price: Decimal(string: "0.25"), added: added),
+                Inventory(id: 2, name: "orange", quantity: 154, price: nil, added: added),
+            ])
         try connection.run("DROP TABLE \(table)")
     }
 

@@ -59,23 +59,29 @@ struct PGErrorTests {
         let child = TestDatabase.uniqueName("child")
         try connection.run("CREATE TABLE \(parent) (id int PRIMARY KEY)")
         try connection.run(
-            "CREATE TABLE \(child) (id int PRIMARY KEY, parent_id int REFERENCES \(parent), name text NOT NULL, qty int CHECK (qty >= 0))")
+            "CREATE TABLE \(child) (id int PRIMARY KEY, parent_id int REFERENCES \(parent), name text NOT NULL, qty int CHECK (qty >= 0))"
+        )
         try connection.run("INSERT INTO \(parent) VALUES (1)")
         try connection.run("INSERT INTO \(child) VALUES (1, 1, 'a', 1)")
 
         let cursor = try connection.makeCursor()
-        let duplicate = try #require(databaseError { try cursor.execute("INSERT INTO \(child) VALUES (%s, 1, 'b', 1)", [1]) })
+        let duplicate = try #require(
+            databaseError { try cursor.execute("INSERT INTO \(child) VALUES (%s, 1, 'b', 1)", [1]) })
         #expect(duplicate.kind == .uniqueViolation)
         #expect(duplicate.code == .sqlState("23505"))
         #expect(duplicate.table == child)
         #expect(duplicate.constraint == "\(child)_pkey")
         #expect(duplicate.detail?.contains("already exists") == true)
         #expect(duplicate.statement == "INSERT INTO \(child) VALUES ($1, 1, 'b', 1)")
-        #expect(databaseError { try connection.run("INSERT INTO \(child) VALUES (2, 99, 'b', 1)") }?.kind == .foreignKeyViolation)
+        #expect(
+            databaseError { try connection.run("INSERT INTO \(child) VALUES (2, 99, 'b', 1)") }?.kind
+                == .foreignKeyViolation)
         let notNull = databaseError { try connection.run("INSERT INTO \(child) VALUES (3, 1, NULL, 1)") }
         #expect(notNull?.kind == .notNullViolation)
         #expect(notNull?.column == "name")
-        #expect(databaseError { try connection.run("INSERT INTO \(child) VALUES (4, 1, 'c', -1)") }?.kind == .checkViolation)
+        #expect(
+            databaseError { try connection.run("INSERT INTO \(child) VALUES (4, 1, 'c', -1)") }?.kind == .checkViolation
+        )
         let syntax = databaseError { try connection.run("SELEC 1") }
         #expect(syntax?.kind == .syntaxError)
         #expect(syntax?.line == 1)

@@ -17,7 +17,9 @@ struct PGExecuteManyTests {
         let sets: [[SQLValue]] = (0..<5000).map { [.int(Int64($0)), .string("n\($0)"), .timestamp(stamp)] }
         try cursor.executeMany("INSERT INTO \(table) VALUES ($1, $2, $3)", parameterSets: sets)
         #expect(cursor.rowCount == 5000)
-        try cursor.executeMany("UPDATE \(table) SET name = $2 WHERE id < $1", parameterSets: [[.int(10), .string("a")], [.int(20), .string("b")]])
+        try cursor.executeMany(
+            "UPDATE \(table) SET name = $2 WHERE id < $1",
+            parameterSets: [[.int(10), .string("a")], [.int(20), .string("b")]])
         #expect(cursor.rowCount == 30)
         try connection.commit()
         #expect(try connection.scalar("SELECT count(*) FROM \(table)") == .int(5000))
@@ -35,7 +37,9 @@ struct PGExecuteManyTests {
         try connection.commit()
         let cursor = try connection.makeCursor()
         let sets: [[SQLValue]] = (0..<3000).map { [.int(Int64($0 == 1234 ? 5 : $0)), .string("n\($0)")] }
-        let error = databaseError { try cursor.executeMany("INSERT INTO \(table) VALUES ($1, $2)", parameterSets: sets) }
+        let error = databaseError {
+            try cursor.executeMany("INSERT INTO \(table) VALUES ($1, $2)", parameterSets: sets)
+        }
         #expect(error?.kind == .uniqueViolation)
         #expect(error?.message.hasPrefix("parameter set 1234 failed") == true, "\(String(describing: error))")
         try connection.rollback()
@@ -75,7 +79,8 @@ struct PGExecuteManyTests {
         try connection.run("CREATE TABLE \(table) (id int4 CHECK (id < 900))")
         let cursor = try connection.makeCursor()
         let error = databaseError {
-            try cursor.executeMany("INSERT INTO \(table) VALUES ($1)", parameterSets: (0..<1000).map { [.int(Int64($0))] })
+            try cursor.executeMany(
+                "INSERT INTO \(table) VALUES ($1)", parameterSets: (0..<1000).map { [.int(Int64($0))] })
         }
         #expect(error?.kind == .checkViolation)
         #expect(error?.message.hasPrefix("parameter set 900 failed") == true)

@@ -19,8 +19,9 @@ struct PGFaultTests {
         ("option 'target_session_attrs'", { $0.options["target_session_attrs"] = "any\0read-only" }),
     ]
 
-    @Test("a NUL in any connection field is invalidConfiguration naming the field, never the value",
-          arguments: 0..<7)
+    @Test(
+        "a NUL in any connection field is invalidConfiguration naming the field, never the value",
+        arguments: 0..<7)
     func nulInField(index: Int) throws {
         let (field, change) = Self.fields[index]
         var configuration = try TestDatabase.server().configuration()
@@ -52,7 +53,8 @@ struct PGFaultTests {
         defer { connection.close() }
         let table = TestDatabase.uniqueName("nul")
         try connection.run("CREATE TABLE \(table) (id int)")
-        let error = try #require(databaseError { try connection.run("INSERT INTO \(table) VALUES (1)\0; DROP TABLE x") })
+        let error = try #require(
+            databaseError { try connection.run("INSERT INTO \(table) VALUES (1)\0; DROP TABLE x") })
         #expect(error.kind == .invalidParameters)
         #expect(error.message.contains("at character \("INSERT INTO \(table) VALUES (1)".count + 1)"))
         let withParameters = databaseError {

@@ -1,8 +1,8 @@
 import DBCore
 import Foundation
 import PGDriver
-import ThrowawayServers
 import Testing
+import ThrowawayServers
 
 /// Every way a prepared statement of the automatic cache is invalidated, over the wire: a stale statement would
 /// fail or return the old shape, and the server's list of prepared statements shows what was deallocated.
@@ -147,8 +147,12 @@ struct PGStatementCacheInvalidationTests {
         let sql = "SELECT id, name FROM \(table) WHERE id = %s"
         _ = try CacheTests.row(connection, sql, 1)
         let cursor = try connection.makeCursor()
-        let sets: [[SQLValue]] = [[.int(3), .string("three")], [.int(1), .string("dup")], [.int(4), .string("four")]]
-        let error = databaseError { try cursor.executeMany("INSERT INTO \(table) VALUES ($1, $2)", parameterSets: sets) }
+        let sets: [[SQLValue]] = [
+            [.int(3), .string("three")], [.int(1), .string("dup")], [.int(4), .string("four")],
+        ]
+        let error = databaseError {
+            try cursor.executeMany("INSERT INTO \(table) VALUES ($1, $2)", parameterSets: sets)
+        }
         #expect(error?.kind == .uniqueViolation)
         #expect(try CacheTests.row(connection, sql, 2) == [.int(2), .string("two")])
         #expect(connection.statementCacheStatistics.hits == 1)

@@ -1,8 +1,8 @@
 import DBCore
 import Foundation
 import PGDriver
-import ThrowawayServers
 import Testing
+import ThrowawayServers
 
 /// Helpers the statement cache suites share.
 enum CacheTests {

@@ -1,8 +1,8 @@
 import DBCore
 import Foundation
 import PGDriver
-import ThrowawayServers
 import Testing
+import ThrowawayServers
 
 /// The automatic prepared-statement cache, over the wire: when statements are prepared, what counts as the same
 /// statement, and eviction. Each test checks results and the server's own list of prepared statements
@@ -17,13 +17,17 @@ struct PGStatementCacheTests {
         defer { _ = try? connection.run("DROP TABLE \(table)") }
         let sql = "SELECT id, name FROM \(table) WHERE id = %s"
         for run in 1...5 {
-            #expect(try CacheTests.row(connection, sql, 1 + run % 2) == [.int(Int64(1 + run % 2)), .string(run % 2 == 0 ? "one" : "two")])
+            #expect(
+                try CacheTests.row(connection, sql, 1 + run % 2) == [
+                    .int(Int64(1 + run % 2)), .string(run % 2 == 0 ? "one" : "two"),
+                ])
         }
         #expect(try CacheTests.serverStatements(connection).isEmpty)
         #expect(connection.statementCacheStatistics == StatementCacheStatistics(misses: 5))
         for _ in 1...3 { #expect(try CacheTests.row(connection, sql, 2) == [.int(2), .string("two")]) }
         #expect(try CacheTests.serverStatements(connection) == ["SELECT id, name FROM \(table) WHERE id = $1"])
-        #expect(connection.statementCacheStatistics == StatementCacheStatistics(hits: 2, misses: 6, prepared: 1, cached: 1))
+        #expect(
+            connection.statementCacheStatistics == StatementCacheStatistics(hits: 2, misses: 6, prepared: 1, cached: 1))
     }
 
     @Test("threshold 0 prepares at once; 'none' never prepares; statements without parameters are never prepared")
@@ -61,7 +65,8 @@ struct PGStatementCacheTests {
         let error = databaseError { _ = try PGDriver.connect(configuration) }
         #expect(error?.kind == .invalidConfiguration)
         let parsed = try ConnectionConfiguration(url: "postgresql://u@localhost/db?prepare_threshold=0&prepared_max=9")
-        #expect(try StatementCacheSettings(options: parsed.options) == StatementCacheSettings(threshold: 0, capacity: 9))
+        #expect(
+            try StatementCacheSettings(options: parsed.options) == StatementCacheSettings(threshold: 0, capacity: 9))
     }
 
     @Test("the same text with other parameter types is another statement")

@@ -43,7 +43,8 @@ struct PGTypeRoundTripTests {
         defer { connection.close() }
         let forty = SQLDecimal("-1234567890123456789012345678901234.567890")!
         #expect(try roundTrip(connection, .decimal(forty), as: "numeric") == .decimal(forty))
-        let thousand = SQLDecimal(String(repeating: "9876543210", count: 60) + "." + String(repeating: "0123456789", count: 40))!
+        let thousand = SQLDecimal(
+            String(repeating: "9876543210", count: 60) + "." + String(repeating: "0123456789", count: 40))!
         #expect(try roundTrip(connection, .decimal(thousand), as: "numeric") == .decimal(thousand))
         #expect(try connection.scalar("SELECT 1.50::numeric(12,2)") == .decimal(SQLDecimal("1.50")!))
         #expect(try connection.scalar("SELECT 0.00001234::numeric") == .decimal(SQLDecimal("0.00001234")!))
@@ -95,12 +96,14 @@ struct PGTypeRoundTripTests {
         let local = SQLTimestampTZ(iso: "2024-06-01 12:00:00.654321+05:30")!
         let back = try roundTrip(connection, .timestampTZ(local), as: "timestamptz")
         #expect(back == .timestampTZ(SQLTimestampTZ(utc: local.utc)))
-        #expect(try connection.scalar("SELECT '2024-06-01 12:00:00.000001+02'::timestamptz")
-            == .timestampTZ(SQLTimestampTZ(iso: "2024-06-01 10:00:00.000001+00:00")!))
+        #expect(
+            try connection.scalar("SELECT '2024-06-01 12:00:00.000001+02'::timestamptz")
+                == .timestampTZ(SQLTimestampTZ(iso: "2024-06-01 10:00:00.000001+00:00")!))
         #expect(try connection.scalar("SELECT 'infinity'::timestamp") == .string("infinity"))
         #expect(try connection.scalar("SELECT '24:00:00'::time") == .string("24:00:00"))
-        #expect(try connection.scalar("SELECT '1 year 2 mons 3 days 04:05:06.5'::interval")
-            == .string("1 year 2 mons 3 days 04:05:06.5"))
+        #expect(
+            try connection.scalar("SELECT '1 year 2 mons 3 days 04:05:06.5'::interval")
+                == .string("1 year 2 mons 3 days 04:05:06.5"))
     }
 
     @Test("uuid, json and jsonb")
@@ -136,13 +139,14 @@ struct PGTypeRoundTripTests {
             """)
         #expect(try cursor.nextResultSet())
         let row = try #require(try cursor.fetchOne())
-        #expect(Array(row.values) == [
-            .bool(true), .int(42), .int(7), .int(-9_000_000_000), .double(1.25), .decimal(SQLDecimal("12.50")!),
-            .string("hi"), .bytes([0, 255]), .date(SQLDate(year: 2024, month: 1, day: 2)!),
-            .time(SQLTime(hour: 10, minute: 11, second: 12, nanosecond: 500_000_000)!),
-            .timestamp(SQLTimestamp(iso: "2024-01-02 10:11:12.000001")!),
-            .timestampTZ(SQLTimestampTZ(iso: "2024-01-02 07:11:12+00:00")!),
-            .uuid(UUID(uuidString: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")!), .json(#"{"a":1}"#), .null,
-        ])
+        #expect(
+            Array(row.values) == [
+                .bool(true), .int(42), .int(7), .int(-9_000_000_000), .double(1.25), .decimal(SQLDecimal("12.50")!),
+                .string("hi"), .bytes([0, 255]), .date(SQLDate(year: 2024, month: 1, day: 2)!),
+                .time(SQLTime(hour: 10, minute: 11, second: 12, nanosecond: 500_000_000)!),
+                .timestamp(SQLTimestamp(iso: "2024-01-02 10:11:12.000001")!),
+                .timestampTZ(SQLTimestampTZ(iso: "2024-01-02 07:11:12+00:00")!),
+                .uuid(UUID(uuidString: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")!), .json(#"{"a":1}"#), .null,
+            ])
     }
 }

@@ -20,12 +20,14 @@ struct AsyncConnectionTests {
         // run off the cooperative pool: on its two threads they could starve the sleeper's and the pool's tasks.
         let admin = try await offPool { try PoolTestDatabase.adminConnection() }
         defer { admin.close() }
-        #expect(try await offPool {
-            try PoolTestDatabase.eventually {
-                try admin.integer(
-                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%\(marker)%' AND pid <> pg_backend_pid()") == 1
-            }
-        })
+        #expect(
+            try await offPool {
+                try PoolTestDatabase.eventually {
+                    try admin.integer(
+                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%\(marker)%' AND pid <> pg_backend_pid()"
+                    ) == 1
+                }
+            })
         sleeper.cancel()
         let outcome = await sleeper.result
         #expect(throws: DatabaseError.self) { try outcome.get() }
@@ -37,7 +39,7 @@ struct AsyncConnectionTests {
             try await connection.query("SELECT 41 + 1")[0].get(Int.self, at: 0)
         }
         #expect(value == 42)
-        #expect(pool.statistics.created == 1)   // the same connection served again
+        #expect(pool.statistics.created == 1)  // the same connection served again
     }
 
     @Test("a task cancelled while it holds a connection returns it")
@@ -68,13 +70,16 @@ struct AsyncConnectionTests {
         try await connection.commit()
 
         var batchSizes: [Int] = []
-        for try await batch in connection.rowBatches("SELECT id FROM \(unsafeRaw: table) ORDER BY id", batchSize: 1000) {
+        for try await batch in connection.rowBatches("SELECT id FROM \(unsafeRaw: table) ORDER BY id", batchSize: 1000)
+        {
             batchSizes.append(batch.count)
         }
         #expect(batchSizes == [1000, 1000, 500])
 
         var sum = 0
-        for try await row in connection.rows("SELECT id FROM \(unsafeRaw: table)") { sum += try row.get(Int.self, at: 0) }
+        for try await row in connection.rows("SELECT id FROM \(unsafeRaw: table)") {
+            sum += try row.get(Int.self, at: 0)
+        }
         #expect(sum == 2500 * 2501 / 2)
 
         let first = try await connection.query("SELECT name FROM \(unsafeRaw: table) WHERE id = \(bind: 7)")

@@ -11,7 +11,7 @@ struct PoolConcurrencyTests {
         let (logger, _) = CapturingLogHandler.logger()
         let pool = try PoolTestDatabase.pool(PoolConfiguration(maximumSize: 4, acquireTimeout: 30), logger: logger)
         defer { pool.close() }
-        let taskCount = 32, threadCount = 8, perWorker = 250   // (32 + 8) × 250 = 10,000 queries
+        let taskCount = 32, threadCount = 8, perWorker = 250  // (32 + 8) × 250 = 10,000 queries
         let failures = Box<[String]>([])
         let sum = Box<Int>(0)
 
@@ -69,7 +69,7 @@ struct PoolConcurrencyTests {
         #expect(statistics.open <= 4)
         #expect(statistics.acquired == 10_000)
         #expect(statistics.created - statistics.discarded == statistics.open)
-        #expect(statistics.discarded == 0)   // healthy connections are reused, never reopened
+        #expect(statistics.discarded == 0)  // healthy connections are reused, never reopened
         #expect(statistics.timeouts == 0)
     }
 
@@ -92,16 +92,19 @@ struct PoolConcurrencyTests {
         #expect(pool.statistics.timeouts == 1)
         #expect(pool.statistics.waiters == 0)
         // A connection freed while a borrower waits goes to that borrower.
-        let releaser = Thread { Thread.sleep(forTimeInterval: 0.05); pool.release(second) }
+        let releaser = Thread {
+            Thread.sleep(forTimeInterval: 0.05)
+            pool.release(second)
+        }
         releaser.start()
         let third = try pool.acquire(timeout: 10)
         #expect(third.poolID == second.poolID)
         pool.release(third)
         pool.release(first)
-        pool.release(first)   // a second return is ignored
+        pool.release(first)  // a second return is ignored
         #expect(pool.statistics.inUse == 0)
         #expect(pool.statistics.open == 2)
-        #expect(throws: DatabaseError.self) { try third.cursor() }   // returned: no further use
+        #expect(throws: DatabaseError.self) { try third.cursor() }  // returned: no further use
     }
 
     @Test("async exhaustion times out too, and a cancelled waiter leaves the queue")

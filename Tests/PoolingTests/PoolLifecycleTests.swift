@@ -58,9 +58,10 @@ struct PoolLifecycleTests {
         defer { admin.close() }
         #expect(try admin.rows("SELECT pg_terminate_backend(\(pid))")[0][0] == .bool(true))
         // The backend is gone once it no longer shows in pg_stat_activity.
-        #expect(try PoolTestDatabase.eventually {
-            try admin.integer("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)") == 0
-        })
+        #expect(
+            try PoolTestDatabase.eventually {
+                try admin.integer("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)") == 0
+            })
         let newPID = try pool.withConnection { try $0.integer("SELECT pg_backend_pid()") }
         #expect(newPID != pid)
         #expect(pool.statistics.discarded == 1)
@@ -78,7 +79,7 @@ struct PoolLifecycleTests {
             try connection.rows("SET statement_timeout = '1234s'")
             try connection.rows("SET application_name = 'borrower-one'")
             try connection.setAutocommit(false)
-            try connection.rows("CREATE TABLE \(table) (x int)")   // in an open, uncommitted transaction
+            try connection.rows("CREATE TABLE \(table) (x int)")  // in an open, uncommitted transaction
         }
         try pool.withConnection { (connection: PooledConnection) throws in
             #expect(connection.autocommit == false)
@@ -87,7 +88,7 @@ struct PoolLifecycleTests {
             #expect(try connection.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'scratch'") == 0)
             #expect(try connection.integer("SELECT count(*) FROM pg_tables WHERE tablename = '\(table)'") == 0)
         }
-        #expect(pool.statistics.created == 1)   // the same connection, reset
+        #expect(pool.statistics.created == 1)  // the same connection, reset
     }
 
     @Test("a connection closed by its borrower is discarded on return")

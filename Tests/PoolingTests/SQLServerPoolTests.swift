@@ -84,7 +84,7 @@ struct SQLServerPoolTests {
         defer { pool.close() }
         let table = PoolTestDatabase.uniqueName("mssql_reset")
         try pool.withConnection { connection in
-            try connection.rows("CREATE TABLE \(table) (x INT)")   // implicit transaction, never committed
+            try connection.rows("CREATE TABLE \(table) (x INT)")  // implicit transaction, never committed
             try connection.rows("INSERT INTO \(table) VALUES (1)")
         }
         try pool.withConnection { connection in

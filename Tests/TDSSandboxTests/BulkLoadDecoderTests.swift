@@ -30,7 +30,8 @@ struct BulkLoadDecoderTests {
                     }
                 }
             }
-            #expect(columns == [BulkLoadColumn(name: "Id", type: .int), BulkLoadColumn(name: "Name", type: .nvarchar(20))])
+            #expect(
+                columns == [BulkLoadColumn(name: "Id", type: .int), BulkLoadColumn(name: "Name", type: .nvarchar(20))])
             #expect(rows == [[.int(5), .null], [.int(7), .string("hi")]], "cut \(cut)")
             #expect(decoder.finished)
         }

@@ -23,7 +23,9 @@ struct BulkLoadFreeTDSTests {
             let login = SandboxLogin(
                 user: configuration.user ?? "postgres", password: configuration.password ?? "",
                 database: configuration.database ?? "", applicationName: "bulk-tests", hostName: "localhost")
-            guard let engine = try factory(login) as? PostgresSessionEngine else { throw EngineHarness.HarnessError.wrongEngine }
+            guard let engine = try factory(login) as? PostgresSessionEngine else {
+                throw EngineHarness.HarnessError.wrongEngine
+            }
             self.engine = engine
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulk-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -65,7 +67,8 @@ struct BulkLoadFreeTDSTests {
         let fixture = try Fixture()
         _ = try fixture.engine.ok("CREATE TABLE Matrix (\(Self.matrixColumns))")
         _ = try fixture.engine.ok("CREATE TABLE Reference (\(Self.matrixColumns))")
-        _ = try fixture.engine.ok("""
+        _ = try fixture.engine.ok(
+            """
             INSERT Reference VALUES (1, 255, -32768, -9223372036854775807, 1, 1234567890.12, 922337203685477.5807,
                 -214748.3648, 1.5, 2.25, 'ab', N'é', 'hello', N'héllo 日本', 'long text', N'ünïcode max',
                 0x01020304, 0x0AFF, 0xDEADBEEF, '2024-02-29', '13:45:30.123456', '2024-02-29 13:45:30.123',
@@ -131,8 +134,9 @@ struct BulkLoadFreeTDSTests {
         let log = try fixture.bcpIn("Big", file: file, extra: ["-b", "250000"])
         let after = Self.residentBytes()
         #expect(log.contains("1000000 rows copied"), "\(log.suffix(500))")
-        #expect(try fixture.engine.ok("SELECT COUNT(*), SUM(Id) FROM Big").resultSets.first?.rows.first
-            == [.int(1_000_000), .int(500_000_500_000)])
+        #expect(
+            try fixture.engine.ok("SELECT COUNT(*), SUM(Id) FROM Big").resultSets.first?.rows.first
+                == [.int(1_000_000), .int(500_000_500_000)])
         #expect(after - before < 200 * 1024 * 1024, "RSS grew by \((after - before) / 1024 / 1024) MB")
     }
 

@@ -16,9 +16,12 @@ struct EndToEndCancelTests {
         let client = try sandbox.client(application: application)
         try client.sendBatch("SELECT 1 AS before_wait\nWAITFOR DELAY '00:00:10'\nSELECT 2 AS after_wait")
         // Cancel once PostgreSQL is really sleeping.
-        #expect(try sandbox.eventually {
-            try sandbox.backends(application: application).contains { $0.state == "active" && $0.query.contains("pg_sleep") }
-        })
+        #expect(
+            try sandbox.eventually {
+                try sandbox.backends(application: application).contains {
+                    $0.state == "active" && $0.query.contains("pg_sleep")
+                }
+            })
         try client.sendAttention()
         let response = try client.readResponse()
         // The response ends with DONE carrying ATTN (0x0020) and nothing else: no MORE, no count.
@@ -27,10 +30,11 @@ struct EndToEndCancelTests {
         #expect(final.status == 0x0020)
         #expect(!response.resultSets.contains { $0.columns.first?.name == "after_wait" })
         // PostgreSQL is idle again: no statement still running, no transaction left open.
-        #expect(try sandbox.eventually {
-            let backends = try sandbox.backends(application: application)
-            return backends.count == 1 && backends[0].state == "idle"
-        })
+        #expect(
+            try sandbox.eventually {
+                let backends = try sandbox.backends(application: application)
+                return backends.count == 1 && backends[0].state == "idle"
+            })
         // The session stays usable.
         #expect(try client.batch("SELECT 3 AS after_cancel").scalar == .int(3))
         #expect(try client.batch("SELECT @@TRANCOUNT").scalar == .int(0))
@@ -60,10 +64,11 @@ struct EndToEndCancelTests {
         #expect(rows < 50_000_000)
         #expect(final?.isAttention == true)
         #expect(final?.hasMore == false)
-        #expect(try sandbox.eventually {
-            let backends = try sandbox.backends(application: application)
-            return backends.count == 1 && backends[0].state == "idle"
-        })
+        #expect(
+            try sandbox.eventually {
+                let backends = try sandbox.backends(application: application)
+                return backends.count == 1 && backends[0].state == "idle"
+            })
         #expect(try client.batch("SELECT 4").scalar == .int(4))
     }
 

@@ -32,7 +32,8 @@ struct EndToEndConcurrencyTests {
         DispatchQueue.concurrentPerform(iterations: sessions) { index in
             do {
                 let client = try WireClient(port: port)
-                let response = try client.login(user: user, password: password, database: database, application: application)
+                let response = try client.login(
+                    user: user, password: password, database: database, application: application)
                 guard response.errors.isEmpty else { return clients.fail("login \(index): \(response.errors)") }
                 clients.set(index, client)
             } catch {
@@ -71,7 +72,10 @@ struct EndToEndConcurrencyTests {
             }
         }
         #expect(clients.recordedFailures.isEmpty, "\(clients.recordedFailures)")
-        #expect(try setup.batch("SELECT COUNT(*), CAST(SUM(Total) AS bigint) FROM Shared").rows == [[.int(50), .int(22100)]])
+        #expect(
+            try setup.batch("SELECT COUNT(*), CAST(SUM(Total) AS bigint) FROM Shared").rows == [
+                [.int(50), .int(22100)]
+            ])
         // Each session saw its own backend (@@SPID is pg_backend_pid()).
         let spids = (0..<sessions).compactMap { index -> SQLValue? in
             try? clients.get(index)?.batch("SELECT @@SPID").scalar

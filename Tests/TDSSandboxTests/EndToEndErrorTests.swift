@@ -67,7 +67,9 @@ struct EndToEndErrorTests {
         let sandbox = try EndToEndSandbox()
         let first = try sandbox.client(application: "deadlock-a")
         let second = try sandbox.client(application: "deadlock-b")
-        #expect(try first.batch("CREATE TABLE D (Id int PRIMARY KEY, V int)\nINSERT D VALUES (1, 0), (2, 0)").errors.isEmpty)
+        #expect(
+            try first.batch("CREATE TABLE D (Id int PRIMARY KEY, V int)\nINSERT D VALUES (1, 0), (2, 0)").errors.isEmpty
+        )
         #expect(try first.batch("BEGIN TRAN\nUPDATE D SET V = 1 WHERE Id = 1").errors.isEmpty)
         #expect(try second.batch("BEGIN TRAN\nUPDATE D SET V = 2 WHERE Id = 2").errors.isEmpty)
         // The first session waits for row 2, held by the second…

@@ -10,8 +10,10 @@ struct EndToEndLegacyVersionTests {
     private func tsql(_ sandbox: EndToEndSandbox, version: String, _ input: String) throws -> TsqlOutput {
         let output = try FreeTDSTool.capture(
             "tsql",
-            ["-H", "127.0.0.1", "-p", String(sandbox.port), "-U", sandbox.user, "-P", sandbox.password, "-D",
-                sandbox.database],
+            [
+                "-H", "127.0.0.1", "-p", String(sandbox.port), "-U", sandbox.user, "-P", sandbox.password, "-D",
+                sandbox.database,
+            ],
             input: input, environment: ["TDSVER": version])
         return TsqlOutput(standardOutput: output.standardOutput, standardError: output.standardError)
     }
@@ -40,7 +42,8 @@ struct EndToEndLegacyVersionTests {
             """)
         #expect(results.errors.isEmpty, "\(results.printed)")
         #expect(!results.printed.contains("Invalid TDS marker"), "\(results.printed)")
-        #expect(results.tables.map(\.rows) == [[["1"]], [["1", "héllo", "abc", "NULL"]], [["0"]]], "\(results.printed)")
+        #expect(
+            results.tables.map(\.rows) == [[["1"]], [["1", "héllo", "abc", "NULL"]], [["0"]]], "\(results.printed)")
     }
 
     @Test(

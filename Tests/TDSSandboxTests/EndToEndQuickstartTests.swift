@@ -36,10 +36,11 @@ struct EndToEndQuickstartTests {
         #expect(set.columns.map(\.name) == ["id", "name", "quantity"])
         #expect(set.columns.map(\.typeByte) == [0x26, 0xE7, 0x26])
         #expect(set.columns.map(\.maxLength) == [4, 100, 4])
-        #expect(set.rows == [
-            [.int(1), .string("banana"), .int(150)], [.int(2), .string("orange"), .int(154)],
-            [.int(3), .string("apple"), .int(100)],
-        ])
+        #expect(
+            set.rows == [
+                [.int(1), .string("banana"), .int(150)], [.int(2), .string("orange"), .int(154)],
+                [.int(3), .string("apple"), .int(100)],
+            ])
         #expect(select.dones.count == 1)
         #expect(select.final?.count == 3)
         #expect(select.final?.command == 0xC1)  // SELECT
@@ -77,7 +78,8 @@ struct EndToEndQuickstartTests {
         #expect(results.errors.isEmpty, "\(results.printed)")
         #expect(results.tables.count == 2, "\(results.printed)")
         #expect(results.tables.first?.header == ["id", "name", "quantity"], "\(results.printed)")
-        #expect(results.tables.first?.rows == [["1", "banana", "150"], ["2", "orange", "154"], ["3", "apple", "100"]])
+        #expect(
+            results.tables.first?.rows == [["1", "banana", "150"], ["2", "orange", "154"], ["3", "apple", "100"]])
         #expect(results.tables.last?.rows == [["1", "banana", "200"], ["3", "apple", "100"]], "\(results.printed)")
         // tsql prints the count of result sets that have rows (not of DML).
         #expect(results.rowsAffected == [3, 2], "\(results.printed)")
@@ -121,10 +123,11 @@ struct EndToEndQuickstartTests {
         let set = try #require(grouped.resultSets.first)
         #expect(set.columns.map(\.name) == ["CustomerID", "CompanyName", "OrderCount"])
         #expect(set.columns.map(\.typeByte) == [0x26, 0xE7, 0x26])
-        #expect(set.rows == [
-            [.int(1), .string("A Bike Store"), .int(2)], [.int(2), .string("Progressive Sports"), .int(1)],
-            [.int(3), .string("Advanced Bike Components"), .int(0)],
-        ])
+        #expect(
+            set.rows == [
+                [.int(1), .string("A Bike Store"), .int(2)], [.int(2), .string("Progressive Sports"), .int(1)],
+                [.int(3), .string("Advanced Bike Components"), .int(0)],
+            ])
         #expect(grouped.final?.count == 3)
 
         let inserted = try client.batch(Self.productInsert(""))
@@ -159,9 +162,10 @@ struct EndToEndQuickstartTests {
         #expect(results.errors.isEmpty, "\(results.printed)")
         try #require(results.tables.count == 4, "\(results.printed)")
         #expect(results.tables[0].header == ["CustomerID", "CompanyName", "OrderCount"])
-        #expect(results.tables[0].rows == [
-            ["1", "A Bike Store", "2"], ["2", "Progressive Sports", "1"], ["3", "Advanced Bike Components", "0"],
-        ])
+        #expect(
+            results.tables[0].rows == [
+                ["1", "A Bike Store", "2"], ["2", "Progressive Sports", "1"], ["3", "Advanced Bike Components", "0"],
+            ])
         #expect(results.tables[1].header == ["ProductID"])
         #expect(results.tables[1].rows == [["680"]])
         #expect(results.tables[2].rows == [["681"]])

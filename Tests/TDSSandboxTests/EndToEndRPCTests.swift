@@ -19,7 +19,8 @@ struct EndToEndRPCTests {
             declarations: "@name nvarchar(20), @price decimal(12,2), @qty int, @total decimal(12,2) OUTPUT",
             [
                 RPCParameter(name: "@name", type: .nvarchar(20), value: .string("widget")),
-                RPCParameter(name: "@price", type: .decimal(precision: 12, scale: 2), value: .decimal(SQLDecimal("2.50")!)),
+                RPCParameter(
+                    name: "@price", type: .decimal(precision: 12, scale: 2), value: .decimal(SQLDecimal("2.50")!)),
                 RPCParameter(name: "@qty", type: .int, value: .int(4)),
                 RPCParameter(name: "@total", type: .decimal(precision: 12, scale: 2), value: .null, isOutput: true),
             ])
@@ -50,10 +51,12 @@ struct EndToEndRPCTests {
         try client.send(
             type: 0x03,
             payload: RequestBuilder.allHeaders()
-                + (try RequestBuilder.rpc(procID: 11, parameters: [
-                    RPCParameter(name: "@handle", type: .int, value: .null, isOutput: true),
-                    text("@P1 int, @P2 nvarchar(10)"), text("INSERT T VALUES (@P1, @P2)"),
-                ])))
+                + (try RequestBuilder.rpc(
+                    procID: 11,
+                    parameters: [
+                        RPCParameter(name: "@handle", type: .int, value: .null, isOutput: true),
+                        text("@P1 int, @P2 nvarchar(10)"), text("INSERT T VALUES (@P1, @P2)"),
+                    ])))
         let prepared = try client.readResponse()
         #expect(prepared.errors.isEmpty, "\(prepared.errors)")
         let handleValue = prepared.tokens.compactMap { token -> SQLValue? in
@@ -66,13 +69,17 @@ struct EndToEndRPCTests {
         }
         // Two sp_execute calls (id 12) in one message, separated by the batch flag 0xFF.
         func execute(_ id: Int, _ name: String) throws -> [UInt8] {
-            try RequestBuilder.rpc(procID: 12, parameters: [
-                RPCParameter(name: "", type: .int, value: .int(handle)),
-                RPCParameter(name: "", type: .int, value: .int(Int64(id))),
-                RPCParameter(name: "", type: .nvarchar(10), value: .string(name)),
-            ])
+            try RequestBuilder.rpc(
+                procID: 12,
+                parameters: [
+                    RPCParameter(name: "", type: .int, value: .int(handle)),
+                    RPCParameter(name: "", type: .int, value: .int(Int64(id))),
+                    RPCParameter(name: "", type: .nvarchar(10), value: .string(name)),
+                ])
         }
-        try client.send(type: 0x03, payload: RequestBuilder.allHeaders() + (try execute(1, "one")) + [0xFF] + (try execute(2, "two")))
+        try client.send(
+            type: 0x03,
+            payload: RequestBuilder.allHeaders() + (try execute(1, "one")) + [0xFF] + (try execute(2, "two")))
         let executed = try client.readResponse()
         #expect(executed.errors.isEmpty, "\(executed.errors)")
         // Per call: DONEINPROC (count 1), then DONEPROC — MORE on the first call's DONEPROC only.
@@ -83,12 +90,14 @@ struct EndToEndRPCTests {
         try client.send(
             type: 0x03,
             payload: RequestBuilder.allHeaders()
-                + (try RequestBuilder.rpc(procID: 15, parameters: [RPCParameter(name: "", type: .int, value: .int(handle))])))
+                + (try RequestBuilder.rpc(
+                    procID: 15, parameters: [RPCParameter(name: "", type: .int, value: .int(handle))])))
         #expect(try client.readResponse().errors.isEmpty)
         try client.send(type: 0x03, payload: RequestBuilder.allHeaders() + (try execute(3, "three")))
         #expect(try client.readResponse().errors.map(\.number) == [8179])
-        #expect(try client.batch("SELECT Id, Name FROM T ORDER BY Id").rows == [
-            [.int(1), .string("one")], [.int(2), .string("two")],
-        ])
+        #expect(
+            try client.batch("SELECT Id, Name FROM T ORDER BY Id").rows == [
+                [.int(1), .string("one")], [.int(2), .string("two")],
+            ])
     }
 }

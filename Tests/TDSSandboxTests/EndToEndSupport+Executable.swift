@@ -36,11 +36,13 @@ final class SandboxProcess {
         configuration = postgres.configuration(database: database)
         process.executableURL = Self.executable
         // No password on the command line: each session logs in to PostgreSQL with the TDS login's password.
-        process.arguments = [
-            "--listen", "127.0.0.1:0", "--postgres",
-            "host=\(postgres.host) port=\(postgres.port) dbname=\(database) user=\(configuration.user ?? "postgres")",
-        ] + extraArguments
-        outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("tds-sandbox-\(UUID().uuidString).log")
+        process.arguments =
+            [
+                "--listen", "127.0.0.1:0", "--postgres",
+                "host=\(postgres.host) port=\(postgres.port) dbname=\(database) user=\(configuration.user ?? "postgres")",
+            ] + extraArguments
+        outputFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tds-sandbox-\(UUID().uuidString).log")
         try Data().write(to: outputFile)
         let output = try FileHandle(forWritingTo: outputFile)
         defer { try? output.close() }

@@ -43,7 +43,8 @@ final class EndToEndSandbox {
         let client = try WireClient(port: port)
         let response = try client.login(
             user: user, password: password, database: database, application: application, packetSize: packetSize)
-        guard response.errors.isEmpty, response.tokens.contains(where: { if case .loginAck = $0 { true } else { false } })
+        guard response.errors.isEmpty,
+            response.tokens.contains(where: { if case .loginAck = $0 { true } else { false } })
         else {
             throw WireClient.WireError(description: "login failed: \(response.errors)")
         }

@@ -55,8 +55,11 @@ struct TsqlOutput {
             if let header = Self.messageHeader(line) {
                 var text = index + 1 < errorLines.count ? errorLines[index + 1] : ""
                 text = text.trimmingCharacters(in: .whitespaces)
-                if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
-                messages.append(Message(number: header.0, severity: header.1, state: header.2, line: header.3, text: text))
+                if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
+                    text = String(text.dropFirst().dropLast())
+                }
+                messages.append(
+                    Message(number: header.0, severity: header.1, state: header.2, line: header.3, text: text))
                 index += 2
                 continue
             }

@@ -73,7 +73,8 @@ enum WireValueDecoder {
                     date: SQLDate(daysSince1970: days - daysFrom1900To1970),
                     time: try time(nanoseconds: milliseconds * 1_000_000)))
         case (0x6A, _), (0x6C, _):
-            let text = decimalText(positive: bytes[0] == 1, magnitude: Array(bytes.dropFirst()), scale: column.scale ?? 0)
+            let text = decimalText(
+                positive: bytes[0] == 1, magnitude: Array(bytes.dropFirst()), scale: column.scale ?? 0)
             guard let decimal = SQLDecimal(text) else { throw DecodeError(description: "bad decimal \(text)") }
             return .decimal(decimal)
         case (0x28, 3):
@@ -89,10 +90,14 @@ enum WireValueDecoder {
         case (0x24, 16):
             let order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
             let b = order.map { bytes[$0] }
-            let uuid = UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+            let uuid = UUID(
+                uuid: (
+                    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+                ))
             return .uuid(uuid)
         default:
-            throw DecodeError(description: "value of \(bytes.count) bytes for type 0x\(String(column.typeByte, radix: 16))")
+            throw DecodeError(
+                description: "value of \(bytes.count) bytes for type 0x\(String(column.typeByte, radix: 16))")
         }
     }
 

@@ -62,7 +62,9 @@ final class WireClient {
     func sendRaw(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { socketSend(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                socketSend(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw WireError(description: "send failed") }
             offset += sent
         }
@@ -112,7 +114,9 @@ final class WireClient {
     }
 
     /// Runs one `sp_executesql` RPC: the statement, the declarations and the values (typed by the parameters).
-    func executeSQL(_ sql: String, declarations: String = "", _ parameters: [RPCParameter] = []) throws
+    func executeSQL(
+        _ sql: String, declarations: String = "", _ parameters: [RPCParameter] = []
+    ) throws
         -> WireResponse
     {
         var all = [RPCParameter(name: "", type: .nvarchar(nil), value: .string(sql))]
@@ -120,7 +124,8 @@ final class WireClient {
             all.append(RPCParameter(name: "", type: .nvarchar(nil), value: .string(declarations)))
         }
         all += parameters
-        try send(type: 0x03, payload: RequestBuilder.allHeaders() + (try RequestBuilder.rpc(procID: 10, parameters: all)))
+        try send(
+            type: 0x03, payload: RequestBuilder.allHeaders() + (try RequestBuilder.rpc(procID: 10, parameters: all)))
         return try readResponse()
     }
 

@@ -1,7 +1,8 @@
 import DBCore
 import Foundation
-@testable import TDSSandbox
 import Testing
+
+@testable import TDSSandbox
 
 /// Transactions over the wire: BEGIN/COMMIT/ROLLBACK/SAVE TRAN, @@TRANCOUNT, the ENVCHANGE tokens with their
 /// descriptors, DONE's INXACT bit, implicit transactions and the transaction manager request.

@@ -25,83 +25,132 @@ struct EndToEndTypeTests {
     static let collation: [UInt8] = [0x09, 0x04, 0xD0, 0x00, 0x34]
 
     static let matrix: [Entry] = [
-        Entry(type: "tinyint", literals: ["0", "255"], expected: [.int(0), .int(255)], typeByte: 0x26, maxLength: 1,
-              printed: ["0", "255"]),
-        Entry(type: "smallint", literals: ["-32768", "32767"], expected: [.int(-32768), .int(32767)], typeByte: 0x26,
-              maxLength: 2, printed: ["-32768", "32767"]),
-        Entry(type: "int", literals: ["-2147483648", "2147483647"], expected: [.int(-2_147_483_648), .int(2_147_483_647)],
-              typeByte: 0x26, maxLength: 4, printed: ["-2147483648", "2147483647"]),
-        Entry(type: "bigint", literals: ["-9223372036854775808", "9223372036854775807"], expected: [.int(.min), .int(.max)],
-              typeByte: 0x26, maxLength: 8, printed: ["-9223372036854775808", "9223372036854775807"]),
-        Entry(type: "bit", literals: ["0", "1"], expected: [.bool(false), .bool(true)], typeByte: 0x68, maxLength: 1,
-              printed: ["0", "1"]),
-        Entry(type: "decimal(38,4)", literals: ["-9999999999999999999999999999999999.9999", "0.0001"],
-              expected: [.decimal(SQLDecimal("-9999999999999999999999999999999999.9999")!), .decimal(SQLDecimal("0.0001")!)],
-              typeByte: 0x6C, maxLength: 17, precision: 38, scale: 4,
-              printed: ["-9999999999999999999999999999999999.9999", "0.0001"]),
-        Entry(type: "decimal(5,2)", literals: ["-999.99", "0"],
-              expected: [.decimal(SQLDecimal("-999.99")!), .decimal(SQLDecimal("0.00")!)],
-              typeByte: 0x6C, maxLength: 5, precision: 5, scale: 2, printed: ["-999.99", "0.00"]),
-        Entry(type: "money", literals: ["-922337203685477.5808", "922337203685477.5807"],
-              expected: [.decimal(SQLDecimal("-922337203685477.5808")!), .decimal(SQLDecimal("922337203685477.5807")!)],
-              typeByte: 0x6E, maxLength: 8, printed: ["-922337203685477.5808", "922337203685477.5807"]),
-        Entry(type: "smallmoney", literals: ["-214748.3648", "214748.3647"],
-              expected: [.decimal(SQLDecimal("-214748.3648")!), .decimal(SQLDecimal("214748.3647")!)],
-              typeByte: 0x6E, maxLength: 4, printed: ["-214748.3648", "214748.3647"]),
-        Entry(type: "real", literals: ["-3.40E+38", "1.5"], expected: [.double(Double(Float(-3.40e38))), .double(1.5)],
-              typeByte: 0x6D, maxLength: 4, printed: ["-3.39999995e+38", "1.5"]),
-        Entry(type: "float", literals: ["-1.79E+308", "2.5"], expected: [.double(-1.79e308), .double(2.5)],
-              typeByte: 0x6D, maxLength: 8, printed: ["-1.79e+308", "2.5"]),
-        Entry(type: "char(3)", literals: ["'ab'", "'xyz'"], expected: [.string("ab "), .string("xyz")], typeByte: 0xAF,
-              maxLength: 3, printed: ["ab ", "xyz"]),
-        Entry(type: "varchar(5)", literals: ["''", "'café'"], expected: [.string(""), .string("café")], typeByte: 0xA7,
-              maxLength: 5, printed: ["", "café"]),
-        Entry(type: "nchar(2)", literals: ["N'é'", "N'日本'"], expected: [.string("é "), .string("日本")], typeByte: 0xEF,
-              maxLength: 4, printed: ["é ", "日本"]),
-        Entry(type: "nvarchar(10)", literals: ["N''", "N'Ünïcødé😀'"], expected: [.string(""), .string("Ünïcødé😀")],
-              typeByte: 0xE7, maxLength: 20, printed: ["", "Ünïcødé😀"]),
-        Entry(type: "nvarchar(max)", literals: ["N'y'", "REPLICATE(N'x', 10000)"],
-              expected: [.string("y"), .string(String(repeating: "x", count: 10000))], typeByte: 0xE7, maxLength: 0xFFFF,
-              printed: ["y", String(repeating: "x", count: 10000)]),
-        Entry(type: "varchar(max)", literals: ["''", "'long'"], expected: [.string(""), .string("long")], typeByte: 0xA7,
-              maxLength: 0xFFFF, printed: ["", "long"]),
-        Entry(type: "binary(4)", literals: ["0x01", "0xFFFFFFFF"], expected: [.bytes([1, 0, 0, 0]), .bytes([255, 255, 255, 255])],
-              typeByte: 0xAD, maxLength: 4, printed: ["01000000", "ffffffff"]),
-        Entry(type: "varbinary(4)", literals: ["0x", "0x00FF"], expected: [.bytes([]), .bytes([0, 255])], typeByte: 0xA5,
-              maxLength: 4, printed: ["", "00ff"]),
-        Entry(type: "varbinary(max)", literals: ["0x", "0x0102030405"], expected: [.bytes([]), .bytes([1, 2, 3, 4, 5])],
-              typeByte: 0xA5, maxLength: 0xFFFF, printed: ["", "0102030405"]),
-        Entry(type: "date", literals: ["'0001-01-01'", "'9999-12-31'"],
-              expected: [.date(SQLDate(year: 1, month: 1, day: 1)!), .date(SQLDate(year: 9999, month: 12, day: 31)!)],
-              typeByte: 0x28, maxLength: nil, printed: ["Jan  1 1 12:00AM", "Dec 31 9999 12:00AM"]),
-        Entry(type: "time(7)", literals: ["'00:00:00'", "'23:59:59.999999'"],
-              expected: [.time(SQLTime(hour: 0, minute: 0, second: 0)!),
-                         .time(SQLTime(hour: 23, minute: 59, second: 59, nanosecond: 999_999_000)!)],
-              typeByte: 0x29, maxLength: nil, scale: 7, printed: ["Jan  1 1900 12:00AM", "Jan  1 1900 11:59PM"]),
-        Entry(type: "time(0)", literals: ["'00:00:01'", "'12:34:56'"],
-              expected: [.time(SQLTime(hour: 0, minute: 0, second: 1)!), .time(SQLTime(hour: 12, minute: 34, second: 56)!)],
-              typeByte: 0x29, maxLength: nil, scale: 0, printed: ["Jan  1 1900 12:00AM", "Jan  1 1900 12:34PM"]),
-        Entry(type: "datetime", literals: ["'1753-01-01 00:00:00'", "'9999-12-31 23:59:59.997'"],
-              expected: [.timestamp(SQLTimestamp(iso: "1753-01-01 00:00:00")!),
-                         .timestamp(SQLTimestamp(iso: "9999-12-31 23:59:59.997")!)],
-              typeByte: 0x6F, maxLength: 8, printed: ["Jan  1 1753 12:00AM", "Dec 31 9999 11:59PM"]),
-        Entry(type: "smalldatetime", literals: ["'1900-01-01 00:00'", "'2079-06-06 23:59'"],
-              expected: [.timestamp(SQLTimestamp(iso: "1900-01-01 00:00:00")!),
-                         .timestamp(SQLTimestamp(iso: "2079-06-06 23:59:00")!)],
-              typeByte: 0x6F, maxLength: 4, printed: ["Jan  1 1900 12:00AM", "Jun  6 2079 11:59PM"]),
-        Entry(type: "datetime2(7)", literals: ["'0001-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'"],
-              expected: [.timestamp(SQLTimestamp(iso: "0001-01-01 00:00:00")!),
-                         .timestamp(SQLTimestamp(iso: "9999-12-31 23:59:59.999999")!)],
-              typeByte: 0x2A, maxLength: nil, scale: 7, printed: ["Jan  1 1 12:00AM", "Dec 31 9999 11:59PM"]),
-        Entry(type: "datetimeoffset(7)", literals: ["'0001-01-01 00:00:00 -14:00'", "'9999-12-31 23:59:59.999999 +14:00'"],
-              expected: [.timestampTZ(SQLTimestampTZ(iso: "0001-01-01 00:00:00-14:00")!),
-                         .timestampTZ(SQLTimestampTZ(iso: "9999-12-31 23:59:59.999999+14:00")!)],
-              typeByte: 0x2B, maxLength: nil, scale: 7, printed: ["Jan  1 1 12:00AM", "Dec 31 9999 11:59PM"]),
-        Entry(type: "uniqueidentifier", literals: ["'00000000-0000-0000-0000-000000000000'", "'6F9619FF-8B86-D011-B42D-00C04FC964FF'"],
-              expected: [.uuid(UUID(uuidString: "00000000-0000-0000-0000-000000000000")!),
-                         .uuid(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!)],
-              typeByte: 0x24, maxLength: 16,
-              printed: ["00000000-0000-0000-0000-000000000000", "6F9619FF-8B86-D011-B42D-00C04FC964FF"]),
+        Entry(
+            type: "tinyint", literals: ["0", "255"], expected: [.int(0), .int(255)], typeByte: 0x26, maxLength: 1,
+            printed: ["0", "255"]),
+        Entry(
+            type: "smallint", literals: ["-32768", "32767"], expected: [.int(-32768), .int(32767)], typeByte: 0x26,
+            maxLength: 2, printed: ["-32768", "32767"]),
+        Entry(
+            type: "int", literals: ["-2147483648", "2147483647"],
+            expected: [.int(-2_147_483_648), .int(2_147_483_647)],
+            typeByte: 0x26, maxLength: 4, printed: ["-2147483648", "2147483647"]),
+        Entry(
+            type: "bigint", literals: ["-9223372036854775808", "9223372036854775807"],
+            expected: [.int(.min), .int(.max)],
+            typeByte: 0x26, maxLength: 8, printed: ["-9223372036854775808", "9223372036854775807"]),
+        Entry(
+            type: "bit", literals: ["0", "1"], expected: [.bool(false), .bool(true)], typeByte: 0x68, maxLength: 1,
+            printed: ["0", "1"]),
+        Entry(
+            type: "decimal(38,4)", literals: ["-9999999999999999999999999999999999.9999", "0.0001"],
+            expected: [
+                .decimal(SQLDecimal("-9999999999999999999999999999999999.9999")!), .decimal(SQLDecimal("0.0001")!),
+            ],
+            typeByte: 0x6C, maxLength: 17, precision: 38, scale: 4,
+            printed: ["-9999999999999999999999999999999999.9999", "0.0001"]),
+        Entry(
+            type: "decimal(5,2)", literals: ["-999.99", "0"],
+            expected: [.decimal(SQLDecimal("-999.99")!), .decimal(SQLDecimal("0.00")!)],
+            typeByte: 0x6C, maxLength: 5, precision: 5, scale: 2, printed: ["-999.99", "0.00"]),
+        Entry(
+            type: "money", literals: ["-922337203685477.5808", "922337203685477.5807"],
+            expected: [.decimal(SQLDecimal("-922337203685477.5808")!), .decimal(SQLDecimal("922337203685477.5807")!)],
+            typeByte: 0x6E, maxLength: 8, printed: ["-922337203685477.5808", "922337203685477.5807"]),
+        Entry(
+            type: "smallmoney", literals: ["-214748.3648", "214748.3647"],
+            expected: [.decimal(SQLDecimal("-214748.3648")!), .decimal(SQLDecimal("214748.3647")!)],
+            typeByte: 0x6E, maxLength: 4, printed: ["-214748.3648", "214748.3647"]),
+        Entry(
+            type: "real", literals: ["-3.40E+38", "1.5"], expected: [.double(Double(Float(-3.40e38))), .double(1.5)],
+            typeByte: 0x6D, maxLength: 4, printed: ["-3.39999995e+38", "1.5"]),
+        Entry(
+            type: "float", literals: ["-1.79E+308", "2.5"], expected: [.double(-1.79e308), .double(2.5)],
+            typeByte: 0x6D, maxLength: 8, printed: ["-1.79e+308", "2.5"]),
+        Entry(
+            type: "char(3)", literals: ["'ab'", "'xyz'"], expected: [.string("ab "), .string("xyz")], typeByte: 0xAF,
+            maxLength: 3, printed: ["ab ", "xyz"]),
+        Entry(
+            type: "varchar(5)", literals: ["''", "'café'"], expected: [.string(""), .string("café")], typeByte: 0xA7,
+            maxLength: 5, printed: ["", "café"]),
+        Entry(
+            type: "nchar(2)", literals: ["N'é'", "N'日本'"], expected: [.string("é "), .string("日本")], typeByte: 0xEF,
+            maxLength: 4, printed: ["é ", "日本"]),
+        Entry(
+            type: "nvarchar(10)", literals: ["N''", "N'Ünïcødé😀'"], expected: [.string(""), .string("Ünïcødé😀")],
+            typeByte: 0xE7, maxLength: 20, printed: ["", "Ünïcødé😀"]),
+        Entry(
+            type: "nvarchar(max)", literals: ["N'y'", "REPLICATE(N'x', 10000)"],
+            expected: [.string("y"), .string(String(repeating: "x", count: 10000))], typeByte: 0xE7, maxLength: 0xFFFF,
+            printed: ["y", String(repeating: "x", count: 10000)]),
+        Entry(
+            type: "varchar(max)", literals: ["''", "'long'"], expected: [.string(""), .string("long")], typeByte: 0xA7,
+            maxLength: 0xFFFF, printed: ["", "long"]),
+        Entry(
+            type: "binary(4)", literals: ["0x01", "0xFFFFFFFF"],
+            expected: [.bytes([1, 0, 0, 0]), .bytes([255, 255, 255, 255])],
+            typeByte: 0xAD, maxLength: 4, printed: ["01000000", "ffffffff"]),
+        Entry(
+            type: "varbinary(4)", literals: ["0x", "0x00FF"], expected: [.bytes([]), .bytes([0, 255])], typeByte: 0xA5,
+            maxLength: 4, printed: ["", "00ff"]),
+        Entry(
+            type: "varbinary(max)", literals: ["0x", "0x0102030405"], expected: [.bytes([]), .bytes([1, 2, 3, 4, 5])],
+            typeByte: 0xA5, maxLength: 0xFFFF, printed: ["", "0102030405"]),
+        Entry(
+            type: "date", literals: ["'0001-01-01'", "'9999-12-31'"],
+            expected: [.date(SQLDate(year: 1, month: 1, day: 1)!), .date(SQLDate(year: 9999, month: 12, day: 31)!)],
+            typeByte: 0x28, maxLength: nil, printed: ["Jan  1 1 12:00AM", "Dec 31 9999 12:00AM"]),
+        Entry(
+            type: "time(7)", literals: ["'00:00:00'", "'23:59:59.999999'"],
+            expected: [
+                .time(SQLTime(hour: 0, minute: 0, second: 0)!),
+                .time(SQLTime(hour: 23, minute: 59, second: 59, nanosecond: 999_999_000)!),
+            ],
+            typeByte: 0x29, maxLength: nil, scale: 7, printed: ["Jan  1 1900 12:00AM", "Jan  1 1900 11:59PM"]),
+        Entry(
+            type: "time(0)", literals: ["'00:00:01'", "'12:34:56'"],
+            expected: [
+                .time(SQLTime(hour: 0, minute: 0, second: 1)!), .time(SQLTime(hour: 12, minute: 34, second: 56)!),
+            ],
+            typeByte: 0x29, maxLength: nil, scale: 0, printed: ["Jan  1 1900 12:00AM", "Jan  1 1900 12:34PM"]),
+        Entry(
+            type: "datetime", literals: ["'1753-01-01 00:00:00'", "'9999-12-31 23:59:59.997'"],
+            expected: [
+                .timestamp(SQLTimestamp(iso: "1753-01-01 00:00:00")!),
+                .timestamp(SQLTimestamp(iso: "9999-12-31 23:59:59.997")!),
+            ],
+            typeByte: 0x6F, maxLength: 8, printed: ["Jan  1 1753 12:00AM", "Dec 31 9999 11:59PM"]),
+        Entry(
+            type: "smalldatetime", literals: ["'1900-01-01 00:00'", "'2079-06-06 23:59'"],
+            expected: [
+                .timestamp(SQLTimestamp(iso: "1900-01-01 00:00:00")!),
+                .timestamp(SQLTimestamp(iso: "2079-06-06 23:59:00")!),
+            ],
+            typeByte: 0x6F, maxLength: 4, printed: ["Jan  1 1900 12:00AM", "Jun  6 2079 11:59PM"]),
+        Entry(
+            type: "datetime2(7)", literals: ["'0001-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'"],
+            expected: [
+                .timestamp(SQLTimestamp(iso: "0001-01-01 00:00:00")!),
+                .timestamp(SQLTimestamp(iso: "9999-12-31 23:59:59.999999")!),
+            ],
+            typeByte: 0x2A, maxLength: nil, scale: 7, printed: ["Jan  1 1 12:00AM", "Dec 31 9999 11:59PM"]),
+        Entry(
+            type: "datetimeoffset(7)",
+            literals: ["'0001-01-01 00:00:00 -14:00'", "'9999-12-31 23:59:59.999999 +14:00'"],
+            expected: [
+                .timestampTZ(SQLTimestampTZ(iso: "0001-01-01 00:00:00-14:00")!),
+                .timestampTZ(SQLTimestampTZ(iso: "9999-12-31 23:59:59.999999+14:00")!),
+            ],
+            typeByte: 0x2B, maxLength: nil, scale: 7, printed: ["Jan  1 1 12:00AM", "Dec 31 9999 11:59PM"]),
+        Entry(
+            type: "uniqueidentifier",
+            literals: ["'00000000-0000-0000-0000-000000000000'", "'6F9619FF-8B86-D011-B42D-00C04FC964FF'"],
+            expected: [
+                .uuid(UUID(uuidString: "00000000-0000-0000-0000-000000000000")!),
+                .uuid(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!),
+            ],
+            typeByte: 0x24, maxLength: 16,
+            printed: ["00000000-0000-0000-0000-000000000000", "6F9619FF-8B86-D011-B42D-00C04FC964FF"]),
     ]
 
     /// Creates table `Matrix` with one column per entry and three rows: minimum, maximum, NULL.
@@ -152,7 +201,8 @@ struct EndToEndTypeTests {
         let sandbox = try EndToEndSandbox()
         let client = try sandbox.client()
         let types: [(TSQLType, SQLValue)] = [
-            (.bigint, .int(.min)), (.decimal(precision: 38, scale: 10), .decimal(SQLDecimal("-1234567890123456789012345678.0123456789")!)),
+            (.bigint, .int(.min)),
+            (.decimal(precision: 38, scale: 10), .decimal(SQLDecimal("-1234567890123456789012345678.0123456789")!)),
             (.nvarchar(4000), .string("Ünïcødé😀")), (.varbinary(nil), .bytes([0, 1, 2, 255])),
             (.datetime2(scale: 7), .timestamp(SQLTimestamp(iso: "2024-02-29 23:59:59.123456")!)),
             (.datetimeoffset(scale: 7), .timestampTZ(SQLTimestampTZ(iso: "2024-02-29 23:59:59.5-05:30")!)),

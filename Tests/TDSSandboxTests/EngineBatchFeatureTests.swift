@@ -24,7 +24,10 @@ struct EngineBatchFeatureTests {
             IF OBJECT_ID('dbo.nothing') IS NULL SELECT 'absent' AS what
             """)
         #expect(result.resultSets.first?.rows.first == [.int(5), .string("big")])
-        #expect(result.resultSets.first?.columns == [ResultColumn(name: "n", type: .int), ResultColumn(name: "label", type: .nvarchar(20))])
+        #expect(
+            result.resultSets.first?.columns == [
+                ResultColumn(name: "n", type: .int), ResultColumn(name: "label", type: .nvarchar(20)),
+            ])
         #expect(result.messages.contains { $0.severity == 0 && $0.message == "n is 5" })
         #expect(result.resultSets.last?.rows.first == [.string("absent")])
     }
@@ -33,7 +36,8 @@ struct EngineBatchFeatureTests {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
         _ = try engine.ok("CREATE TABLE Stock (Id int PRIMARY KEY, Qty int)\nINSERT Stock VALUES (1, 10), (2, 20)")
-        let result = try engine.ok("UPDATE Stock SET Qty = Qty - 3 OUTPUT DELETED.Qty AS Before, INSERTED.Qty WHERE Id = 2")
+        let result = try engine.ok(
+            "UPDATE Stock SET Qty = Qty - 3 OUTPUT DELETED.Qty AS Before, INSERTED.Qty WHERE Id = 2")
         let set = try #require(result.resultSets.first)
         #expect(set.columns.map(\.name) == ["Before", "Qty"])
         #expect(set.rows == [[.int(20), .int(17)]])
@@ -65,7 +69,8 @@ struct EngineBatchFeatureTests {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
         let result = try engine.run(
-            "RAISERROR('first problem', 16, 2)\nRAISERROR(N'just info', 10, 1) WITH NOWAIT\nSELECT @@ERROR\nTHROW 50001, N'stop here', 3\nSELECT 99")
+            "RAISERROR('first problem', 16, 2)\nRAISERROR(N'just info', 10, 1) WITH NOWAIT\nSELECT @@ERROR\nTHROW 50001, N'stop here', 3\nSELECT 99"
+        )
         #expect(result.errors.map(\.number) == [50000, 50001])
         #expect(result.errors.map(\.line) == [1, 4])
         #expect(result.errors.map(\.state) == [2, 3])
@@ -103,7 +108,9 @@ struct EngineBatchFeatureTests {
             SELECT Name + N'!' AS shout FROM B WHERE Active = 1
             """)
         #expect(result.resultSets.first?.rows == [[.string("x!")]])
-        let later = try engine.ok("INSERT B (Active, Name) VALUES (0, N'z')\nUPDATE B SET Active = 1 WHERE Name = N'y'\nSELECT COUNT(*) FROM B WHERE Active = 1")
+        let later = try engine.ok(
+            "INSERT B (Active, Name) VALUES (0, N'z')\nUPDATE B SET Active = 1 WHERE Name = N'y'\nSELECT COUNT(*) FROM B WHERE Active = 1"
+        )
         #expect(later.scalar == .int(2))
     }
 

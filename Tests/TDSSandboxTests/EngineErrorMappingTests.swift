@@ -16,15 +16,22 @@ struct EngineErrorMappingTests {
     }
 
     @Test func uniqueViolations() {
-        let pk = map("23505", "duplicate key value violates unique constraint \"t_pkey\"",
-                     detail: "Key (id)=(1) already exists.", table: "t", constraint: "t_pkey")
+        let pk = map(
+            "23505", "duplicate key value violates unique constraint \"t_pkey\"",
+            detail: "Key (id)=(1) already exists.", table: "t", constraint: "t_pkey")
         #expect(pk.number == 2627 && pk.severity == 14 && pk.line == 3)
-        #expect(pk.message == "Violation of PRIMARY KEY constraint 't_pkey'. Cannot insert duplicate key in object 'dbo.t'. The duplicate key value is (1).")
+        #expect(
+            pk.message
+                == "Violation of PRIMARY KEY constraint 't_pkey'. Cannot insert duplicate key in object 'dbo.t'. The duplicate key value is (1)."
+        )
         let unique = map("23505", "dup", detail: "Key (code)=(a) already exists.", table: "t", constraint: "t_code_key")
         #expect(unique.number == 2627 && unique.message.hasPrefix("Violation of UNIQUE KEY constraint 't_code_key'."))
         let index = map("23505", "dup", detail: "Key (qty)=(5) already exists.", table: "t", constraint: "ix_qty")
         #expect(index.number == 2601 && index.severity == 14)
-        #expect(index.message == "Cannot insert duplicate key row in object 'dbo.t' with unique index 'ix_qty'. The duplicate key value is (5).")
+        #expect(
+            index.message
+                == "Cannot insert duplicate key row in object 'dbo.t' with unique index 'ix_qty'. The duplicate key value is (5)."
+        )
     }
 
     @Test func theTable() {
@@ -57,9 +64,12 @@ struct EngineErrorMappingTests {
         #expect(map("42703", "column \"nosuchcolumn\" does not exist").message == "Invalid column name 'nosuchcolumn'.")
         #expect(map("42601", "syntax error at or near \"FROM\"").message == "Incorrect syntax near 'FROM'.")
         #expect(map("22012", "division by zero").message == "Divide by zero error encountered.")
-        #expect(map("22P02", "invalid input syntax for type integer: \"abc\"").message
-            == "Conversion failed when converting the varchar value 'abc' to data type int.")
-        #expect(map("23502", "null", table: "p", column: "qty").message
-            == "Cannot insert the value NULL into column 'qty', table 'dbo.p'; column does not allow nulls. INSERT fails.")
+        #expect(
+            map("22P02", "invalid input syntax for type integer: \"abc\"").message
+                == "Conversion failed when converting the varchar value 'abc' to data type int.")
+        #expect(
+            map("23502", "null", table: "p", column: "qty").message
+                == "Cannot insert the value NULL into column 'qty', table 'dbo.p'; column does not allow nulls. INSERT fails."
+        )
     }
 }

@@ -24,7 +24,9 @@ struct EngineFreeTDSTests {
         defer { sandbox.stop() }
         let setup = try tsql(
             port: port, configuration: configuration,
-            input: "CREATE TABLE Fruit (Id int, Name nvarchar(20))\nINSERT Fruit VALUES (1, N'apple'), (2, N'pear')\ngo\nexit\n")
+            input:
+                "CREATE TABLE Fruit (Id int, Name nvarchar(20))\nINSERT Fruit VALUES (1, N'apple'), (2, N'pear')\ngo\nexit\n"
+        )
         #expect(!setup.contains("Msg "), "\(setup)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bcp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -35,7 +37,8 @@ struct EngineFreeTDSTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/freebcp")
         process.arguments = [
-            "Fruit", "out", file.path, "-c", "-t", ",", "-S", "127.0.0.1:\(port)", "-U", configuration.user ?? "postgres",
+            "Fruit", "out", file.path, "-c", "-t", ",", "-S", "127.0.0.1:\(port)", "-U",
+            configuration.user ?? "postgres",
             "-P", configuration.password?.revealed ?? "", "-D", database,
         ]
         var environment = ProcessInfo.processInfo.environment

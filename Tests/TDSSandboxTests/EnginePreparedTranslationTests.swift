@@ -13,9 +13,11 @@ struct EnginePreparedTranslationTests {
     }
 
     private func prepare(_ engine: PostgresSessionEngine, _ declarations: String, _ sql: String) throws -> Int64? {
-        let prepared = try engine.rpc("sp_prepare", [
-            RPCParameter(name: "@handle", type: .int, value: .null, isOutput: true), text(declarations), text(sql),
-        ])
+        let prepared = try engine.rpc(
+            "sp_prepare",
+            [
+                RPCParameter(name: "@handle", type: .int, value: .null, isOutput: true), text(declarations), text(sql),
+            ])
         for event in prepared.events {
             if case .returnValue(let parameter, 0) = event, case .int(let handle) = parameter.value { return handle }
         }
@@ -23,9 +25,12 @@ struct EnginePreparedTranslationTests {
     }
 
     private func execute(_ engine: PostgresSessionEngine, _ handle: Int64, _ id: Int64) throws -> Recorded {
-        try engine.rpc("sp_execute", [
-            RPCParameter(name: "", type: .int, value: .int(handle)), RPCParameter(name: "", type: .int, value: .int(id)),
-        ])
+        try engine.rpc(
+            "sp_execute",
+            [
+                RPCParameter(name: "", type: .int, value: .int(handle)),
+                RPCParameter(name: "", type: .int, value: .int(id)),
+            ])
     }
 
     @Test("a plain query runs again and again by handle, and sees the table as it is at each run")

@@ -15,24 +15,28 @@ struct EngineQuickstartTests {
         #expect(created.doneCounts == [nil, nil])
         let insert = "INSERT INTO inventory (name, quantity) VALUES (@P1, @P2)"
         for (name, quantity) in [("banana", 150), ("orange", 154), ("apple", 100)] {
-            let result = try engine.rpc("sp_executesql", [
-                RPCParameter(name: "", type: .nvarchar(nil), value: .string(insert)),
-                RPCParameter(name: "", type: .nvarchar(nil), value: .string("@P1 nvarchar(4000), @P2 int")),
-                RPCParameter(name: "@P1", type: .nvarchar(4000), value: .string(name)),
-                RPCParameter(name: "@P2", type: .int, value: .int(Int64(quantity))),
-            ])
+            let result = try engine.rpc(
+                "sp_executesql",
+                [
+                    RPCParameter(name: "", type: .nvarchar(nil), value: .string(insert)),
+                    RPCParameter(name: "", type: .nvarchar(nil), value: .string("@P1 nvarchar(4000), @P2 int")),
+                    RPCParameter(name: "@P1", type: .nvarchar(4000), value: .string(name)),
+                    RPCParameter(name: "@P2", type: .int, value: .int(Int64(quantity))),
+                ])
             #expect(result.errors.isEmpty, "\(result.errors)")
-            #expect(result.events.contains { if case .statementDone(1, true) = $0 { return true } else { return false } })
+            #expect(
+                result.events.contains { if case .statementDone(1, true) = $0 { return true } else { return false } })
             #expect(result.events.contains { if case .returnStatus(0) = $0 { return true } else { return false } })
         }
         let select = try engine.ok("SELECT * FROM inventory ORDER BY id")
         let set = try #require(select.resultSets.first)
         #expect(set.columns.map(\.name) == ["id", "name", "quantity"])
         #expect(set.columns.map(\.type) == [.int, .nvarchar(50), .int])
-        #expect(set.rows == [
-            [.int(1), .string("banana"), .int(150)], [.int(2), .string("orange"), .int(154)],
-            [.int(3), .string("apple"), .int(100)],
-        ])
+        #expect(
+            set.rows == [
+                [.int(1), .string("banana"), .int(150)], [.int(2), .string("orange"), .int(154)],
+                [.int(3), .string("apple"), .int(100)],
+            ])
         #expect(select.doneCounts == [3])
         let update = try engine.ok("UPDATE inventory SET quantity = 200 WHERE name = N'banana'")
         #expect(update.doneCounts == [1])

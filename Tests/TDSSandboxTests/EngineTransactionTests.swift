@@ -9,7 +9,8 @@ struct EngineTransactionTests {
         defer { engine.close() }
         _ = try engine.ok("CREATE TABLE T (id int)")
         let nested = try engine.ok(
-            "BEGIN TRAN\nBEGIN TRANSACTION inner_tx\nINSERT T VALUES (1)\nSELECT @@TRANCOUNT\nCOMMIT\nSELECT @@TRANCOUNT")
+            "BEGIN TRAN\nBEGIN TRANSACTION inner_tx\nINSERT T VALUES (1)\nSELECT @@TRANCOUNT\nCOMMIT\nSELECT @@TRANCOUNT"
+        )
         #expect(nested.resultSets.map { $0.rows.first?.first } == [.int(2), .int(1)])
         guard case .beginTransaction(let descriptor)? = nested.environmentChanges.first else {
             Issue.record("no begin ENVCHANGE")
@@ -69,11 +70,13 @@ struct EngineTransactionTests {
         #expect(try engine.ok("IF @@TRANCOUNT > 0 COMMIT TRAN").errors.isEmpty)
         let created = try engine.ok("CREATE TABLE T (Id bigint)")
         #expect(created.environmentChanges.count == 1)
-        let inserted = try engine.rpc("sp_executesql", [
-            RPCParameter(name: "", type: .nvarchar(nil), value: .string("INSERT INTO T (Id) VALUES (@P1)")),
-            RPCParameter(name: "", type: .nvarchar(nil), value: .string("@P1 BIGINT")),
-            RPCParameter(name: "@P1", type: .bigint, value: .int(42)),
-        ])
+        let inserted = try engine.rpc(
+            "sp_executesql",
+            [
+                RPCParameter(name: "", type: .nvarchar(nil), value: .string("INSERT INTO T (Id) VALUES (@P1)")),
+                RPCParameter(name: "", type: .nvarchar(nil), value: .string("@P1 BIGINT")),
+                RPCParameter(name: "@P1", type: .bigint, value: .int(42)),
+            ])
         #expect(inserted.errors.isEmpty, "\(inserted.errors)")
         let committed = try engine.ok("IF @@TRANCOUNT > 0 COMMIT TRAN")
         guard case .commitTransaction? = committed.environmentChanges.first else {
@@ -133,7 +136,10 @@ struct EngineTransactionTests {
         #expect(result.resultSets.first?.rows.first == [.int(-1), .int(1)])
         #expect(result.resultSets.count == 1)
         #expect(result.errors.map(\.number) == [2627])
-        #expect(try engine.ok("SET XACT_ABORT OFF SELECT @@TRANCOUNT, COUNT(*) FROM T").resultSets.first?.rows.first == [.int(0), .int(0)])
+        #expect(
+            try engine.ok("SET XACT_ABORT OFF SELECT @@TRANCOUNT, COUNT(*) FROM T").resultSets.first?.rows.first == [
+                .int(0), .int(0),
+            ])
     }
 
     @Test func xactAbortOffRollsBackOnlyTheStatement() throws {
@@ -175,7 +181,8 @@ struct EngineTransactionTests {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
         let result = try engine.ok(
-            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE\nBEGIN TRAN\nSELECT current_setting('transaction_isolation')\nCOMMIT")
+            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE\nBEGIN TRAN\nSELECT current_setting('transaction_isolation')\nCOMMIT"
+        )
         #expect(result.scalar == .string("serializable"))
     }
 }

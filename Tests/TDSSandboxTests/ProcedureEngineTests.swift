@@ -45,7 +45,8 @@ struct ProcedureEngineTests {
     }
 
     private func makeOrders(_ engine: PostgresSessionEngine) throws {
-        _ = try engine.ok("CREATE TABLE Orders (Id int IDENTITY(1,1) PRIMARY KEY, Customer nvarchar(50), Total decimal(12,2))")
+        _ = try engine.ok(
+            "CREATE TABLE Orders (Id int IDENTITY(1,1) PRIMARY KEY, Customer nvarchar(50), Total decimal(12,2))")
         _ = try engine.ok(Self.orderProcedure)
     }
 
@@ -53,12 +54,15 @@ struct ProcedureEngineTests {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
         try makeOrders(engine)
-        let result = try engine.rpc("dbo.PlaceOrder", [
-            RPCParameter(name: "@Customer", type: .nvarchar(50), value: .string("Ann")),
-            RPCParameter(name: "@Price", type: .decimal(precision: 10, scale: 2), value: .decimal(SQLDecimal("30.00")!)),
-            RPCParameter(name: "@Total", type: .decimal(precision: 12, scale: 2), value: .null, isOutput: true),
-            RPCParameter(name: "@Note", type: .nvarchar(20), value: .string("hi"), isOutput: true),
-        ])
+        let result = try engine.rpc(
+            "dbo.PlaceOrder",
+            [
+                RPCParameter(name: "@Customer", type: .nvarchar(50), value: .string("Ann")),
+                RPCParameter(
+                    name: "@Price", type: .decimal(precision: 10, scale: 2), value: .decimal(SQLDecimal("30.00")!)),
+                RPCParameter(name: "@Total", type: .decimal(precision: 12, scale: 2), value: .null, isOutput: true),
+                RPCParameter(name: "@Note", type: .nvarchar(20), value: .string("hi"), isOutput: true),
+            ])
         #expect(result.errors.isEmpty, "\(result.errors)")
         #expect(result.resultSets.count == 2)
         #expect(result.resultSets.first?.rows == [[.string("Ann"), .decimal(SQLDecimal("30.00")!)]])
@@ -89,12 +93,14 @@ struct ProcedureEngineTests {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
         try makeOrders(engine)
-        let result = try engine.rpc("PlaceOrder", [
-            RPCParameter(name: "", type: .nvarchar(50), value: .string("Bob")),
-            RPCParameter(name: "", type: .int, value: .int(5)),
-            RPCParameter(name: "", type: .decimal(precision: 10, scale: 2), value: .decimal(SQLDecimal("40.00")!)),
-            RPCParameter(name: "", type: .decimal(precision: 12, scale: 2), value: .null, isOutput: true),
-        ])
+        let result = try engine.rpc(
+            "PlaceOrder",
+            [
+                RPCParameter(name: "", type: .nvarchar(50), value: .string("Bob")),
+                RPCParameter(name: "", type: .int, value: .int(5)),
+                RPCParameter(name: "", type: .decimal(precision: 10, scale: 2), value: .decimal(SQLDecimal("40.00")!)),
+                RPCParameter(name: "", type: .decimal(precision: 12, scale: 2), value: .null, isOutput: true),
+            ])
         #expect(result.errors.isEmpty, "\(result.errors)")
         #expect(returnStatuses(result) == [2])
         #expect(outputs(result).map(\.0.value) == [.decimal(SQLDecimal("200.00")!)])
@@ -105,7 +111,8 @@ struct ProcedureEngineTests {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
         try makeOrders(engine)
-        let result = try engine.ok("""
+        let result = try engine.ok(
+            """
             DECLARE @t decimal(12,2), @n nvarchar(20) = N'x', @rc int
             EXEC @rc = PlaceOrder @Customer = N'Cy', @Price = 2.5, @Quantity = 4, @Total = @t OUTPUT, @Note = @n OUTPUT
             EXECUTE PlaceOrder N'Di', 1, 7, @t OUTPUT
@@ -134,7 +141,8 @@ struct ProcedureEngineTests {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
         _ = try engine.ok("CREATE TABLE Keys (Id int PRIMARY KEY)")
-        _ = try engine.ok("""
+        _ = try engine.ok(
+            """
             CREATE PROCEDURE AddKey @Id int
             AS
                 INSERT Keys VALUES (@Id)

@@ -73,16 +73,20 @@ struct ProcedureFreeTDSTests {
         defer { sandbox.stop() }
         let client = try RawTDSClient(port: port)
         try client.login(user: configuration.user ?? "postgres", password: configuration.password?.revealed ?? "")
-        #expect(try client.batch("CREATE TABLE Orders (Id int IDENTITY(1,1), Customer nvarchar(50), Total decimal(12,2))").first == 0xFD)
+        #expect(
+            try client.batch("CREATE TABLE Orders (Id int IDENTITY(1,1), Customer nvarchar(50), Total decimal(12,2))")
+                .first == 0xFD)
         _ = try client.batch(ProcedureEngineTests.orderProcedure)
         let parameters = [
             RPCParameter(name: "@Customer", type: .nvarchar(50), value: .string("Gus")),
             RPCParameter(name: "@Quantity", type: .int, value: .int(2)),
-            RPCParameter(name: "@Price", type: .decimal(precision: 10, scale: 2), value: .decimal(SQLDecimal("60.00")!)),
+            RPCParameter(
+                name: "@Price", type: .decimal(precision: 10, scale: 2), value: .decimal(SQLDecimal("60.00")!)),
             RPCParameter(name: "@Total", type: .decimal(precision: 12, scale: 2), value: .null, isOutput: true),
         ]
         try client.send(
-            type: 0x03, payload: RequestBuilder.allHeaders() + (try RequestBuilder.rpc(name: "PlaceOrder", parameters: parameters)))
+            type: 0x03,
+            payload: RequestBuilder.allHeaders() + (try RequestBuilder.rpc(name: "PlaceOrder", parameters: parameters)))
         let response = try client.readMessage()
         // Two result sets, RETURNSTATUS 2, RETURNVALUE @Total = 120.00 (ordinal 3, decimal(12,2)), DONEPROC last.
         #expect(response.filter { $0 == 0x81 }.count >= 2)
@@ -90,7 +94,9 @@ struct ProcedureFreeTDSTests {
         let writer = TDSTokenWriter(version: .v7_4, serverName: "x")
         var token = ByteBuffer()
         try writer.writeReturnValue(
-            RPCParameter(name: "@Total", type: .decimal(precision: 12, scale: 2), value: .decimal(SQLDecimal("120.00")!), isOutput: true),
+            RPCParameter(
+                name: "@Total", type: .decimal(precision: 12, scale: 2), value: .decimal(SQLDecimal("120.00")!),
+                isOutput: true),
             ordinal: 3, into: &token)
         #expect(response.contains(subsequence: Array(token.readableBytesView)))
         #expect(Array(response.suffix(13)).first == 0xFE)

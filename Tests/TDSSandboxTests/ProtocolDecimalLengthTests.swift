@@ -8,10 +8,14 @@ import Testing
 @Suite("Protocol: DECIMALN lengths by precision")
 struct ProtocolDecimalLengthTests {
     /// TYPE_INFO (DECIMALN, max length, precision, scale) + length, sign and little-endian magnitude.
-    func decode(maxLength: UInt8, precision: UInt8, scale: UInt8, positive: Bool, magnitude: [UInt8]) throws
+    func decode(
+        maxLength: UInt8, precision: UInt8, scale: UInt8, positive: Bool, magnitude: [UInt8]
+    ) throws
         -> (TSQLType, SQLValue)
     {
-        var buffer = ByteBuffer(bytes: [0x6A, maxLength, precision, scale, UInt8(magnitude.count + 1), positive ? 1 : 0])
+        var buffer = ByteBuffer(bytes: [
+            0x6A, maxLength, precision, scale, UInt8(magnitude.count + 1), positive ? 1 : 0,
+        ])
         buffer.writeBytes(magnitude)
         let decoded = try TDSValueDecoder.readTypedValue(&buffer)
         #expect(buffer.readableBytes == 0)

@@ -27,7 +27,8 @@ struct ProtocolFramingTests {
 
     @Test func twoMessagesInOneRead() throws {
         var assembler = TDSMessageAssembler(maximumMessageSize: 1 << 20)
-        var buffer = ByteBuffer(bytes: Self.packet(type: 1, status: 1, body: [9]) + Self.packet(type: 3, status: 1, body: [8]))
+        var buffer = ByteBuffer(
+            bytes: Self.packet(type: 1, status: 1, body: [9]) + Self.packet(type: 3, status: 1, body: [8]))
         let first = try #require(try assembler.nextMessage(from: &buffer))
         let second = try #require(try assembler.nextMessage(from: &buffer))
         #expect(first.type == .sqlBatch)
@@ -37,14 +38,16 @@ struct ProtocolFramingTests {
 
     @Test func ignoredMessageIsDropped() throws {
         var assembler = TDSMessageAssembler(maximumMessageSize: 1 << 20)
-        var buffer = ByteBuffer(bytes: Self.packet(type: 1, status: 0x03, body: [9]) + Self.packet(type: 1, status: 1, body: [7]))
+        var buffer = ByteBuffer(
+            bytes: Self.packet(type: 1, status: 0x03, body: [9]) + Self.packet(type: 1, status: 1, body: [7]))
         let message = try #require(try assembler.nextMessage(from: &buffer))
         #expect(Array(message.payload.readableBytesView) == [7])
     }
 
     @Test func attentionInterruptsAPartialMessage() throws {
         var assembler = TDSMessageAssembler(maximumMessageSize: 1 << 20)
-        var buffer = ByteBuffer(bytes: Self.packet(type: 1, status: 0, body: [9]) + Self.packet(type: 6, status: 1, body: []))
+        var buffer = ByteBuffer(
+            bytes: Self.packet(type: 1, status: 0, body: [9]) + Self.packet(type: 6, status: 1, body: []))
         let message = try #require(try assembler.nextMessage(from: &buffer))
         #expect(message.type == .attention)
     }
@@ -65,7 +68,8 @@ struct ProtocolFramingTests {
     @Test func oversizedMessageThrows() {
         var assembler = TDSMessageAssembler(maximumMessageSize: 100)
         let body = [UInt8](repeating: 0x41, count: 60)
-        var buffer = ByteBuffer(bytes: Self.packet(type: 1, status: 0, body: body) + Self.packet(type: 1, status: 0, body: body))
+        var buffer = ByteBuffer(
+            bytes: Self.packet(type: 1, status: 0, body: body) + Self.packet(type: 1, status: 0, body: body))
         #expect(throws: TDSProtocolError.self) {
             while try assembler.nextMessage(from: &buffer) != nil {}
         }

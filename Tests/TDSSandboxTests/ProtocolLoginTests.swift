@@ -94,7 +94,8 @@ struct ProtocolLoginTests {
         #expect(bytes.contains(subsequence: Capture.loginAck))
         #expect(Array(bytes.suffix(13)) == Capture.loginDone)
         // INFO 5701 and 5703.
-        #expect(bytes.contains(subsequence: [0xAB]) && bytes.contains(subsequence: [0x45, 0x16, 0x00, 0x00, 0x02, 0x00]))
+        #expect(
+            bytes.contains(subsequence: [0xAB]) && bytes.contains(subsequence: [0x45, 0x16, 0x00, 0x00, 0x02, 0x00]))
         #expect(bytes.contains(subsequence: [0x47, 0x16, 0x00, 0x00, 0x01, 0x00]))
         // ENVCHANGE packet size "4096".
         #expect(bytes.contains(subsequence: [0x04, 0x04] + UCS2.encode("4096")))

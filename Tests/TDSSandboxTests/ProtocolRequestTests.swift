@@ -48,12 +48,13 @@ struct ProtocolRequestTests {
         #expect(try TDSSQLBatch.parse(ByteBuffer(bytes: UCS2.encode("go")), version: .v7_1) == "go")
     }
 
-    @Test(arguments: [
-        [0x03, 0x00, 0x00, 0x00],  // total length below 4
-        [0xFF, 0x00, 0x00, 0x00, 0x41, 0x00],  // total length beyond the message
-        [0x0A, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00],  // header length below 6
-        [0x0A, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x02, 0x00],  // header beyond ALL_HEADERS
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x03, 0x00, 0x00, 0x00],  // total length below 4
+            [0xFF, 0x00, 0x00, 0x00, 0x41, 0x00],  // total length beyond the message
+            [0x0A, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00],  // header length below 6
+            [0x0A, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x02, 0x00],  // header beyond ALL_HEADERS
+        ] as [[UInt8]])
     func malformedAllHeadersThrow(bytes: [UInt8]) {
         #expect(throws: TDSProtocolError.self) { try TDSSQLBatch.parse(ByteBuffer(bytes: bytes), version: .v7_4) }
     }
@@ -63,7 +64,8 @@ struct ProtocolRequestTests {
         let declaration = RPCParameter(name: "@params", type: .nvarchar(4000), value: .string("@P1 int OUTPUT"))
         let p1 = RPCParameter(name: "@P1", type: .int, value: .int(42), isOutput: true)
         let second = RPCParameter(name: "", type: .decimal(precision: 38, scale: 10), value: .null)
-        let payload = RequestBuilder.allHeaders()
+        let payload =
+            RequestBuilder.allHeaders()
             + (try RequestBuilder.rpc(procID: 10, parameters: [statement, declaration, p1])) + [0xFF]
             + (try RequestBuilder.rpc(name: "dbo.myproc", parameters: [second]))
         let calls = try TDSRPCRequest.parse(ByteBuffer(bytes: payload), version: .v7_4)
@@ -78,8 +80,10 @@ struct ProtocolRequestTests {
         var payload = RequestBuilder.allHeaders() + (try RequestBuilder.rpc(procID: 12, parameters: []))
         payload += [0x00, 0x00, 0xF1, 0x00]  // parameter of type XML
         #expect(throws: TDSProtocolError.self) { try TDSRPCRequest.parse(ByteBuffer(bytes: payload), version: .v7_4) }
-        let good = RequestBuilder.allHeaders()
-            + (try RequestBuilder.rpc(procID: 10, parameters: [RPCParameter(name: "@s", type: .nvarchar(nil), value: .string("abc"))]))
+        let good =
+            RequestBuilder.allHeaders()
+            + (try RequestBuilder.rpc(
+                procID: 10, parameters: [RPCParameter(name: "@s", type: .nvarchar(nil), value: .string("abc"))]))
         for cut in stride(from: 23, to: good.count, by: 3) {
             #expect(throws: TDSProtocolError.self) {
                 try TDSRPCRequest.parse(ByteBuffer(bytes: Array(good.prefix(cut))), version: .v7_4)
@@ -122,8 +126,12 @@ struct ProtocolRequestTests {
         #expect(
             try TDSTransactionManagerRequest.parse(request(9, [UInt8(name.count)] + name), version: .v7_4)
                 == "SAVE TRANSACTION [sp]]1]")
-        #expect(throws: TDSProtocolError.self) { try TDSTransactionManagerRequest.parse(request(9, [0]), version: .v7_4) }
-        #expect(throws: TDSProtocolError.self) { try TDSTransactionManagerRequest.parse(request(1, []), version: .v7_4) }
+        #expect(throws: TDSProtocolError.self) {
+            try TDSTransactionManagerRequest.parse(request(9, [0]), version: .v7_4)
+        }
+        #expect(throws: TDSProtocolError.self) {
+            try TDSTransactionManagerRequest.parse(request(1, []), version: .v7_4)
+        }
     }
 
     @Test func responseEncoderDoneBookkeeping() throws {
@@ -154,7 +162,8 @@ struct ProtocolRequestTests {
 @Suite("Protocol: RPC separators")
 struct ProtocolRPCSeparatorTests {
     @Test func noExecFlagMarksThePrecedingCall() throws {
-        let payload = RequestBuilder.allHeaders() + (try RequestBuilder.rpc(procID: 15, parameters: [])) + [0xFE]
+        let payload =
+            RequestBuilder.allHeaders() + (try RequestBuilder.rpc(procID: 15, parameters: [])) + [0xFE]
             + (try RequestBuilder.rpc(procID: 12, parameters: [])) + [0xFF]
         let calls = try TDSRPCRequest.parse(ByteBuffer(bytes: payload), version: .v7_4)
         #expect(calls.map(\.procedure) == ["sp_unprepare", "sp_execute"])

@@ -24,7 +24,8 @@ struct ProtocolSQLVariantTests {
     @Test func baseTypesDecode() throws {
         #expect(try variant(base: 0x38, properties: [], data: [42, 0, 0, 0]) == (.int, .int(42)))
         #expect(try variant(base: 0x7F, properties: [], data: [1, 0, 0, 0, 0, 0, 0, 0]) == (.bigint, .int(1)))
-        let text = try variant(base: 0xE7, properties: [0x09, 0x04, 0xD0, 0x00, 0x34, 0x08, 0x00], data: [0x68, 0, 0x69, 0])
+        let text = try variant(
+            base: 0xE7, properties: [0x09, 0x04, 0xD0, 0x00, 0x34, 0x08, 0x00], data: [0x68, 0, 0x69, 0])
         #expect(text.1 == .string("hi"))
         let decimal = try variant(base: 0x6A, properties: [5, 2], data: [1, 0x39, 0x30, 0, 0])
         #expect(decimal == (.decimal(precision: 5, scale: 2), .decimal(SQLDecimal("123.45")!)))
@@ -52,12 +53,15 @@ struct EngineSQLVariantTests {
     @Test func variantValuesConvertWithCast() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
-        let result = try engine.rpc("sp_executesql", [
-            RPCParameter(name: "", type: .nvarchar(nil), value: .string("SELECT CAST(@v AS int) + 1 AS n, @w AS w")),
-            RPCParameter(name: "", type: .nvarchar(nil), value: .string("@v sql_variant, @w sql_variant")),
-            RPCParameter(name: "@v", type: .int, value: .int(41)),
-            RPCParameter(name: "@w", type: .nvarchar(5), value: .string("héllo")),
-        ])
+        let result = try engine.rpc(
+            "sp_executesql",
+            [
+                RPCParameter(
+                    name: "", type: .nvarchar(nil), value: .string("SELECT CAST(@v AS int) + 1 AS n, @w AS w")),
+                RPCParameter(name: "", type: .nvarchar(nil), value: .string("@v sql_variant, @w sql_variant")),
+                RPCParameter(name: "@v", type: .int, value: .int(41)),
+                RPCParameter(name: "@w", type: .nvarchar(5), value: .string("héllo")),
+            ])
         #expect(result.errors.isEmpty, "\(result.errors)")
         #expect(result.resultSets.first?.rows.first == [.int(42), .string("héllo")])
     }

@@ -25,17 +25,32 @@ struct ProtocolValueTests {
         (.decimal(SQLDecimal("-12345678901234567890.123456789012345678")!), .decimal(precision: 38, scale: 18)),
         (.decimal(SQLDecimal("0.0001")!), .decimal(precision: 5, scale: 4)),
         (.decimal(SQLDecimal("922337203685477.5807")!), .money), (.decimal(SQLDecimal("-214748.3648")!), .smallmoney),
-        (.string("héllo"), .varchar(20)), (.string("日本😀"), .nvarchar(10)), (.string(String(repeating: "x", count: 9000)), .nvarchar(nil)),
+        (.string("héllo"), .varchar(20)), (.string("日本😀"), .nvarchar(10)),
+        (.string(String(repeating: "x", count: 9000)), .nvarchar(nil)),
         (.string(""), .varchar(nil)), (.bytes([0, 1, 255]), .varbinary(nil)), (.bytes([9, 8]), .varbinary(4)),
         (.date(date), .date), (.date(SQLDate(year: 1, month: 1, day: 1)!), .date),
         (.time(SQLTime(hour: 23, minute: 59, second: 59, nanosecond: 999_999_900)!), .time(scale: 7)),
         (.time(SQLTime(hour: 1, minute: 2, second: 3)!), .time(scale: 0)),
-        (.timestamp(SQLTimestamp(date: date, time: SQLTime(hour: 13, minute: 45, second: 6, nanosecond: 123_456_700)!)), .datetime2(scale: 7)),
-        (.timestamp(SQLTimestamp(date: date, time: SQLTime(hour: 13, minute: 45, second: 6, nanosecond: 123_000_000)!)), .datetime),
+        (
+            .timestamp(
+                SQLTimestamp(date: date, time: SQLTime(hour: 13, minute: 45, second: 6, nanosecond: 123_456_700)!)),
+            .datetime2(scale: 7)
+        ),
+        (
+            .timestamp(
+                SQLTimestamp(date: date, time: SQLTime(hour: 13, minute: 45, second: 6, nanosecond: 123_000_000)!)),
+            .datetime
+        ),
         (.timestamp(SQLTimestamp(date: date, time: SQLTime(hour: 13, minute: 46, second: 0)!)), .smalldatetime),
-        (.timestampTZ(SQLTimestampTZ(local: SQLTimestamp(date: date, time: SQLTime(hour: 0, minute: 15, second: 0)!), offsetSeconds: -8 * 3600)), .datetimeoffset(scale: 3)),
+        (
+            .timestampTZ(
+                SQLTimestampTZ(
+                    local: SQLTimestamp(date: date, time: SQLTime(hour: 0, minute: 15, second: 0)!),
+                    offsetSeconds: -8 * 3600)), .datetimeoffset(scale: 3)
+        ),
         (.uuid(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!), .uniqueidentifier),
-        (.null, .nvarchar(nil)), (.null, .int), (.null, .decimal(precision: 10, scale: 2)), (.null, .datetime2(scale: 7)),
+        (.null, .nvarchar(nil)), (.null, .int), (.null, .decimal(precision: 10, scale: 2)),
+        (.null, .datetime2(scale: 7)),
         (.null, .varchar(10)), (.null, .uniqueidentifier),
     ])
     func valuesRoundTrip(value: SQLValue, type: TSQLType) throws {
@@ -51,7 +66,8 @@ struct ProtocolValueTests {
         func encoded(_ nanos: Int) throws -> [UInt8] {
             var buffer = ByteBuffer()
             let time = SQLTime(hour: 0, minute: 0, second: 0, nanosecond: nanos)!
-            try TDSValueEncoder.write(.timestamp(SQLTimestamp(date: Self.date, time: time)), as: .datetime, into: &buffer)
+            try TDSValueEncoder.write(
+                .timestamp(SQLTimestamp(date: Self.date, time: time)), as: .datetime, into: &buffer)
             return Array(buffer.readableBytesView.suffix(4))
         }
         #expect(try encoded(1_000_000) == [0, 0, 0, 0])  // .001 → .000
@@ -59,7 +75,8 @@ struct ProtocolValueTests {
         #expect(try encoded(5_000_000) == [2, 0, 0, 0])  // .005 → .007
         // 23:59:59.999 rounds to the next day.
         var buffer = ByteBuffer()
-        let late = SQLTimestamp(date: Self.date, time: SQLTime(hour: 23, minute: 59, second: 59, nanosecond: 999_000_000)!)
+        let late = SQLTimestamp(
+            date: Self.date, time: SQLTime(hour: 23, minute: 59, second: 59, nanosecond: 999_000_000)!)
         try TDSValueEncoder.write(.timestamp(late), as: .datetime, into: &buffer)
         #expect(Array(buffer.readableBytesView) == [8, 0x26, 0xB1, 0, 0, 0, 0, 0, 0])
     }
@@ -75,8 +92,18 @@ struct ProtocolValueTests {
         (.double(1e300), .real), (.decimal(SQLDecimal("922337203685478")!), .money),
         (.string("toolong"), .varchar(3)), (.string("日本"), .varchar(10)), (.bytes([1, 2, 3]), .binary(2)),
         (.string("x"), .int), (.int(1), .nvarchar(5)),
-        (.timestamp(SQLTimestamp(date: SQLDate(year: 1700, month: 1, day: 1)!, time: SQLTime(hour: 0, minute: 0, second: 0)!)), .datetime),
-        (.timestampTZ(SQLTimestampTZ(local: SQLTimestamp(date: date, time: SQLTime(hour: 0, minute: 0, second: 0)!), offsetSeconds: 30)), .datetimeoffset(scale: 7)),
+        (
+            .timestamp(
+                SQLTimestamp(
+                    date: SQLDate(year: 1700, month: 1, day: 1)!, time: SQLTime(hour: 0, minute: 0, second: 0)!)),
+            .datetime
+        ),
+        (
+            .timestampTZ(
+                SQLTimestampTZ(
+                    local: SQLTimestamp(date: date, time: SQLTime(hour: 0, minute: 0, second: 0)!), offsetSeconds: 30)),
+            .datetimeoffset(scale: 7)
+        ),
         (.int(1), .decimal(precision: 40, scale: 0)),
     ])
     func unrepresentableValuesThrowAndLeaveTheBufferAlone(value: SQLValue, type: TSQLType) {
@@ -125,7 +152,9 @@ struct ProtocolLegacyClientTests {
         try encoder.encode(.statementDone(rowCount: 1, inProcedure: false), into: &buffer)
         encoder.finish(attention: false, into: &buffer)
         let bytes = Array(buffer.readableBytesView)
-        for text in ["2024-02-29", "13:45:06.123457", "2024-02-29 13:45:06.123457", "2024-02-29 13:45:06.123457 +05:30"] {
+        for text in [
+            "2024-02-29", "13:45:06.123457", "2024-02-29 13:45:06.123457", "2024-02-29 13:45:06.123457 +05:30",
+        ] {
             #expect(bytes.contains(subsequence: UCS2.encode(text)), "\(text)")
         }
         // No DATE/TIME/DATETIME2/DATETIMEOFFSET TYPE_INFO, ROW rather than NBCROW, 8-byte row count in the DONE.
@@ -141,6 +170,7 @@ struct ProtocolLegacyClientTests {
         #expect(Array(buffer.readableBytesView) == [0xFD, 0x10, 0x00, 0x00, 0x00, 5, 0, 0, 0])
         buffer.clear()
         try writer.writeColumnMetadata([ResultColumn(name: "a", type: .int)], into: &buffer)
-        #expect(Array(buffer.readableBytesView) == [0x81, 0x01, 0x00, 0x00, 0x00, 0x09, 0x00, 0x26, 0x04, 0x01, 0x61, 0x00])
+        #expect(
+            Array(buffer.readableBytesView) == [0x81, 0x01, 0x00, 0x00, 0x00, 0x09, 0x00, 0x26, 0x04, 0x01, 0x61, 0x00])
     }
 }

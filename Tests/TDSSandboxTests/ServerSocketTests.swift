@@ -63,18 +63,25 @@ struct ServerSocketTests {
         let fixture = try ScriptedServer()
         let client = try RawTDSClient(port: fixture.port)
         try client.login()
-        let output = RPCParameter(name: "@out", type: .decimal(precision: 38, scale: 10), value: .decimal(SQLDecimal("-1.5")!), isOutput: true)
+        let output = RPCParameter(
+            name: "@out", type: .decimal(precision: 38, scale: 10), value: .decimal(SQLDecimal("-1.5")!), isOutput: true
+        )
         let parameters = [
             RPCParameter(name: "@stmt", type: .nvarchar(nil), value: .string("SELECT 1")), output,
         ]
-        let payload = RequestBuilder.allHeaders() + (try RequestBuilder.rpc(procID: 10, parameters: parameters))
+        let payload =
+            RequestBuilder.allHeaders() + (try RequestBuilder.rpc(procID: 10, parameters: parameters))
             + [0xFF] + (try RequestBuilder.rpc(name: "sp_unprepare", parameters: []))
         try client.send(type: 0x03, payload: payload)
         let response = try client.readMessage()
         func call(_ name: String, _ returns: [RPCParameter]) -> [SandboxEvent] {
-            [.columns([ResultColumn(name: "procedure", type: .nvarchar(100))]), .row([.string(name)]),
-                .statementDone(rowCount: 1, inProcedure: true)]
-                + returns.enumerated().map { SandboxEvent.returnValue($0.element, ordinal: $0.offset) } + [.returnStatus(0)]
+            [
+                .columns([ResultColumn(name: "procedure", type: .nvarchar(100))]), .row([.string(name)]),
+                .statementDone(rowCount: 1, inProcedure: true),
+            ]
+                + returns.enumerated().map { SandboxEvent.returnValue($0.element, ordinal: $0.offset) } + [
+                    .returnStatus(0)
+                ]
         }
         let writer = TDSTokenWriter(version: .v7_4, serverName: "TDSSANDBOX")
         var first = TDSResponseEncoder(writer: writer, kind: .rpc, inTransaction: false)
@@ -110,7 +117,8 @@ struct ServerSocketTests {
         try client.send(type: 0x06, payload: [])
         let response = try client.readMessage()
         #expect(Array(response.suffix(13)) == [0xFD, 0x20, 0x00] + [UInt8](repeating: 0, count: 10))
-        #expect(try client.batch("SELECT TYPES") == (try expectedBatchResponse(ScriptedEngine.events(for: "SELECT TYPES"))))
+        #expect(
+            try client.batch("SELECT TYPES") == (try expectedBatchResponse(ScriptedEngine.events(for: "SELECT TYPES"))))
     }
 
     @Test func attentionWhenIdleIsAcknowledged() throws {

@@ -41,7 +41,9 @@ final class ScriptedEngine: SessionEngine, @unchecked Sendable {
         case "SELECT BAD VALUE":
             return [.columns([ResultColumn(name: "t", type: .tinyint)]), .row([.int(1)]), .row([.int(300)])]
         case "BEGIN TRANSACTION":
-            return [.environmentChange(.beginTransaction(descriptor: 7)), .statementDone(rowCount: nil, inProcedure: false)]
+            return [
+                .environmentChange(.beginTransaction(descriptor: 7)), .statementDone(rowCount: nil, inProcedure: false),
+            ]
         default:
             return [.statementDone(rowCount: nil, inProcedure: false)]
         }
@@ -72,7 +74,9 @@ final class ScriptedEngine: SessionEngine, @unchecked Sendable {
         return .completed
     }
 
-    func executeRPC(procedure: String, parameters: [RPCParameter], emit: (SandboxEvent) throws -> Void) throws
+    func executeRPC(
+        procedure: String, parameters: [RPCParameter], emit: (SandboxEvent) throws -> Void
+    ) throws
         -> RequestOutcome
     {
         try emit(.columns([ResultColumn(name: "procedure", type: .nvarchar(100))]))
@@ -185,7 +189,9 @@ final class RawTDSClient {
     func sendRaw(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { socketSend(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                socketSend(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw SocketError(description: "send failed") }
             offset += sent
         }

@@ -55,7 +55,9 @@ struct TLSExecutableTests {
     }
 
     private func arguments(_ sandbox: SandboxProcess) -> [String] {
-        ["-S", "sandbox", "-U", sandbox.configuration.user ?? "postgres",
-            "-P", sandbox.configuration.password?.revealed ?? "", "-D", sandbox.database]
+        [
+            "-S", "sandbox", "-U", sandbox.configuration.user ?? "postgres",
+            "-P", sandbox.configuration.password?.revealed ?? "", "-D", sandbox.database,
+        ]
     }
 }

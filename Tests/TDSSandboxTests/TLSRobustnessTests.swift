@@ -36,7 +36,9 @@ struct TLSRobustnessTests {
         return true
     }
 
-    static func tlsServer(_ policy: TDSSandboxEncryptionPolicy, certificates: TLSTestCertificates) throws
+    static func tlsServer(
+        _ policy: TDSSandboxEncryptionPolicy, certificates: TLSTestCertificates
+    ) throws
         -> ScriptedServer
     {
         try ScriptedServer(configuration: TDSSandboxConfiguration(tls: certificates.tls, encryption: policy))

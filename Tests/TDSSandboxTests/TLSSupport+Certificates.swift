@@ -13,7 +13,8 @@ struct TLSTestCertificates {
 
     /// Makes the CAs and a server certificate for `hostNames` and `ipAddresses`.
     init(hostNames: [String] = ["localhost"], ipAddresses: [String] = ["127.0.0.1"]) throws {
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("tds-tls-\(UUID().uuidString)").path
         authority = try TestCertificateAuthority.create(in: directory, name: "ca", commonName: "TDS Sandbox Test CA")
         server = try authority.issueServerCertificate(

@@ -67,7 +67,8 @@ enum FreeTDSTool {
     }
 
     /// `tsql` against the sandbox on `port` as `user`, optionally in `database`; returns stdout + stderr.
-    static func tsql(port: Int, user: String, password: String, database: String? = nil, input: String) throws -> String {
+    static func tsql(port: Int, user: String, password: String, database: String? = nil, input: String) throws -> String
+    {
         var arguments = ["-H", "127.0.0.1", "-p", String(port), "-U", user, "-P", password]
         if let database { arguments += ["-D", database] }
         return try run("tsql", arguments, input: input)

@@ -48,8 +48,9 @@ struct TranslationRewriteTests {
     @Test func topBecomesLimit() throws {
         #expect(try query("SELECT TOP 5 * FROM t ORDER BY id").0.sql == "SELECT * FROM t ORDER BY id LIMIT 5")
         #expect(try query("SELECT TOP (2) a FROM t").0.sql == "SELECT a FROM t LIMIT (2)")
-        #expect(try query("SELECT a FROM t WHERE b = (SELECT TOP 1 b FROM u)").0.sql
-            == "SELECT a FROM t WHERE b = (SELECT b FROM u LIMIT 1)")
+        #expect(
+            try query("SELECT a FROM t WHERE b = (SELECT TOP 1 b FROM u)").0.sql
+                == "SELECT a FROM t WHERE b = (SELECT b FROM u LIMIT 1)")
         #expect(error("SELECT TOP 10 PERCENT * FROM t")?.number == 40517)
     }
 
@@ -57,8 +58,14 @@ struct TranslationRewriteTests {
         let (q, _) = try query(
             "SELECT * FROM t WHERE name = @Name AND qty > @q OR name = @name",
             variables: ["@name": .nvarchar(50), "@q": .int])
-        #expect(q.sql == "SELECT * FROM t WHERE name = CAST($1 AS varchar(50)) AND qty > CAST($2 AS integer) OR name = CAST($1 AS varchar(50))")
-        #expect(q.parameters == [ParameterReference(name: "@name", type: .nvarchar(50)), ParameterReference(name: "@q", type: .int)])
+        #expect(
+            q.sql
+                == "SELECT * FROM t WHERE name = CAST($1 AS varchar(50)) AND qty > CAST($2 AS integer) OR name = CAST($1 AS varchar(50))"
+        )
+        #expect(
+            q.parameters == [
+                ParameterReference(name: "@name", type: .nvarchar(50)), ParameterReference(name: "@q", type: .int),
+            ])
         #expect(error("SELECT @missing")?.number == 137)
     }
 
@@ -68,28 +75,42 @@ struct TranslationRewriteTests {
         #expect(try query("SELECT @@VERSION").0.sql.contains("version()"))
         let (q, _) = try query("SELECT SCOPE_IDENTITY(), GETDATE(), SYSDATETIME(), NEWID(), DB_NAME()")
         // DB_NAME() is the session's T-SQL database name (it may be the alias master or tempdb), bound by the engine.
-        #expect(q.sql == "SELECT tds_sandbox.last_identity(), LOCALTIMESTAMP(3), LOCALTIMESTAMP(6), gen_random_uuid(), CAST($1 AS varchar(128))")
+        #expect(
+            q.sql
+                == "SELECT tds_sandbox.last_identity(), LOCALTIMESTAMP(3), LOCALTIMESTAMP(6), gen_random_uuid(), CAST($1 AS varchar(128))"
+        )
         #expect(q.parameters == [ParameterReference(name: "@@db_name", type: .nvarchar(128))])
-        #expect(q.columns.map(\.typeHint) == [.decimal(precision: 38, scale: 0), .datetime, .datetime2(scale: 7), .uniqueidentifier, .nvarchar(128)])
+        #expect(
+            q.columns.map(\.typeHint) == [
+                .decimal(precision: 38, scale: 0), .datetime, .datetime2(scale: 7), .uniqueidentifier, .nvarchar(128),
+            ])
     }
 
     @Test func functionRewrites() throws {
-        #expect(try query("SELECT ISNULL(a, 0), LEN(b) FROM t").0.sql == "SELECT COALESCE(a, 0), length(rtrim(b)) FROM t")
-        #expect(try query("SELECT IIF(a > 1, 'x', 'y') FROM t").0.sql == "SELECT (CASE WHEN a > 1 THEN 'x' ELSE 'y' END) FROM t")
+        #expect(
+            try query("SELECT ISNULL(a, 0), LEN(b) FROM t").0.sql == "SELECT COALESCE(a, 0), length(rtrim(b)) FROM t")
+        #expect(
+            try query("SELECT IIF(a > 1, 'x', 'y') FROM t").0.sql
+                == "SELECT (CASE WHEN a > 1 THEN 'x' ELSE 'y' END) FROM t")
         #expect(try query("SELECT CHARINDEX('b', name) FROM t").0.sql == "SELECT strpos(name, 'b') FROM t")
         #expect(error("SELECT FORMAT(1, 'N')")?.number == 40517)
     }
 
     @Test func operatorsAndDateParts() throws {
-        #expect(try query("SELECT 5 ^ 3, DATEPART(year, d), DATEPART(dy, d) FROM t").0.sql
-            == "SELECT 5 # 3, CAST(extract(year FROM d) AS integer), CAST(extract(doy FROM d) AS integer) FROM t")
+        #expect(
+            try query("SELECT 5 ^ 3, DATEPART(year, d), DATEPART(dy, d) FROM t").0.sql
+                == "SELECT 5 # 3, CAST(extract(year FROM d) AS integer), CAST(extract(doy FROM d) AS integer) FROM t")
         #expect(error("SELECT * FROM t WHERE name LIKE '[a-c]%'")?.number == 40517)
         #expect(try query("SELECT * FROM t WHERE name LIKE 'a%'").0.sql == "SELECT * FROM t WHERE name LIKE 'a%'")
     }
 
     @Test func castAndConvert() throws {
-        let (q, _) = try query("SELECT CAST(a AS nvarchar(20)), CONVERT(decimal(10, 2), b), CONVERT(varchar(10), d, 23) FROM t")
-        #expect(q.sql == "SELECT CAST(a AS varchar(20)), CAST(b AS numeric(10,2)), CAST(to_char(d, 'YYYY-MM-DD') AS varchar(10)) FROM t")
+        let (q, _) = try query(
+            "SELECT CAST(a AS nvarchar(20)), CONVERT(decimal(10, 2), b), CONVERT(varchar(10), d, 23) FROM t")
+        #expect(
+            q.sql
+                == "SELECT CAST(a AS varchar(20)), CAST(b AS numeric(10,2)), CAST(to_char(d, 'YYYY-MM-DD') AS varchar(10)) FROM t"
+        )
         #expect(q.columns.map(\.typeHint) == [.nvarchar(20), .decimal(precision: 10, scale: 2), .varchar(10)])
         #expect(error("SELECT CONVERT(varchar, d, 131)")?.number == 40517)
         #expect(error("SELECT CAST(a AS nosuchtype)")?.number == 243)
@@ -103,33 +124,49 @@ struct TranslationRewriteTests {
             Issue.record("not a CREATE TABLE")
             return
         }
-        #expect(q.sql == "CREATE TABLE saleslt.product (productid integer GENERATED BY DEFAULT AS IDENTITY (START WITH 1 INCREMENT BY 1) PRIMARY KEY, name varchar(50) NOT NULL, flag boolean, age smallint CHECK (age BETWEEN 0 AND 255), price numeric(19,4), data bytea CHECK (octet_length(data) <= 4), note text, at timestamp(6))")
+        #expect(
+            q.sql
+                == "CREATE TABLE saleslt.product (productid integer GENERATED BY DEFAULT AS IDENTITY (START WITH 1 INCREMENT BY 1) PRIMARY KEY, name varchar(50) NOT NULL, flag boolean, age smallint CHECK (age BETWEEN 0 AND 255), price numeric(19,4), data bytea CHECK (octet_length(data) <= 4), note text, at timestamp(6))"
+        )
         #expect(table.schema == "saleslt")
         #expect(table.name == "product")
         #expect(table.columns.map(\.name) == ["ProductID", "Name", "Flag", "Age", "Price", "Data", "Note", "At"])
-        #expect(table.columns.map(\.type) == [.int, .nvarchar(50), .bit, .tinyint, .money, .varbinary(4), .nvarchar(nil), .datetime2(scale: 7)])
+        #expect(
+            table.columns.map(\.type) == [
+                .int, .nvarchar(50), .bit, .tinyint, .money, .varbinary(4), .nvarchar(nil), .datetime2(scale: 7),
+            ])
     }
 
     @Test func dropTablePatterns() throws {
-        #expect(try query("IF OBJECT_ID('dbo.t', 'U') IS NOT NULL DROP TABLE dbo.t").0.sql == "DROP TABLE IF EXISTS public.t")
+        #expect(
+            try query("IF OBJECT_ID('dbo.t', 'U') IS NOT NULL DROP TABLE dbo.t").0.sql
+                == "DROP TABLE IF EXISTS public.t")
         #expect(try query("DROP TABLE IF EXISTS [Inventory]").0.sql == #"DROP TABLE IF EXISTS "inventory""#)
         #expect(try query("CREATE SCHEMA SalesLT").0.sql == "CREATE SCHEMA saleslt")
     }
 
     @Test func insertWithoutIntoAndOutput() throws {
         let (q, kind) = try query(
-            "INSERT SalesLT.Product (Name, ListPrice, SellStartDate) OUTPUT INSERTED.ProductID VALUES ('a', 0, CURRENT_TIMESTAMP)")
-        #expect(q.sql == "INSERT INTO saleslt.product (name, listprice, sellstartdate) VALUES ('a', 0, LOCALTIMESTAMP(3)) RETURNING productid")
+            "INSERT SalesLT.Product (Name, ListPrice, SellStartDate) OUTPUT INSERTED.ProductID VALUES ('a', 0, CURRENT_TIMESTAMP)"
+        )
+        #expect(
+            q.sql
+                == "INSERT INTO saleslt.product (name, listprice, sellstartdate) VALUES ('a', 0, LOCALTIMESTAMP(3)) RETURNING productid"
+        )
         #expect(q.columns.map(\.name) == ["ProductID"])
         #expect(kind == .dml)
     }
 
     @Test func updateAndDeleteOutput() throws {
-        #expect(try query("UPDATE t SET a = 1 OUTPUT INSERTED.* WHERE id = 2").0.sql == "UPDATE t SET a = 1 WHERE id = 2 RETURNING *")
+        #expect(
+            try query("UPDATE t SET a = 1 OUTPUT INSERTED.* WHERE id = 2").0.sql
+                == "UPDATE t SET a = 1 WHERE id = 2 RETURNING *")
         #expect(try query("DELETE t OUTPUT DELETED.id WHERE id = 2").0.sql == "DELETE FROM t WHERE id = 2 RETURNING id")
-        #expect(try query("UPDATE t SET a = a + 1 OUTPUT DELETED.a AS was, INSERTED.a WHERE id = 2").0.sql
-            == "UPDATE t SET a = a + 1 FROM (SELECT tds_source.ctid AS tds_ctid, tds_source AS tds_old FROM t AS tds_source "
-            + #"WHERE id = 2 FOR UPDATE) AS tds_deleted WHERE t.ctid = tds_deleted.tds_ctid RETURNING (tds_deleted.tds_old).a AS "was", t.a AS "a""#)
+        #expect(
+            try query("UPDATE t SET a = a + 1 OUTPUT DELETED.a AS was, INSERTED.a WHERE id = 2").0.sql
+                == "UPDATE t SET a = a + 1 FROM (SELECT tds_source.ctid AS tds_ctid, tds_source AS tds_old FROM t AS tds_source "
+                + #"WHERE id = 2 FOR UPDATE) AS tds_deleted WHERE t.ctid = tds_deleted.tds_ctid RETURNING (tds_deleted.tds_old).a AS "was", t.a AS "a""#
+        )
         #expect(error("UPDATE t SET a = 1 OUTPUT DELETED.a + 1")?.number == 40517)
     }
 
@@ -187,20 +224,24 @@ struct TranslationRewriteTests {
 
     @Test func bitLiteralsBecomeBooleans() throws {
         let statements = try TSQLTranslator.translate(
-            "CREATE TABLE F (Id int, Flag bit)\nINSERT F VALUES (1, 1)\nINSERT F (Flag, Id) VALUES (0, 0), (1, 1)\nUPDATE F SET Flag = 0 WHERE Id = 1")
+            "CREATE TABLE F (Id int, Flag bit)\nINSERT F VALUES (1, 1)\nINSERT F (Flag, Id) VALUES (0, 0), (1, 1)\nUPDATE F SET Flag = 0 WHERE Id = 1"
+        )
         let sql = statements.dropFirst().map { statement -> String in
             if case .query(let q, _) = statement.action { return q.sql }
             return ""
         }
-        #expect(sql == [
-            "INSERT INTO f VALUES (1, TRUE)", "INSERT INTO f (flag, id) VALUES (FALSE, 0), (TRUE, 1)",
-            "UPDATE f SET flag = FALSE WHERE id = 1",
-        ])
+        #expect(
+            sql == [
+                "INSERT INTO f VALUES (1, TRUE)", "INSERT INTO f (flag, id) VALUES (FALSE, 0), (TRUE, 1)",
+                "UPDATE f SET flag = FALSE WHERE id = 1",
+            ])
         var asked: [String] = []
-        _ = try TSQLTranslator.translate("INSERT dbo.G VALUES (1)", columnResolver: { table in
-            asked.append(table)
-            return [CatalogColumn(name: "On", type: .bit)]
-        })
+        _ = try TSQLTranslator.translate(
+            "INSERT dbo.G VALUES (1)",
+            columnResolver: { table in
+                asked.append(table)
+                return [CatalogColumn(name: "On", type: .bit)]
+            })
         #expect(asked == [#""public"."g""#])
     }
 
@@ -248,7 +289,8 @@ struct TranslationRewriteTests {
 
     @Test func whileNeedsALoopForBreak() throws {
         #expect(error("BREAK")?.number == 135)
-        let statements = try TSQLTranslator.translate("DECLARE @i int = 0\nWHILE @i < 3 BEGIN SET @i += 1 IF @i = 2 BREAK END")
+        let statements = try TSQLTranslator.translate(
+            "DECLARE @i int = 0\nWHILE @i < 3 BEGIN SET @i += 1 IF @i = 2 BREAK END")
         guard case .whileLoop(let condition, let body)? = statements.last?.action else {
             Issue.record("not a WHILE")
             return

@@ -15,7 +15,10 @@ struct TranslationSplitterInsertExecTests {
     }
 
     @Test func execAfterValuesOrSelectStartsAStatement() throws {
-        #expect(try statements("INSERT INTO t VALUES (1)\nEXEC sp_executesql N'SELECT @q', N'@q int', @q = 1") == ["INSERT", "EXEC"])
+        #expect(
+            try statements("INSERT INTO t VALUES (1)\nEXEC sp_executesql N'SELECT @q', N'@q int', @q = 1") == [
+                "INSERT", "EXEC",
+            ])
         #expect(try statements("INSERT INTO t SELECT 1\nEXEC p") == ["INSERT", "EXEC"])
         #expect(try statements("INSERT INTO t (a) EXEC p 1") == ["INSERT"])
         #expect(try statements("INSERT t EXECUTE p") == ["INSERT"])

@@ -7,12 +7,16 @@ import Testing
 struct TranslationTokenizerTests {
     @Test func tokenizesStringsIdentifiersVariablesAndComments() throws {
         let tokens = try TSQLTokenizer.tokenize(
-            "SELECT N'it''s', 'x', [my col]], x], \"q\"\"id\", @p1, @@ROWCOUNT, 0x0aFF, 1.5e3 -- note\n/* a /* nested */ c */ FROM t")
-        #expect(tokens.map(\.kind) == [
-            .word, .string(isUnicode: true), .symbol, .string(isUnicode: false), .symbol, .quotedIdentifier, .symbol,
-            .quotedIdentifier, .symbol, .variable, .symbol, .systemVariable, .symbol, .binary, .symbol, .number, .word,
-            .word,
-        ])
+            "SELECT N'it''s', 'x', [my col]], x], \"q\"\"id\", @p1, @@ROWCOUNT, 0x0aFF, 1.5e3 -- note\n/* a /* nested */ c */ FROM t"
+        )
+        #expect(
+            tokens.map(\.kind) == [
+                .word, .string(isUnicode: true), .symbol, .string(isUnicode: false), .symbol, .quotedIdentifier,
+                .symbol,
+                .quotedIdentifier, .symbol, .variable, .symbol, .systemVariable, .symbol, .binary, .symbol, .number,
+                .word,
+                .word,
+            ])
         #expect(tokens[1].text == "it's")
         #expect(tokens[5].text == "my col], x")
         #expect(tokens[7].text == "q\"id")
@@ -70,7 +74,9 @@ struct TranslationTokenizerTests {
     }
 
     @Test func setOptionsEndBeforeTheNextStatement() throws {
-        let nodes = try split("SET NOCOUNT ON\nINSERT T VALUES (3)\nSET XACT_ABORT OFF DELETE FROM T SET ANSI_NULLS ON UPDATE T SET a = 1")
+        let nodes = try split(
+            "SET NOCOUNT ON\nINSERT T VALUES (3)\nSET XACT_ABORT OFF DELETE FROM T SET ANSI_NULLS ON UPDATE T SET a = 1"
+        )
         #expect(firstWords(nodes) == ["SET", "INSERT", "SET", "DELETE", "SET", "UPDATE"])
     }
 

@@ -46,7 +46,8 @@ public enum SharedBenchmarkSandbox {
             let postgres = try ThrowawayPostgres.shared()
             let server = TDSSandboxServer()
             let port = try server.start(
-                host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres.configuration()))
+                host: "127.0.0.1", port: 0,
+                engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres.configuration()))
             state = (server, port)
             atexit { SharedBenchmarkSandbox.stop() }
             return port

@@ -39,6 +39,7 @@ public enum BuiltExecutable {
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        return Result(lines: lines, status: process.terminationStatus, errors: String(decoding: errorData, as: UTF8.self))
+        return Result(
+            lines: lines, status: process.terminationStatus, errors: String(decoding: errorData, as: UTF8.self))
     }
 }

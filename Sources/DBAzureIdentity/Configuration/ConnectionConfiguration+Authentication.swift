@@ -5,12 +5,13 @@ extension ConnectionConfiguration {
     /// The credential `authentication` names (an ADO.NET string's `Authentication=Active Directory …`), or `nil`
     /// for user-and-password sign-in:
     ///
-    /// | `AuthenticationMethod` | credential |
-    /// |---|---|
-    /// | `entraDefault` | ``DefaultAzureCredential`` |
-    /// | `entraManagedIdentity` | ``ManagedIdentityCredential`` (a user-assigned identity's client ID from `AZURE_CLIENT_ID`) |
-    /// | `entraServicePrincipal` | ``ClientSecretCredential``: tenant `AZURE_TENANT_ID`, client `AZURE_CLIENT_ID`, secret `password` (or `AZURE_CLIENT_SECRET`) |
-    /// | `entraWorkloadIdentity` | ``WorkloadIdentityCredential`` from `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_FEDERATED_TOKEN_FILE` |
+    /// - `entraDefault`: ``DefaultAzureCredential``.
+    /// - `entraManagedIdentity`: ``ManagedIdentityCredential`` (a user-assigned identity's client ID from
+    ///   `AZURE_CLIENT_ID`).
+    /// - `entraServicePrincipal`: ``ClientSecretCredential``: tenant `AZURE_TENANT_ID`, client `AZURE_CLIENT_ID`,
+    ///   secret `password` (or `AZURE_CLIENT_SECRET`).
+    /// - `entraWorkloadIdentity`: ``WorkloadIdentityCredential`` from `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`,
+    ///   `AZURE_FEDERATED_TOKEN_FILE`.
     ///
     /// When something the method needs is missing, the credential returned fails every token request with
     /// `DatabaseError.Kind.invalidConfiguration` naming what is missing (never a secret).

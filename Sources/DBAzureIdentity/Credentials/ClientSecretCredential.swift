@@ -59,8 +59,11 @@ public final class ClientSecretCredential: TokenCredential {
         let (endpoint, clientID, secret, clock) = (self.endpoint, self.clientID, clientSecret, cache.clock)
         return try await cache.token(for: scopes) {
             try await endpoint.requestToken(
-                [("client_id", clientID), ("client_secret", secret.revealed), ("scope", scopes.joined(separator: " ")),
-                 ("grant_type", "client_credentials")],
+                [
+                    ("client_id", clientID), ("client_secret", secret.revealed),
+                    ("scope", scopes.joined(separator: " ")),
+                    ("grant_type", "client_credentials"),
+                ],
                 credential: "ClientSecretCredential", now: clock())
         }
     }
@@ -75,7 +78,8 @@ public final class WorkloadIdentityCredential: TokenCredential {
     private let tokenFilePath: String
     private let cache: TokenCache
 
-    /// Creates the credential; see ``ClientSecretCredential/init(tenantID:clientID:clientSecret:authorityHost:environment:timeout:refreshMargin:clock:)``
+    /// Creates the credential; see
+    /// ``ClientSecretCredential/init(tenantID:clientID:clientSecret:authorityHost:environment:timeout:refreshMargin:clock:)``
     /// for the common parameters.
     public init(
         tenantID: String, clientID: String, tokenFilePath: String, authorityHost: URL? = nil,
@@ -111,16 +115,19 @@ public final class WorkloadIdentityCredential: TokenCredential {
         return try await cache.token(for: scopes) {
             let assertion: String
             do {
-                assertion = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                assertion = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
             } catch {
                 throw TokenCredentialError(
                     credential: "WorkloadIdentityCredential", reason: .unavailable,
                     message: "cannot read the federated token file \(path)")
             }
             return try await endpoint.requestToken(
-                [("client_id", clientID), ("scope", scopes.joined(separator: " ")),
-                 ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-                 ("client_assertion", assertion), ("grant_type", "client_credentials")],
+                [
+                    ("client_id", clientID), ("scope", scopes.joined(separator: " ")),
+                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                    ("client_assertion", assertion), ("grant_type", "client_credentials"),
+                ],
                 credential: "WorkloadIdentityCredential", now: clock())
         }
     }

@@ -36,18 +36,26 @@ public final class DefaultAzureCredential: TokenCredential {
     ) {
         let clientID = environment["AZURE_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 }
         chain = [
-            ("ClientSecretCredential",
-             ClientSecretCredential.fromEnvironment(environment, refreshMargin: refreshMargin, clock: clock),
-             "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not all set"),
-            ("WorkloadIdentityCredential",
-             WorkloadIdentityCredential.fromEnvironment(environment, refreshMargin: refreshMargin, clock: clock),
-             "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE are not all set"),
-            ("ManagedIdentityCredential",
-             ManagedIdentityCredential(
-                clientID: clientID, environment: environment, imdsEndpoint: imdsEndpoint,
-                timeout: managedIdentityTimeout, refreshMargin: refreshMargin, clock: clock), ""),
-            ("AzureCLICredential",
-             AzureCLICredential(environment: environment, refreshMargin: refreshMargin, clock: clock), ""),
+            (
+                "ClientSecretCredential",
+                ClientSecretCredential.fromEnvironment(environment, refreshMargin: refreshMargin, clock: clock),
+                "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not all set"
+            ),
+            (
+                "WorkloadIdentityCredential",
+                WorkloadIdentityCredential.fromEnvironment(environment, refreshMargin: refreshMargin, clock: clock),
+                "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE are not all set"
+            ),
+            (
+                "ManagedIdentityCredential",
+                ManagedIdentityCredential(
+                    clientID: clientID, environment: environment, imdsEndpoint: imdsEndpoint,
+                    timeout: managedIdentityTimeout, refreshMargin: refreshMargin, clock: clock), ""
+            ),
+            (
+                "AzureCLICredential",
+                AzureCLICredential(environment: environment, refreshMargin: refreshMargin, clock: clock), ""
+            ),
         ]
     }
 
@@ -56,7 +64,8 @@ public final class DefaultAzureCredential: TokenCredential {
         var failures: [TokenCredentialError] = []
         for link in chain {
             guard let credential = link.credential else {
-                failures.append(TokenCredentialError(credential: link.name, reason: .unavailable, message: link.missing))
+                failures.append(
+                    TokenCredentialError(credential: link.name, reason: .unavailable, message: link.missing))
                 continue
             }
             do {
@@ -64,8 +73,10 @@ public final class DefaultAzureCredential: TokenCredential {
             } catch let error as TokenCredentialError {
                 failures.append(error)
             } catch {
-                failures.append(TokenCredentialError(credential: link.name, reason: .authenticationFailed,
-                                                     message: "\(error)"))
+                failures.append(
+                    TokenCredentialError(
+                        credential: link.name, reason: .authenticationFailed,
+                        message: "\(error)"))
             }
         }
         throw TokenCredentialError(

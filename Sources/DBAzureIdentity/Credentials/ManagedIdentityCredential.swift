@@ -2,7 +2,7 @@ import DBCore
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The managed identity of the Azure host the process runs on.
@@ -65,7 +65,9 @@ public final class ManagedIdentityCredential: TokenCredential {
             let (status, body) = try await TokenHTTP.send(request, credential: name)
             guard (200..<300).contains(status) else {
                 // IMDS answers 400 when the VM has no (such) identity: the credential does not apply here.
-                let reason: TokenCredentialError.Reason = status == 400 || status == 404 ? .unavailable
+                let reason: TokenCredentialError.Reason =
+                    status == 400 || status == 404
+                    ? .unavailable
                     : .authenticationFailed
                 throw TokenHTTP.failure(status: status, body: body, credential: name, reason: reason)
             }

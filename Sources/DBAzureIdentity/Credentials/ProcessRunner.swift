@@ -10,7 +10,9 @@ enum ProcessRunner {
         var standardError: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String], timeout: Double)
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String], timeout: Double
+    )
         async throws -> Output
     {
         try await withCheckedThrowingContinuation { continuation in
@@ -58,7 +60,8 @@ enum ProcessRunner {
         errorRead.wait()
         if timedOut.load(ordering: .relaxed) {
             throw TokenCredentialError(
-                credential: "AzureCLICredential", reason: .unavailable, message: "az did not finish within \(timeout) s")
+                credential: "AzureCLICredential", reason: .unavailable, message: "az did not finish within \(timeout) s"
+            )
         }
         let text = String(decoding: errorText.withLock { $0 }, as: UTF8.self)
         return Output(status: process.terminationStatus, standardOutput: output, standardError: text)

@@ -29,7 +29,8 @@ final class TokenCache: Sendable {
         let key = scopes.joined(separator: " ")
         let now = clock()
         let margin = refreshMargin
-        let (cached, task, previous) = slots.withLock { slots -> (AccessToken?, Task<AccessToken, any Error>?, AccessToken?) in
+        let (cached, task, previous) = slots.withLock {
+            slots -> (AccessToken?, Task<AccessToken, any Error>?, AccessToken?) in
             switch slots[key] {
             case .token(let token) where token.expiresOn.timeIntervalSince(now) > margin:
                 return (token, nil, nil)

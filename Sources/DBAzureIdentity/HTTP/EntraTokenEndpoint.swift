@@ -2,7 +2,7 @@ import DBCore
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The Entra ID OAuth 2.0 token endpoint: `{authority}/{tenant}/oauth2/v2.0/token`.
@@ -25,9 +25,11 @@ struct EntraTokenEndpoint: Sendable {
 
     /// Whether a tenant id is safe in a URL path (a GUID or a domain name).
     static func isValidTenant(_ tenant: String) -> Bool {
-        !tenant.isEmpty && tenant.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "."
-        }
+        !tenant.isEmpty
+            && tenant.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                    || $0 == "."
+            }
     }
 
     /// POSTs the form and reads the token. A 4xx answer is ``TokenCredentialError/Reason/authenticationFailed``.
@@ -37,7 +39,9 @@ struct EntraTokenEndpoint: Sendable {
                 credential: credential, reason: .unavailable,
                 message: "invalid tenant id '\(tenantID)': expected a GUID or a domain name")
         }
-        let base = authority.absoluteString.hasSuffix("/") ? String(authority.absoluteString.dropLast()) : authority.absoluteString
+        let base =
+            authority.absoluteString.hasSuffix("/")
+            ? String(authority.absoluteString.dropLast()) : authority.absoluteString
         guard let url = URL(string: "\(base)/\(tenantID)/oauth2/v2.0/token") else {
             throw TokenCredentialError(credential: credential, reason: .unavailable, message: "invalid authority host")
         }

@@ -2,7 +2,7 @@ import DBCore
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// HTTP for the token endpoints (Entra ID, managed identity), over Foundation's URLSession.
@@ -34,14 +34,17 @@ enum TokenHTTP {
 
     /// An error for a non-2xx answer: the status and the service's `error` / `error_description` (never the
     /// body as a whole).
-    static func failure(status: Int, body: Data, credential: String, reason: TokenCredentialError.Reason)
+    static func failure(
+        status: Int, body: Data, credential: String, reason: TokenCredentialError.Reason
+    )
         -> TokenCredentialError
     {
         var message = "HTTP \(status)"
         if let json = object(body) {
             if let code = json["error"] as? String { message += " \(code)" }
             if let code = (json["error"] as? [String: Any])?["code"] as? String { message += " \(code)" }
-            if let text = json["error_description"] as? String ?? (json["error"] as? [String: Any])?["message"] as? String
+            if let text = json["error_description"] as? String ?? (json["error"] as? [String: Any])?["message"]
+                as? String
                 ?? json["message"] as? String
             {
                 message += ": " + String(text.prefix(400))

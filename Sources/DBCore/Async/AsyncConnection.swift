@@ -87,7 +87,8 @@ public final class AsyncConnection: Sendable {
 
     /// Runs a statement in the driver's native placeholder syntax; returns the affected-row count.
     @discardableResult
-    public func execute(_ statement: BoundStatement, isolation: isolated (any Actor)? = #isolation) async throws -> Int {
+    public func execute(_ statement: BoundStatement, isolation: isolated (any Actor)? = #isolation) async throws -> Int
+    {
         try await withConnection { connection in
             let cursor = try connection.cursor()
             defer { cursor.close() }

@@ -32,7 +32,8 @@ extension AsyncConnection {
     public func rows(
         _ sql: String, _ parameters: [(any SQLValueEncodable)?], batchSize: Int = 1000
     ) throws -> AsyncRows {
-        let statement = parameters.isEmpty
+        let statement =
+            parameters.isEmpty
             ? BoundStatement(sql: sql)
             : try PlaceholderLexer.bind(sql, positional: parameters.map { $0?.sqlValue ?? .null }, dialect: dialect)
         return AsyncRows(batches: AsyncRowBatches(connection: self, statement: statement, batchSize: batchSize))

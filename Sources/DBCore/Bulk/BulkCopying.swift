@@ -35,7 +35,8 @@
 ///   reported by the server names the batch's first row); with autocommit on, each batch runs in its own
 ///   transaction so that a failing batch rolls back whole.
 public protocol BulkCopying: DatabaseConnection {
-    /// Copies the rows of `source` into `columns` of `table`, streaming them in batches; returns the number of rows copied.
+    /// Copies the rows of `source` into `columns` of `table`, streaming them in batches; returns the number of rows
+    /// copied.
     ///
     /// Each row has one value per column, in the order of `columns`. The driver converts each value to its
     /// column's type (queried once before the first row); a value that does not fit fails with

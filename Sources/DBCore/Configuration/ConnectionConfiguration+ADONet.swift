@@ -3,8 +3,9 @@ extension ConnectionConfiguration {
     /// (Npgsql):
     ///
     /// ```
-    /// Server=tcp:myserver.database.windows.net,1433;Initial Catalog=mydb;Persist Security Info=False;User ID=myuser;
-    ///   Password=mypassword;MultipleActiveResultSets=False;Encrypt=True;TrustServerCertificate=False;Connection Timeout=30;
+    /// Server=tcp:myserver.database.windows.net,1433;Initial Catalog=mydb;Persist Security Info=False;
+    ///   User ID=myuser;Password=mypassword;MultipleActiveResultSets=False;Encrypt=True;
+    ///   TrustServerCertificate=False;Connection Timeout=30;
     /// Server=mydemoserver.postgres.database.azure.com;Database=postgres;Port=5432;User Id=mylogin@mydemoserver;
     ///   Password=...;Ssl Mode=Require;
     /// ```

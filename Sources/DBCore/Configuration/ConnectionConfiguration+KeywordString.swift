@@ -40,8 +40,9 @@ extension ConnectionConfiguration {
                 try ConnectionSettingKeys.applyCommon(
                     pair.key, key: pair.key, value: value, source: "connection string", to: &self)
             default:
-                guard KeywordStringParser.libpqKeywords.contains(pair.key)
-                    || StatementCacheSettings.optionNames.contains(pair.key)
+                guard
+                    KeywordStringParser.libpqKeywords.contains(pair.key)
+                        || StatementCacheSettings.optionNames.contains(pair.key)
                 else {
                     throw DatabaseError.invalidConfiguration(
                         "unknown key '\(pair.key)' in connection string: libpq has no such keyword")

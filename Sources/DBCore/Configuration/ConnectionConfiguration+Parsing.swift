@@ -103,7 +103,9 @@ enum ConfigurationText {
     /// - `Encrypt=True` with `TrustServerCertificate=True` → ``TLSMode/require``;
     /// - `Encrypt=Strict` → ``TLSMode/verifyFull`` (strict mode always verifies);
     /// - `Encrypt=False`/`Optional`/`No` → ``TLSMode/prefer`` (encrypt when the server offers, as FreeTDS does).
-    static func sqlServerTLS(encrypt: String, trustServerCertificate: Bool, key: String, in source: String) throws
+    static func sqlServerTLS(
+        encrypt: String, trustServerCertificate: Bool, key: String, in source: String
+    ) throws
         -> TLSMode
     {
         switch encrypt.lowercased() {

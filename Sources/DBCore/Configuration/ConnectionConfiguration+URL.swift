@@ -17,7 +17,8 @@ extension ConnectionConfiguration {
     /// `sslmode`, `sslrootcert`, `tds_version`, `browser_port`, and the ADO.NET keys written without spaces
     /// (`applicationIntent`, `connectRetryCount`, `connectRetryInterval`, `authentication`, `packetSize`,
     /// `workstationID`, `language`, `pooling`, `maxPoolSize`, `minPoolSize`, `connectionLifetime`, …), honoured or
-    /// refused as in ``init(connectionString:)``; any other key fails, naming it. `encrypt=true` verifies the certificate
+    /// refused as in ``init(connectionString:)``; any other key fails, naming it. `encrypt=true` verifies the
+    /// certificate
     /// (``TLSMode/verifyFull``) unless `trustServerCertificate=true` (``TLSMode/require``); `encrypt=false` is
     /// ``TLSMode/prefer``. Example: `sqlserver://sa:p%40ss@db.example.com:1433/inventory?encrypt=true`.
     ///
@@ -159,15 +160,18 @@ private struct URLParser {
                 configuration.instanceName = value.isEmpty ? nil : value
             case (.sqlServer, "encrypt"):
                 encrypt = value
-                _ = try ConfigurationText.sqlServerTLS(encrypt: value, trustServerCertificate: false, key: key, in: "URL")
+                _ = try ConfigurationText.sqlServerTLS(
+                    encrypt: value, trustServerCertificate: false, key: key, in: "URL")
             case (.sqlServer, "trustservercertificate"):
                 trustServerCertificate = try ConfigurationText.bool(value, key: key, in: "URL")
             case (.postgresql, "connect_retry_count"), (.postgresql, "connect_retry_interval"):
                 try ConnectionSettingKeys.applyCommon(key, key: key, value: value, source: "URL", to: &configuration)
             case (.postgresql, _):
-                guard KeywordStringParser.libpqKeywords.contains(key) || StatementCacheSettings.optionNames.contains(key)
+                guard
+                    KeywordStringParser.libpqKeywords.contains(key) || StatementCacheSettings.optionNames.contains(key)
                 else {
-                    throw DatabaseError.invalidConfiguration("unknown query key '\(key)' in URL: libpq has no such keyword")
+                    throw DatabaseError.invalidConfiguration(
+                        "unknown query key '\(key)' in URL: libpq has no such keyword")
                 }
                 configuration.options[key] = value
             case (.sqlServer, StatementCacheSettings.thresholdOption),

@@ -64,8 +64,10 @@ enum ConnectionSettingKeys {
         case "gssencryptionmode": configuration.options["gssencmode"] = value.lowercased()
         case "channelbinding": configuration.options["channel_binding"] = value.lowercased()
         case "targetsessionattributes":
-            let attributes = ["any": "any", "readwrite": "read-write", "readonly": "read-only", "primary": "primary",
-                              "standby": "standby", "preferstandby": "prefer-standby"]
+            let attributes = [
+                "any": "any", "readwrite": "read-write", "readonly": "read-only", "primary": "primary",
+                "standby": "standby", "preferstandby": "prefer-standby",
+            ]
             guard let libpq = attributes[value.lowercased().filter { $0 != "-" }] else {
                 throw refuse("libpq knows Any, ReadWrite, ReadOnly, Primary, Standby and PreferStandby")
             }

@@ -52,7 +52,8 @@ public enum ConnectRetry {
         let list = failures.enumerated().map { index, error in
             "attempt \(index + 1) of \(attempts): \(error.description)"
         }
-        last.message += " (the connect failed \(failures.count) times with a transient fault: "
+        last.message +=
+            " (the connect failed \(failures.count) times with a transient fault: "
             + list.joined(separator: "; ") + ")"
         return last
     }

@@ -14,8 +14,9 @@ import Logging
 ///
 /// ```swift
 /// var configuration = try ConnectionConfiguration(parsing: connectionString)
-/// configuration.connectRetry = ConnectRetryPolicy(count: 3, interval: 2)   // or ConnectRetryCount=3;ConnectRetryInterval=2
-/// configuration.connectRetry = .none                                       // a single attempt
+/// // or ConnectRetryCount=3;ConnectRetryInterval=2 in the connection string
+/// configuration.connectRetry = ConnectRetryPolicy(count: 3, interval: 2)
+/// configuration.connectRetry = .none  // a single attempt
 /// ```
 public struct ConnectRetryPolicy: Sendable, Hashable, CustomStringConvertible {
     /// How many times a failed connect is tried again (0 to 255); 0 turns retrying off. 1 by default.

@@ -56,13 +56,14 @@ extension DatabaseCursor {
         var sets: [[SQLValue]] = []
         sets.reserveCapacity(parameterSets.count)
         for set in parameterSets {
-            sets.append(try names.map { name in
-                guard let value = set[name] else {
-                    throw DatabaseError(
-                        kind: .invalidParameters, message: "no value for parameter '\(name)'", statement: sql)
-                }
-                return value?.sqlValue ?? .null
-            })
+            sets.append(
+                try names.map { name in
+                    guard let value = set[name] else {
+                        throw DatabaseError(
+                            kind: .invalidParameters, message: "no value for parameter '\(name)'", statement: sql)
+                    }
+                    return value?.sqlValue ?? .null
+                })
         }
         try executeMany(plan.sql, parameterSets: sets)
     }

@@ -56,7 +56,9 @@ public struct AccessToken: Sendable, Hashable, CustomStringConvertible {
 /// ``DatabaseError/Kind/unsupported`` explaining why.
 public protocol AccessTokenSignIn: DatabaseDriver {
     /// `configuration` changed to sign in with `token` (e.g. the token as the password).
-    func configuration(_ configuration: ConnectionConfiguration, signingInWith token: AccessToken) throws
+    func configuration(
+        _ configuration: ConnectionConfiguration, signingInWith token: AccessToken
+    ) throws
         -> ConnectionConfiguration
 }
 

@@ -75,7 +75,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
         public var description: String {
             switch self {
             case .sqlState(let state): return "SQLSTATE \(state)"
-            case .sqlServer(let number, let state, let severity): return "Msg \(number), Level \(severity), State \(state)"
+            case .sqlServer(let number, let state, let severity):
+                return "Msg \(number), Level \(severity), State \(state)"
             }
         }
     }

@@ -115,7 +115,8 @@ extension ConnectionPool {
 
     /// A one-shot timer that fails `waiter` with the pool-exhausted error at `deadline` if it still waits; cancelled
     /// by ``PoolWaiter/deliver()`` when the wait ends first.
-    private func timeoutTimer(for waiter: PoolWaiter, deadline: DispatchTime, start: UInt64) -> any DispatchSourceTimer {
+    private func timeoutTimer(for waiter: PoolWaiter, deadline: DispatchTime, start: UInt64) -> any DispatchSourceTimer
+    {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
         timer.schedule(deadline: deadline, leeway: .milliseconds(10))
         timer.setEventHandler { [weak self, weak waiter] in

@@ -122,7 +122,8 @@ public enum PlaceholderLexer {
     }
 
     /// Rewrites `sql` and attaches positional values; the count of `%s` must equal the count of values.
-    public static func bind(_ sql: String, positional values: [SQLValue], dialect: SQLDialect) throws -> BoundStatement {
+    public static func bind(_ sql: String, positional values: [SQLValue], dialect: SQLDialect) throws -> BoundStatement
+    {
         let plan = try plan(sql, dialect: dialect)
         switch plan.style {
         case .none where values.isEmpty:
@@ -144,7 +145,9 @@ public enum PlaceholderLexer {
     }
 
     /// Rewrites `sql` and attaches named values; every `%(name)s` needs a value (extra values are ignored).
-    public static func bind(_ sql: String, named values: [String: SQLValue], dialect: SQLDialect) throws -> BoundStatement {
+    public static func bind(
+        _ sql: String, named values: [String: SQLValue], dialect: SQLDialect
+    ) throws -> BoundStatement {
         let plan = try plan(sql, dialect: dialect)
         switch plan.style {
         case .none:

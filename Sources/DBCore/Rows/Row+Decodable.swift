@@ -70,7 +70,8 @@ struct RowKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         do {
             return try T(from: SingleValueDecoder(value: sqlValue, key: key.stringValue))
         } catch let error as DatabaseError {
-            throw error.message.hasPrefix("column '") ? error
+            throw error.message.hasPrefix("column '")
+                ? error
                 : DatabaseError.typeMismatch("column '\(key.stringValue)': \(error.message)")
         } catch {
             throw DatabaseError.typeMismatch("column '\(key.stringValue)': cannot decode \(T.self): \(error)")

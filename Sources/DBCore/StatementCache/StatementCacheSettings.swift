@@ -47,7 +47,8 @@ public struct StatementCacheSettings: Sendable, Hashable {
         }
         if let text = options[Self.capacityOption] {
             guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
-                throw DatabaseError.invalidConfiguration("\(Self.capacityOption) must be a count of at least 1, not '\(text)'")
+                throw DatabaseError.invalidConfiguration(
+                    "\(Self.capacityOption) must be a count of at least 1, not '\(text)'")
             }
             capacity = value
         }

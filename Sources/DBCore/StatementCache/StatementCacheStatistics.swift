@@ -20,7 +20,9 @@ public struct StatementCacheStatistics: Sendable, Hashable, CustomStringConverti
     public var cached = 0
 
     /// Creates statistics; all zero by default.
-    public init(hits: Int = 0, misses: Int = 0, prepared: Int = 0, evictions: Int = 0, invalidations: Int = 0, cached: Int = 0) {
+    public init(
+        hits: Int = 0, misses: Int = 0, prepared: Int = 0, evictions: Int = 0, invalidations: Int = 0, cached: Int = 0
+    ) {
         self.hits = hits
         self.misses = misses
         self.prepared = prepared

@@ -14,7 +14,9 @@ extension SQLIntegerConvertible {
     public init(sqlValue: SQLValue) throws {
         switch sqlValue {
         case .int(let value):
-            guard let exact = Self(exactly: value) else { throw sqlValue.mismatch(Self.self, "\(value) is out of range") }
+            guard let exact = Self(exactly: value) else {
+                throw sqlValue.mismatch(Self.self, "\(value) is out of range")
+            }
             self = exact
         case .bool(let value): self = value ? 1 : 0
         case .decimal(let value):

@@ -10,7 +10,8 @@ import SQLKit
 /// ```swift
 /// let sql = pool.sql()                        // PostgreSQL or SQL Server, from the pool's configuration
 /// try await sql.create(table: "planets").ifNotExists().column("id", type: .bigint, .primaryKey).run()
-/// let names = try await sql.select().column("name").from("planets").limit(10).all(decodingColumn: "name", as: String.self)
+/// let names = try await sql.select().column("name").from("planets").limit(10)
+///     .all(decodingColumn: "name", as: String.self)
 /// ```
 ///
 /// Binds become ``DBCore/SQLValue``s through ``SQLValueEncoder`` and always travel as server-side parameters;
@@ -38,7 +39,10 @@ public struct DBSQLDatabase: SQLDatabase {
     /// The level statements are logged at; `nil` logs none. Binds are never logged, only their count.
     public let queryLogLevel: Logger.Level?
 
-    init(source: Source, backend: DatabaseBackend, logger: Logger, eventLoop: (any EventLoop)?, queryLogLevel: Logger.Level?) {
+    init(
+        source: Source, backend: DatabaseBackend, logger: Logger, eventLoop: (any EventLoop)?,
+        queryLogLevel: Logger.Level?
+    ) {
         self.source = source
         self.logger = logger
         self.eventLoop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.any()
@@ -50,7 +54,8 @@ public struct DBSQLDatabase: SQLDatabase {
     /// throws ``DBCore/DatabaseError/Kind/misuse``. For tests and for seeing what would be sent.
     public static func rendering(for backend: DatabaseBackend) -> DBSQLDatabase {
         DBSQLDatabase(
-            source: .renderOnly, backend: backend, logger: Logger(label: "DBSQLKit"), eventLoop: nil, queryLogLevel: nil)
+            source: .renderOnly, backend: backend, logger: Logger(label: "DBSQLKit"), eventLoop: nil, queryLogLevel: nil
+        )
     }
 
     /// The database family the statements go to.
@@ -59,7 +64,9 @@ public struct DBSQLDatabase: SQLDatabase {
     }
 
     /// Runs `query`, calling `onRow` for each row of its first result set; the future completes on ``eventLoop``.
-    public func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+    public func execute(
+        sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    )
         -> EventLoopFuture<Void>
     {
         eventLoop.makeFutureWithTask { try await self.execute(sql: query, onRow) }
@@ -74,7 +81,9 @@ public struct DBSQLDatabase: SQLDatabase {
     ///   sending) for a statement the SQL Server dialect cannot render.
     public func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let statements: [BoundStatement]
-        if dialect is SQLServerDialect, let insert = query as? SQLInsert, let parts = SQLServerDialect.chunks(of: insert) {
+        if dialect is SQLServerDialect, let insert = query as? SQLInsert,
+            let parts = SQLServerDialect.chunks(of: insert)
+        {
             statements = try parts.map(render)
         } else {
             statements = [try render(query)]

@@ -33,13 +33,17 @@ public struct PostgreSQLDialect: SQLDialect {
     /// PostgreSQL's trigger syntax.
     public var triggerSyntax: SQLTriggerSyntax {
         .init(
-            create: [.supportsForEach, .postgreSQLChecks, .supportsCondition, .conditionRequiresParentheses,
-                     .supportsConstraints],
+            create: [
+                .supportsForEach, .postgreSQLChecks, .supportsCondition, .conditionRequiresParentheses,
+                .supportsConstraints,
+            ],
             drop: [.supportsCascade, .supportsTableName])
     }
     /// `ALTER COLUMN c SET DATA TYPE t`, several changes in one statement.
     public var alterTableSyntax: SQLAlterTableSyntax {
-        .init(alterColumnDefinitionClause: SQLRaw("ALTER COLUMN"), alterColumnDefinitionTypeKeyword: SQLRaw("SET DATA TYPE"))
+        .init(
+            alterColumnDefinitionClause: SQLRaw("ALTER COLUMN"),
+            alterColumnDefinitionTypeKeyword: SQLRaw("SET DATA TYPE"))
     }
     /// `TIMESTAMP` becomes `TIMESTAMPTZ` (a `Date` is an instant), blobs `BYTEA`.
     public func customDataType(for dataType: SQLDataType) -> (any SQLExpression)? {
@@ -53,7 +57,10 @@ public struct PostgreSQLDialect: SQLDialect {
     public var upsertSyntax: SQLUpsertSyntax { .standard }
     /// Every union form, parenthesised.
     public var unionFeatures: SQLUnionFeatures {
-        [.union, .unionAll, .intersect, .intersectAll, .except, .exceptAll, .explicitDistinct, .parenthesizedSubqueries]
+        [
+            .union, .unionAll, .intersect, .intersectAll, .except, .exceptAll, .explicitDistinct,
+            .parenthesizedSubqueries,
+        ]
     }
     /// `FOR SHARE`.
     public var sharedSelectLockExpression: (any SQLExpression)? { SQLRaw("FOR SHARE") }

@@ -42,7 +42,9 @@ public struct SQLServerDialect: SQLDialect {
     public var triggerSyntax: SQLTriggerSyntax { .init() }
     /// `ALTER COLUMN c type`, one change per statement (``prepare(_:)`` splits batches).
     public var alterTableSyntax: SQLAlterTableSyntax {
-        .init(alterColumnDefinitionClause: SQLRaw("ALTER COLUMN"), alterColumnDefinitionTypeKeyword: nil, allowsBatch: false)
+        .init(
+            alterColumnDefinitionClause: SQLRaw("ALTER COLUMN"), alterColumnDefinitionTypeKeyword: nil,
+            allowsBatch: false)
     }
     /// SQL Server's type names: `INT`, `NVARCHAR(MAX)`, `VARBINARY(MAX)`, `DATETIMEOFFSET`, `REAL`.
     public func customDataType(for dataType: SQLDataType) -> (any SQLExpression)? {

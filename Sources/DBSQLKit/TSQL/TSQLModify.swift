@@ -98,7 +98,9 @@ struct TSQLMerge: SQLExpression {
     let predicate: (any SQLExpression)?
     let output: TSQLOutput?
 
-    init(_ insert: SQLInsert, strategy: SQLConflictResolutionStrategy, output: TSQLOutput?, rewriter: TSQLRewriter) throws {
+    init(
+        _ insert: SQLInsert, strategy: SQLConflictResolutionStrategy, output: TSQLOutput?, rewriter: TSQLRewriter
+    ) throws {
         guard !strategy.targetColumns.isEmpty else {
             throw SQLServerDialect.unsupported("an upsert without conflict target columns (MERGE needs them)")
         }
@@ -140,7 +142,8 @@ struct TSQLMerge: SQLExpression {
             $0.append("WHEN NOT MATCHED THEN INSERT", SQLGroupExpression(insert.columns))
             $0.append(
                 "VALUES",
-                SQLGroupExpression(insert.columns.map { SQLColumn(($0 as? SQLColumn)?.name ?? $0, table: SQLIdentifier("EXCLUDED")) }))
+                SQLGroupExpression(
+                    insert.columns.map { SQLColumn(($0 as? SQLColumn)?.name ?? $0, table: SQLIdentifier("EXCLUDED")) }))
             $0.append(output)
             $0.append(";")
         }

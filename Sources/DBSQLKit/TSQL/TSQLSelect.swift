@@ -48,9 +48,11 @@ struct TSQLSelect: SQLExpression {
             if !select.groupBy.isEmpty { $0.append("GROUP BY", SQLList(select.groupBy)) }
             if let having = select.having { $0.append("HAVING", having) }
             if let offset = select.offset {
-                $0.append("ORDER BY", select.orderBy.isEmpty
-                    ? SQLRaw(select.isDistinct ? "1" : "(SELECT NULL)") as any SQLExpression
-                    : SQLList(select.orderBy))
+                $0.append(
+                    "ORDER BY",
+                    select.orderBy.isEmpty
+                        ? SQLRaw(select.isDistinct ? "1" : "(SELECT NULL)") as any SQLExpression
+                        : SQLList(select.orderBy))
                 $0.append("OFFSET \(offset) ROWS")
                 if let limit = select.limit { $0.append("FETCH NEXT \(limit) ROWS ONLY") }
             } else if !select.orderBy.isEmpty {

@@ -93,7 +93,9 @@ private struct ThrowingUnkeyedContainer: UnkeyedEncodingContainer {
     var count: Int { 0 }
     mutating func encodeNil() throws { throw NeedsContainer() }
     mutating func encode<T: Encodable>(_ value: T) throws { throw NeedsContainer() }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    )
         -> KeyedEncodingContainer<NestedKey>
     {
         KeyedEncodingContainer(ThrowingKeyedContainer<NestedKey>())

@@ -6,7 +6,8 @@ import SQLLexing
 /// repeats the SQL once per set, each copy with its parameters renumbered (`@P1, @P2` for set 0, `@P3, @P4` for
 /// set 1, …). Values stay typed parameters; nothing is spliced into the SQL.
 ///
-/// After each copy one `SELECT @__rows = @__rows + @@ROWCOUNT, @__done = n` adds `@@ROWCOUNT` to a counter that the call returns as a one-row result at the end.
+/// After each copy one `SELECT @__rows = @__rows + @@ROWCOUNT, @__done = n` adds `@@ROWCOUNT` to a counter that the
+/// call returns as a one-row result at the end.
 /// The copies run inside `BEGIN TRY … END TRY` with a counter set after each one, so the first failing set stops
 /// the chunk (the later ones do not run) and the `CATCH` block names it before rethrowing the server's error
 /// (`THROW`). A chunk holds at most ``maxParameters`` parameters and ``maxSets`` sets (SQL Server allows 2100
@@ -64,13 +65,16 @@ enum MSSQLBatchedExecuteMany {
             }
             let nulls = Set(values.indices.filter { values[$0].isNull }.map { $0 + 1 })
             statement +=
-                template.render(offset: offset, nulls: nulls) + ";\nSELECT @__rows = @__rows + @@ROWCOUNT, @__done = \(position + 1);\n"
+                template.render(offset: offset, nulls: nulls)
+                + ";\nSELECT @__rows = @__rows + @@ROWCOUNT, @__done = \(position + 1);\n"
             encoded += values
         }
-        statement += "SELECT @__rows AS \(rowsColumn);\nEND TRY\nBEGIN CATCH\nSELECT @__done AS \(failedSetColumn);\nTHROW;\nEND CATCH"
+        statement +=
+            "SELECT @__rows AS \(rowsColumn);\nEND TRY\nBEGIN CATCH\nSELECT @__done AS \(failedSetColumn);\nTHROW;\nEND CATCH"
         var parameters = [
             RPCParameter(name: "@stmt", value: MSSQLParameterEncoder.string(statement)),
-            RPCParameter(name: "@params", value: MSSQLParameterEncoder.string(MSSQLParameterEncoder.declarations(encoded))),
+            RPCParameter(
+                name: "@params", value: MSSQLParameterEncoder.string(MSSQLParameterEncoder.declarations(encoded))),
         ]
         for (index, value) in encoded.enumerated() {
             parameters.append(RPCParameter(name: "@P\(index + 1)", value: value))

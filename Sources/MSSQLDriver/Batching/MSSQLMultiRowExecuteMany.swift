@@ -26,7 +26,9 @@ enum MSSQLMultiRowExecuteMany {
 
     /// Runs `insert` for every parameter set on `handle`; returns the total inserted-row count (`-1` when the
     /// server reported none).
-    static func run(_ insert: MSSQLMultiRowInsert, sql: String, parameterSets: [[SQLValue]], on handle: DBLibHandle)
+    static func run(
+        _ insert: MSSQLMultiRowInsert, sql: String, parameterSets: [[SQLValue]], on handle: DBLibHandle
+    )
         throws -> Int
     {
         var total = 0

@@ -39,7 +39,8 @@ struct TSQLParameterRenumbering {
         guard let index = parameterSets.firstIndex(where: { $0.count < needed }) else { return }
         throw DatabaseError(
             kind: .invalidParameters,
-            message: "parameter set \(index) has \(parameterSets[index].count) values; the statement uses @P1…@P\(needed)")
+            message:
+                "parameter set \(index) has \(parameterSets[index].count) values; the statement uses @P1…@P\(needed)")
     }
 
     /// The statement with every `@Pn` written as `@P(n + offset)`, or as `NULL` when `n` is in `nulls` (a NULL

@@ -22,7 +22,9 @@ struct BulkCopyRun<Source: BulkRowSource> {
 
     /// The 0-based table column of each copied column, matched exactly, else ignoring case.
     static func ordinals(of columns: [String], in tableColumns: [String], table: String) throws -> [Int] {
-        guard !tableColumns.isEmpty else { throw DatabaseError(kind: .undefinedTable, message: "table \(table) has no columns") }
+        guard !tableColumns.isEmpty else {
+            throw DatabaseError(kind: .undefinedTable, message: "table \(table) has no columns")
+        }
         var seen = Set<Int>()
         return try columns.map { column in
             let index =

@@ -119,7 +119,8 @@ extension MSSQLConnection {
             if encoded.emptyLiteral != nil && parameter.isOutput {
                 throw DatabaseError(
                     kind: .invalidParameters,
-                    message: "DB-Library sends an empty value as NULL; pass NULL for OUTPUT parameter \(parameter.name)")
+                    message: "DB-Library sends an empty value as NULL; pass NULL for OUTPUT parameter \(parameter.name)"
+                )
             }
         }
         if parameter.isOutput {

@@ -77,7 +77,8 @@ final class DBLibBulkCopy {
         let rc = bcp_bind(
             dbproc, address, 0, length, nil, -1, Int32(value.type), Int32(column + 1))
         guard rc == SUCCEED else {
-            throw firstError(orElse: "bcp_bind refused a value of DB-Library type \(value.type) for column \(column + 1)")
+            throw firstError(
+                orElse: "bcp_bind refused a value of DB-Library type \(value.type) for column \(column + 1)")
         }
     }
 

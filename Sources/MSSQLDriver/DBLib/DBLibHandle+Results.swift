@@ -23,7 +23,8 @@ extension DBLibHandle {
             case NO_MORE_RESULTS:
                 return .end
             default:
-                throw DatabaseError(kind: .other, message: "DB-Library could not read the results", statement: statement)
+                throw DatabaseError(
+                    kind: .other, message: "DB-Library could not read the results", statement: statement)
             }
         }
     }

@@ -61,7 +61,8 @@ final class DBLibHandle: @unchecked Sendable {
             throw DatabaseError(kind: .connectionLost, message: "the connection is closed", statement: statement)
         }
         if dbdead(dbproc) != 0 {
-            throw DatabaseError(kind: .connectionLost, message: "the connection to the server is broken", statement: statement)
+            throw DatabaseError(
+                kind: .connectionLost, message: "the connection to the server is broken", statement: statement)
         }
         return dbproc
     }
@@ -106,7 +107,8 @@ final class DBLibHandle: @unchecked Sendable {
         }
         if dbdead(dbproc) != 0 {
             messages.endStatement()
-            throw DatabaseError(kind: .connectionLost, message: "the connection to the server was lost", statement: statement)
+            throw DatabaseError(
+                kind: .connectionLost, message: "the connection to the server was lost", statement: statement)
         }
         let value = try result.get()
         // A metatype comparison the compiler folds away in each specialisation: no cost per row.
@@ -117,7 +119,9 @@ final class DBLibHandle: @unchecked Sendable {
     /// Ends an interrupted statement: discards what is left of its results (the errors the interruption caused go
     /// with them) and returns the error to throw, ``DatabaseError/Kind/cancelled`` or
     /// ``DatabaseError/Kind/timeout``, or ``DatabaseError/Kind/connectionLost`` when the server did not acknowledge.
-    private func interrupted(_ dbproc: OpaquePointer, by interruption: DBLibMessages.Interruption, statement: String?)
+    private func interrupted(
+        _ dbproc: OpaquePointer, by interruption: DBLibMessages.Interruption, statement: String?
+    )
         -> DatabaseError
     {
         discardStatement(dbproc)

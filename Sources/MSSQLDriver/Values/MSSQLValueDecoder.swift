@@ -80,7 +80,9 @@ enum MSSQLValueDecoder {
 
     /// A UUID from UNIQUEIDENTIFIER wire bytes: the first three groups are little-endian.
     static func uuid(wireBytes b: [UInt8]) -> UUID {
-        UUID(uuid: (b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        UUID(
+            uuid: (b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
+        )
     }
 
     /// UNIQUEIDENTIFIER wire bytes for a UUID (the inverse of ``uuid(wireBytes:)``).

@@ -123,7 +123,8 @@ extension PGConnection {
         for set in encoded {
             guard set.count == first.count else {
                 throw DatabaseError(
-                    kind: .invalidParameters, message: "every parameter set needs \(first.count) values", statement: sql)
+                    kind: .invalidParameters, message: "every parameter set needs \(first.count) values", statement: sql
+                )
             }
             for (index, type) in set.types.enumerated() where type != 0 {
                 if types[index] == 0 {

@@ -24,7 +24,8 @@ extension PGConnection {
         var sent = 0
         for parameters in sets {
             if state.failure != nil { break }
-            let queued = preparedTypes != nil
+            let queued =
+                preparedTypes != nil
                 ? handle.sendExecUnnamed(parameters) : handle.sendQueryWithParameters(sql, parameters)
             guard queued else { break }
             sent += 1

@@ -112,7 +112,8 @@ enum PQColumnDecoder {
             } else {
                 timestamp = SQLTimestamp(nanosecondsSince1970: nanos)
             }
-            return self == .timestamp ? .timestamp(timestamp) : .timestampTZ(SQLTimestampTZ(local: timestamp, offsetSeconds: 0))
+            return self == .timestamp
+                ? .timestamp(timestamp) : .timestampTZ(SQLTimestampTZ(local: timestamp, offsetSeconds: 0))
         case .interval:
             try expect(bytes, 16)
             let micros = Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))

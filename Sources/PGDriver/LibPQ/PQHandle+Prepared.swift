@@ -57,7 +57,9 @@ extension PQResult {
     var sessionEffect: PQSessionEffect {
         guard let tag = PQcmdStatus(pointer) else { return .none }
         func starts(_ prefix: StaticString) -> Bool {
-            strncmp(tag, UnsafeRawPointer(prefix.utf8Start).assumingMemoryBound(to: CChar.self), prefix.utf8CodeUnitCount) == 0
+            strncmp(
+                tag, UnsafeRawPointer(prefix.utf8Start).assumingMemoryBound(to: CChar.self), prefix.utf8CodeUnitCount)
+                == 0
         }
         switch UInt8(bitPattern: tag.pointee) {
         case UInt8(ascii: "C"): return starts("COMMIT") ? .committed : .none

@@ -157,7 +157,8 @@ final class PQHandle {
         guard let cancelObject else { return "the connection is closed" }
         var buffer = [CChar](repeating: 0, count: 256)
         let sent = PQcancel(cancelObject, &buffer, Int32(buffer.count))
-        return sent == 1 ? nil : String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return sent == 1
+            ? nil : String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Closes the connection and frees the cancel object. Idempotent.

@@ -24,7 +24,9 @@ enum PQNumeric {
         case positiveInfinity: return .string("Infinity")
         case negativeInfinity: return .string("-Infinity")
         case positive, negative: break
-        default: throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value has sign 0x\(String(sign, radix: 16))")
+        default:
+            throw DatabaseError(
+                kind: .typeMismatch, message: "a binary numeric value has sign 0x\(String(sign, radix: 16))")
         }
         guard count >= 0, bytes.count == 8 + 2 * count else {
             throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value has a bad length")

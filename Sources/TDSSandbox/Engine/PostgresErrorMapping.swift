@@ -1,5 +1,5 @@
-import Foundation
 import DBCore
+import Foundation
 
 /// Turns PostgreSQL errors (SQLSTATE + fields) into SQL Server errors (number, severity, SQL Server-style text).
 /// The README's error table lists the same mapping.
@@ -17,19 +17,37 @@ enum PostgresErrorMapping {
             let constraint = error.constraint ?? ""
             let value = duplicateValue(error.detail)
             if constraint.hasSuffix("_pkey") {
-                return make(2627, 14, "Violation of PRIMARY KEY constraint '\(constraint)'. Cannot insert duplicate key in object '\(table)'. The duplicate key value is \(value).", state: 1)
+                return make(
+                    2627, 14,
+                    "Violation of PRIMARY KEY constraint '\(constraint)'. Cannot insert duplicate key in object '\(table)'. The duplicate key value is \(value).",
+                    state: 1)
             }
             if constraint.hasSuffix("_key") {
-                return make(2627, 14, "Violation of UNIQUE KEY constraint '\(constraint)'. Cannot insert duplicate key in object '\(table)'. The duplicate key value is \(value).", state: 1)
+                return make(
+                    2627, 14,
+                    "Violation of UNIQUE KEY constraint '\(constraint)'. Cannot insert duplicate key in object '\(table)'. The duplicate key value is \(value).",
+                    state: 1)
             }
-            return make(2601, 14, "Cannot insert duplicate key row in object '\(table)' with unique index '\(constraint)'. The duplicate key value is \(value).")
+            return make(
+                2601, 14,
+                "Cannot insert duplicate key row in object '\(table)' with unique index '\(constraint)'. The duplicate key value is \(value)."
+            )
         case "23503":
-            return make(547, 16, "The \(verb) statement conflicted with the FOREIGN KEY constraint \"\(error.constraint ?? "")\". The conflict occurred in table \"\(table)\"." + (error.detail.map { " " + $0 } ?? ""), state: 0)
+            return make(
+                547, 16,
+                "The \(verb) statement conflicted with the FOREIGN KEY constraint \"\(error.constraint ?? "")\". The conflict occurred in table \"\(table)\"."
+                    + (error.detail.map { " " + $0 } ?? ""), state: 0)
         case "23514":
-            return make(547, 16, "The \(verb) statement conflicted with the CHECK constraint \"\(error.constraint ?? "")\". The conflict occurred in table \"\(table)\".", state: 0)
+            return make(
+                547, 16,
+                "The \(verb) statement conflicted with the CHECK constraint \"\(error.constraint ?? "")\". The conflict occurred in table \"\(table)\".",
+                state: 0)
         case "23502":
             let column = error.column ?? quoted(text) ?? ""
-            return make(515, 16, "Cannot insert the value NULL into column '\(column)', table '\(table)'; column does not allow nulls. \(verb) fails.", state: 2)
+            return make(
+                515, 16,
+                "Cannot insert the value NULL into column '\(column)', table '\(table)'; column does not allow nulls. \(verb) fails.",
+                state: 2)
         case "42P01":
             return make(208, 16, "Invalid object name '\(quoted(text) ?? text)'.")
         case "42703":
@@ -43,25 +61,41 @@ enum PostgresErrorMapping {
         case "22012":
             return make(8134, 16, "Divide by zero error encountered.")
         case "40P01":
-            return make(1205, 13, "Transaction was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.", state: 51)
+            return make(
+                1205, 13,
+                "Transaction was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.",
+                state: 51)
         case "40001":
-            return make(3960, 16, "Snapshot isolation transaction aborted due to update conflict. Retry the transaction. (\(text))", state: 2)
+            return make(
+                3960, 16,
+                "Snapshot isolation transaction aborted due to update conflict. Retry the transaction. (\(text))",
+                state: 2)
         case "22003":
-            return make(8115, 16, "Arithmetic overflow error converting expression to data type \(overflowType(text)).", state: 2)
+            return make(
+                8115, 16, "Arithmetic overflow error converting expression to data type \(overflowType(text)).",
+                state: 2)
         case "22007":
             return make(241, 16, "Conversion failed when converting date and/or time from character string.")
         case "22008":
-            return make(242, 16, "The conversion of a varchar data type to a datetime data type resulted in an out-of-range value.", state: 3)
+            return make(
+                242, 16,
+                "The conversion of a varchar data type to a datetime data type resulted in an out-of-range value.",
+                state: 3)
         case "22P02":
             let value = quoted(text).map { "value '\($0)'" } ?? "value"
-            let type = text.range(of: "for type ").map { String(text[$0.upperBound...].prefix(while: { $0 != ":" })) } ?? "the target type"
+            let type =
+                text.range(of: "for type ").map { String(text[$0.upperBound...].prefix(while: { $0 != ":" })) }
+                ?? "the target type"
             switch type {
             case "uuid":
-                return make(8169, 16, "Conversion failed when converting from a character string to uniqueidentifier.", state: 2)
+                return make(
+                    8169, 16, "Conversion failed when converting from a character string to uniqueidentifier.", state: 2
+                )
             case "numeric", "double precision", "real":
                 return make(8114, 16, "Error converting data type varchar to \(tsqlName(type)).", state: 5)
             default:
-                return make(245, 16, "Conversion failed when converting the varchar \(value) to data type \(tsqlName(type)).")
+                return make(
+                    245, 16, "Conversion failed when converting the varchar \(value) to data type \(tsqlName(type)).")
             }
         case "42883":
             if text.hasPrefix("operator") {
@@ -69,21 +103,31 @@ enum PostgresErrorMapping {
             }
             return make(195, 15, "'\(functionName(text))' is not a recognized built-in function name.", state: 10)
         case "42P07":
-            return make(2714, 16, "There is already an object named '\(quoted(text) ?? text)' in the database.", state: 6)
+            return make(
+                2714, 16, "There is already an object named '\(quoted(text) ?? text)' in the database.", state: 6)
         case "42P06":
-            return make(2714, 16, "There is already an object named '\(quoted(text) ?? text)' in the database.", state: 6)
+            return make(
+                2714, 16, "There is already an object named '\(quoted(text) ?? text)' in the database.", state: 6)
         case "3F000":
-            return make(2760, 16, "The specified schema name \"\(quoted(text) ?? text)\" either does not exist or you do not have permission to use it.")
+            return make(
+                2760, 16,
+                "The specified schema name \"\(quoted(text) ?? text)\" either does not exist or you do not have permission to use it."
+            )
         case "42804", "42846":
             return make(206, 16, "Operand type clash: \(text)", state: 2)
         case "25P02":
-            return make(3930, 16, "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.")
+            return make(
+                3930, 16,
+                "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction."
+            )
         case "55P03":
             return make(1222, 16, "Lock request time out period exceeded.", state: 45)
         case "42501":
             return make(229, 14, "The permission was denied: \(text)", state: 5)
         case "3D000":
-            return make(911, 16, "Database '\(quoted(text) ?? text)' does not exist. Make sure that the name is entered correctly.")
+            return make(
+                911, 16,
+                "Database '\(quoted(text) ?? text)' does not exist. Make sure that the name is entered correctly.")
         default:
             let code = error.sqlState.map { "SQLSTATE \($0): " } ?? ""
             return make(50000, 16, "PostgreSQL error \(code)\(text)")

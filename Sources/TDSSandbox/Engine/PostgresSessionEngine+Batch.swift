@@ -114,7 +114,8 @@ extension PostgresSessionEngine {
             try report(
                 SQLServerMessage(
                     number: 3930, severity: 16,
-                    message: "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.",
+                    message:
+                        "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.",
                     line: line), emit: emit)
             try done(nil, context, emit: emit)
         case .query(let query, let kind):
@@ -217,10 +218,13 @@ extension PostgresSessionEngine {
         case .continueLoop:
             throw LoopControl.continueLoop
         case .raise(let query, let number, let severity, let errorState, let endsBatch):
-            let values = try guarded(line: line, verb: "RAISERROR", emit: emit) { try fetchValues(query, context: context) }
+            let values = try guarded(line: line, verb: "RAISERROR", emit: emit) {
+                try fetchValues(query, context: context)
+            }
             guard let values else { return }
             let text = values?.first.map { ResultTyping.text(of: $0) } ?? ""
-            let message = SQLServerMessage(number: number, state: errorState, severity: severity, message: text, line: line)
+            let message = SQLServerMessage(
+                number: number, state: errorState, severity: severity, message: text, line: line)
             if severity > 10 {
                 try report(message, emit: emit)
             } else {

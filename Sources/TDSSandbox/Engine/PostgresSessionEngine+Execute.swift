@@ -21,10 +21,12 @@ extension PostgresSessionEngine {
             guard let statement = stringValue(parameters, 0) else {
                 throw SQLServerMessage(
                     number: 201, state: 4, severity: 16,
-                    message: "Procedure or function 'sp_executesql' expects parameter '@statement', which was not supplied.")
+                    message:
+                        "Procedure or function 'sp_executesql' expects parameter '@statement', which was not supplied.")
             }
             let hasDeclarations = parameters.count > 1 && isDeclarationParameter(parameters[1])
-            let declarations = try TSQLParameterDeclaration.parse(hasDeclarations ? stringValue(parameters, 1) ?? "" : "")
+            let declarations = try TSQLParameterDeclaration.parse(
+                hasDeclarations ? stringValue(parameters, 1) ?? "" : "")
             var outputs: [(Int, SQLValue)] = []
             let outcome = try runParameterized(
                 statement, declarations: declarations, parameters: parameters, valueStart: hasDeclarations ? 2 : 1,

@@ -3,7 +3,9 @@ import PGDriver
 
 extension PostgresSessionEngine {
     /// Opens a PostgreSQL connection through PGDriver.
-    @Sendable static func openPostgresConnection(_ configuration: ConnectionConfiguration) throws -> any DatabaseConnection {
+    @Sendable static func openPostgresConnection(
+        _ configuration: ConnectionConfiguration
+    ) throws -> any DatabaseConnection {
         try PGConnection.connect(configuration)
     }
 

@@ -28,7 +28,8 @@ extension PostgresSessionEngine {
                     statement, declarations: declarations, parameters: parameters, valueStart: valueStart,
                     handle: nil, emit: emit)
             case "sp_prepare":
-                guard let declarationText = stringValue(parameters, 1), let statement = stringValue(parameters, 2) else {
+                guard let declarationText = stringValue(parameters, 1), let statement = stringValue(parameters, 2)
+                else {
                     throw Self.missingParameter("@stmt", name)
                 }
                 let declarations = try TSQLParameterDeclaration.parse(declarationText)
@@ -38,7 +39,8 @@ extension PostgresSessionEngine {
                 try emit(.returnStatus(0))
                 return .completed
             case "sp_prepexec":
-                guard let declarationText = stringValue(parameters, 1), let statement = stringValue(parameters, 2) else {
+                guard let declarationText = stringValue(parameters, 1), let statement = stringValue(parameters, 2)
+                else {
                     throw Self.missingParameter("@stmt", name)
                 }
                 let declarations = try TSQLParameterDeclaration.parse(declarationText)
@@ -114,7 +116,8 @@ extension PostgresSessionEngine {
 
     private func emitHandle(_ handle: Int32, parameters: [RPCParameter], emit: (SandboxEvent) throws -> Void) throws {
         let name = parameters.first?.name ?? "@handle"
-        try emit(.returnValue(RPCParameter(name: name, type: .int, value: .int(Int64(handle)), isOutput: true), ordinal: 0))
+        try emit(
+            .returnValue(RPCParameter(name: name, type: .int, value: .int(Int64(handle)), isOutput: true), ordinal: 0))
     }
 
     /// Binds the values (named or positional) to the declared parameters, runs the statement and returns the
@@ -143,7 +146,9 @@ extension PostgresSessionEngine {
                 let list = declarations.map { "\($0.spelling) \($0.type)" }.joined(separator: ",")
                 throw SQLServerMessage(
                     number: 8178, state: 1, severity: 16,
-                    message: "The parameterized query '(\(list))\(sql.prefix(60))' expects the parameter '\(declaration.spelling)', which was not supplied.")
+                    message:
+                        "The parameterized query '(\(list))\(sql.prefix(60))' expects the parameter '\(declaration.spelling)', which was not supplied."
+                )
             }
             try ParameterValidation.validate(parameter.value, as: declaration.type, name: declaration.spelling)
             context.types[declaration.name] = declaration.type
@@ -169,10 +174,13 @@ extension PostgresSessionEngine {
         for output in outputs {
             let value = ResultTyping.convert(context.values[output.declaration.name] ?? .null, to: output.type)
             if let outputSink {
-                outputSink(output.ordinal, ResultTyping.convert(context.values[output.declaration.name] ?? .null, to: output.declaration.type))
+                outputSink(
+                    output.ordinal,
+                    ResultTyping.convert(context.values[output.declaration.name] ?? .null, to: output.declaration.type))
                 continue
             }
-            let parameter = RPCParameter(name: output.declaration.spelling, type: output.type, value: value, isOutput: true)
+            let parameter = RPCParameter(
+                name: output.declaration.spelling, type: output.type, value: value, isOutput: true)
             try emit(.returnValue(parameter, ordinal: output.ordinal))
         }
         try emit(.returnStatus(0))

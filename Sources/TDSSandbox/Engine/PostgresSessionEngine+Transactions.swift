@@ -72,7 +72,8 @@ extension PostgresSessionEngine {
                     try rollbackAll(emit: emit)
                     return try fail(
                         3930,
-                        "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.")
+                        "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction."
+                    )
                 }
                 state.tranCount -= 1
                 if state.tranCount == 0 {

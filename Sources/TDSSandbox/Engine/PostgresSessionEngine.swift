@@ -90,7 +90,8 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
             let connection: any DatabaseConnection
             do {
                 connection = try connector(nil)
-            } catch let error as DatabaseError where error.message.contains("database \"")
+            } catch let error as DatabaseError
+                where error.message.contains("database \"")
                 && error.message.contains("does not exist")
             {
                 let name = configuration.database ?? ""

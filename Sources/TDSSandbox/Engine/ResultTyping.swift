@@ -1,5 +1,5 @@
-import Foundation
 import DBCore
+import Foundation
 
 /// Declares result columns with SQL Server types and converts PostgreSQL values to them.
 enum ResultTyping {
@@ -71,7 +71,8 @@ enum ResultTyping {
     }
 
     /// `decimal(38, s)` for an unconstrained `numeric`, with `s` the largest scale among the first rows.
-    private static func unconstrainedDecimal(_ values: [SQLValue], column: String) throws(SQLServerMessage) -> TSQLType {
+    private static func unconstrainedDecimal(_ values: [SQLValue], column: String) throws(SQLServerMessage) -> TSQLType
+    {
         var scale = 0
         var integerDigits = 1
         for case .decimal(let value) in values {
@@ -120,7 +121,8 @@ enum ResultTyping {
         case (.datetimeoffset, .timestamp(let local)):
             return .timestampTZ(SQLTimestampTZ(local: local, offsetSeconds: 0))
         case (.datetimeoffset, .string(let text)):
-            return SandboxCatalog.decodeDateTimeOffset(value) ?? SQLTimestampTZ(iso: text).map { .timestampTZ($0) } ?? value
+            return SandboxCatalog.decodeDateTimeOffset(value) ?? SQLTimestampTZ(iso: text).map { .timestampTZ($0) }
+                ?? value
         case (.datetimeoffset, .bytes):
             return SandboxCatalog.decodeDateTimeOffset(value) ?? value
         default:
@@ -137,7 +139,8 @@ enum ResultTyping {
         case .double(let number): return String(number)
         case .decimal(let number): return number.description
         case .string(let text), .json(let text): return text
-        case .bytes(let bytes): return "0x" + bytes.map { String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined()
+        case .bytes(let bytes):
+            return "0x" + bytes.map { String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined()
         case .date(let date): return date.description
         case .time(let time): return time.description
         case .timestamp(let timestamp): return timestamp.description

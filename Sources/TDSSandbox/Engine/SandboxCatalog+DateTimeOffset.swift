@@ -36,7 +36,10 @@ extension SandboxCatalog {
                 RETURN ROW(parts[1]::timestamp(6) - make_interval(mins => minutes), minutes)::tds_sandbox.datetimeoffset;
             END $$
             """#)
-        let comparisons = [("=", "eq", "="), ("<>", "ne", "<>"), ("<", "lt", "<"), ("<=", "le", "<="), (">", "gt", ">"), (">=", "ge", ">=")]
+        let comparisons = [
+            ("=", "eq", "="), ("<>", "ne", "<>"), ("<", "lt", "<"), ("<=", "le", "<="), (">", "gt", ">"),
+            (">=", "ge", ">="),
+        ]
         for (symbol, name, sqlOperator) in comparisons {
             try cursor.execute(
                 "CREATE OR REPLACE FUNCTION tds_sandbox.dto_\(name)(tds_sandbox.datetimeoffset, tds_sandbox.datetimeoffset) "
@@ -78,9 +81,12 @@ extension SandboxCatalog {
         switch value {
         case .string(let text):
             let trimmed = text.trimmingPrefix("(")
-            guard trimmed.count < text.count, text.hasSuffix(")"), let comma = trimmed.lastIndex(of: ",") else { return nil }
+            guard trimmed.count < text.count, text.hasSuffix(")"), let comma = trimmed.lastIndex(of: ",") else {
+                return nil
+            }
             let utcText = trimmed[..<comma].filter { $0 != "\"" }
-            guard let utc = SQLTimestamp(iso: utcText), let minutes = Int(trimmed[trimmed.index(after: comma)...].dropLast())
+            guard let utc = SQLTimestamp(iso: utcText),
+                let minutes = Int(trimmed[trimmed.index(after: comma)...].dropLast())
             else { return nil }
             return .timestampTZ(SQLTimestampTZ(utc: utc, offsetSeconds: minutes * 60))
         case .bytes(let bytes):

@@ -1,7 +1,8 @@
 import DBCore
 
 /// `INFORMATION_SCHEMA.TABLES` and `.COLUMNS` as SQL Server fills them (column names in lower case, as the
-/// translator folds unquoted identifiers; results report them as the client wrote them) (schema `dbo` for PostgreSQL's `public`,
+/// translator folds unquoted identifiers; results report them as the client wrote them) (schema `dbo` for
+/// PostgreSQL's `public`,
 /// T-SQL type names, -1 as the length of `(max)` types), in the schema `tds_information_schema`: PostgreSQL has an
 /// `information_schema` of its own, so the translator maps T-SQL's `INFORMATION_SCHEMA.` there.
 extension SandboxCatalog {

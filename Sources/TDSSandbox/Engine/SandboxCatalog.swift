@@ -30,7 +30,9 @@ enum SandboxCatalog {
         try cursor.execute("SELECT pg_advisory_lock(\(installLockKey))")
         _ = try cursor.fetchAll()
         defer {
-            if (try? cursor.execute("SELECT pg_advisory_unlock(\(installLockKey))")) != nil { _ = try? cursor.fetchAll() }
+            if (try? cursor.execute("SELECT pg_advisory_unlock(\(installLockKey))")) != nil {
+                _ = try? cursor.fetchAll()
+            }
         }
         try cursor.execute("CREATE SCHEMA IF NOT EXISTS tds_sandbox")
         try cursor.execute(
@@ -88,7 +90,8 @@ enum SandboxCatalog {
                 + "LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1 <> ($2 <> 0)'")
         let operators = [
             ("+", "text", "text", "tds_sandbox.text_plus"), ("=", "boolean", "integer", "tds_sandbox.bool_eq_int"),
-            ("=", "integer", "boolean", "tds_sandbox.int_eq_bool"), ("<>", "boolean", "integer", "tds_sandbox.bool_ne_int"),
+            ("=", "integer", "boolean", "tds_sandbox.int_eq_bool"),
+            ("<>", "boolean", "integer", "tds_sandbox.bool_ne_int"),
         ]
         for (symbol, left, right, function) in operators {
             try cursor.execute(
@@ -150,7 +153,8 @@ enum SandboxCatalog {
             "SELECT count(*) * 4294967296 + coalesce(max(xmin::text::bigint), 0) FROM tds_sandbox.columns")
         guard case .int(let version)? = try cursor.fetchOne()?.values.first else { return }
         if version == cache.version, cache.isLoaded { return }
-        try cursor.execute("SELECT table_oid::bigint, attnum::integer, tsql_type, original_name FROM tds_sandbox.columns")
+        try cursor.execute(
+            "SELECT table_oid::bigint, attnum::integer, tsql_type, original_name FROM tds_sandbox.columns")
         var columns: [CatalogCache.Key: CatalogColumn] = [:]
         for row in try cursor.fetchAll() {
             guard case .int(let oid) = row.values[0], case .int(let attnum) = row.values[1],
@@ -162,7 +166,8 @@ enum SandboxCatalog {
         try cursor.execute("SELECT to_regtype('tds_sandbox.datetimeoffset')::oid::bigint")
         var dateTimeOffsetTypeID: Int?
         if case .int(let oid)? = try cursor.fetchOne()?.values.first { dateTimeOffsetTypeID = Int(oid) }
-        cache = CatalogCache(version: version, isLoaded: true, columns: columns, dateTimeOffsetTypeID: dateTimeOffsetTypeID)
+        cache = CatalogCache(
+            version: version, isLoaded: true, columns: columns, dateTimeOffsetTypeID: dateTimeOffsetTypeID)
     }
 }
 

@@ -18,7 +18,9 @@ enum DecimalMagnitude {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(limbs.count * 4)
         for limb in limbs {
-            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: limb >> UInt32(shift))) }
+            for shift in stride(from: 0, to: 32, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: limb >> UInt32(shift)))
+            }
         }
         guard bytes[byteCount...].allSatisfy({ $0 == 0 }) else { return nil }
         return Array(bytes.prefix(byteCount))

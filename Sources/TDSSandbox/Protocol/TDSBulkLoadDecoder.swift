@@ -98,7 +98,10 @@ struct TDSBulkLoadDecoder {
                 for _ in 0..<parts { try pending.tdsSkip(Int(try pending.tdsReadLE(UInt16.self)) * 2) }
             }
             let name = try pending.tdsReadBVarchar()
-            parsed.append(Column(info: BulkLoadColumn(name: name, type: try Self.type(of: typeInfo)), typeInfo: typeInfo, layout: layout))
+            parsed.append(
+                Column(
+                    info: BulkLoadColumn(name: name, type: try Self.type(of: typeInfo)), typeInfo: typeInfo,
+                    layout: layout))
         }
         return parsed
     }
@@ -149,7 +152,8 @@ struct TDSBulkLoadDecoder {
             if raw != 0x22 { try pending.tdsSkip(5) }
             return .textPointer
         default:
-            throw TDSProtocolError("data type 0x\(String(raw, radix: 16, uppercase: true)) is not supported in a bulk load")
+            throw TDSProtocolError(
+                "data type 0x\(String(raw, radix: 16, uppercase: true)) is not supported in a bulk load")
         }
     }
 

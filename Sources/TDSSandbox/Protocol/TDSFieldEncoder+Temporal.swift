@@ -12,7 +12,9 @@ extension TDSFieldEncoder {
     static let microsPerDay: Int64 = 86_400_000_000
 
     /// A `numeric` as `decimal(p,s)`: rounded half away from zero to `s` digits, at most `p` digits.
-    static func writeNumeric(_ row: PGRowView, _ index: Int, as type: TSQLType, into buffer: inout ByteBuffer) throws
+    static func writeNumeric(
+        _ row: PGRowView, _ index: Int, as type: TSQLType, into buffer: inout ByteBuffer
+    ) throws
         -> Bool
     {
         guard case .decimal(let precision, let scale) = type else { return false }
@@ -35,7 +37,9 @@ extension TDSFieldEncoder {
     }
 
     /// A `date` as `date`, `datetime2`, `datetime` or `smalldatetime` (midnight).
-    static func writeDate(_ row: PGRowView, _ index: Int, as type: TSQLType, into buffer: inout ByteBuffer) throws
+    static func writeDate(
+        _ row: PGRowView, _ index: Int, as type: TSQLType, into buffer: inout ByteBuffer
+    ) throws
         -> Bool
     {
         guard let raw = row.integer(index), raw != Int64(Int32.max), raw != Int64(Int32.min) else { return false }
@@ -55,7 +59,9 @@ extension TDSFieldEncoder {
     }
 
     /// A `time` (before 24:00:00) as `time(n)`.
-    static func writeTime(_ row: PGRowView, _ index: Int, as type: TSQLType, into buffer: inout ByteBuffer) throws
+    static func writeTime(
+        _ row: PGRowView, _ index: Int, as type: TSQLType, into buffer: inout ByteBuffer
+    ) throws
         -> Bool
     {
         guard case .time(let scale) = type, let micros = row.integer(index), micros >= 0, micros < microsPerDay else {
@@ -70,7 +76,9 @@ extension TDSFieldEncoder {
     }
 
     /// A `timestamp` (finite, within ±292 years of 1970) as `datetime2`, `datetime` or `smalldatetime`.
-    static func writeTimestamp(_ row: PGRowView, _ index: Int, as type: TSQLType, into buffer: inout ByteBuffer) throws
+    static func writeTimestamp(
+        _ row: PGRowView, _ index: Int, as type: TSQLType, into buffer: inout ByteBuffer
+    ) throws
         -> Bool
     {
         switch type {

@@ -174,7 +174,8 @@ struct TDSTokenWriter: Sendable {
         } else if version.hasDateTimeTypes {
             try TDSValueEncoder.write(value, as: type, into: &buffer)
         } else {
-            try TDSValueEncoder.write(type.wireValue(value, for: version), as: type.wireType(for: version), into: &buffer)
+            try TDSValueEncoder.write(
+                type.wireValue(value, for: version), as: type.wireType(for: version), into: &buffer)
         }
     }
 

@@ -41,7 +41,8 @@ extension TDSValueDecoder {
         case (.timeN, 1), (.datetime2N, 1), (.datetimeOffsetN, 1):
             typed.writeBytes([properties[0], UInt8(data.count)])
         default:
-            throw TDSProtocolError("sql_variant base type \(base) with \(properties.count) property bytes is not supported")
+            throw TDSProtocolError(
+                "sql_variant base type \(base) with \(properties.count) property bytes is not supported")
         }
         typed.writeBytes(data)
         let decoded = try readTypedValue(&typed)

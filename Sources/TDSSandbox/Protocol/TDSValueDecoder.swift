@@ -53,7 +53,9 @@ enum TDSValueDecoder {
             let length = try r.tdsReadUInt8()
             if length == 0 { return (.date, .null) }
             guard length == 3 else { throw TDSProtocolError("invalid date length \(length)") }
-            return (.date, .date(try TDSDateTimeCodec.date(days: TDSDateTimeCodec.readUInt(try r.tdsReadBytes(3)[...]))))
+            return (
+                .date, .date(try TDSDateTimeCodec.date(days: TDSDateTimeCodec.readUInt(try r.tdsReadBytes(3)[...])))
+            )
         case .timeN, .datetime2N, .datetimeOffsetN:
             return try scaledTime(dataType, &r)
         case .bigVarChar, .bigChar, .nvarchar, .nchar, .bigVarBinary, .bigBinary:
@@ -70,7 +72,8 @@ enum TDSValueDecoder {
             _ = try r.tdsReadLE(UInt32.self)
             if dataType != .image { try r.tdsSkip(5) }
             let length = try r.tdsReadLE(UInt32.self)
-            let type: TSQLType = dataType == .text ? .varchar(nil) : dataType == .ntext ? .nvarchar(nil) : .varbinary(nil)
+            let type: TSQLType =
+                dataType == .text ? .varchar(nil) : dataType == .ntext ? .nvarchar(nil) : .varbinary(nil)
             if length == UInt32.max { return (type, .null) }
             let bytes = try r.tdsReadBytes(Int(length))
             switch dataType {
@@ -101,7 +104,9 @@ enum TDSValueDecoder {
         case (.datetimeN, 4): type = .smalldatetime
         case (.datetimeN, 8): type = .datetime
         case (.guid, 16): type = .uniqueidentifier
-        default: throw TDSProtocolError("invalid length \(maxLength) for data type 0x\(String(dataType.rawValue, radix: 16))")
+        default:
+            throw TDSProtocolError(
+                "invalid length \(maxLength) for data type 0x\(String(dataType.rawValue, radix: 16))")
         }
         let length = Int(try r.tdsReadUInt8())
         if length == 0 { return (type, .null) }

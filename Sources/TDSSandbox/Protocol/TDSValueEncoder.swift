@@ -199,7 +199,8 @@ enum TDSValueEncoder {
             throw TDSValueError(
                 message: SQLServerMessage(
                     number: 50000, severity: 16,
-                    message: "A character of the value cannot be represented in code page 1252 of \(type); use nvarchar."))
+                    message:
+                        "A character of the value cannot be represented in code page 1252 of \(type); use nvarchar."))
         }
         return bytes
     }
@@ -234,6 +235,8 @@ enum TDSGUID {
     /// The UUID of 16 wire bytes.
     static func uuid(wireBytes b: [UInt8]) -> UUID? {
         guard b.count == 16 else { return nil }
-        return UUID(uuid: (b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        return UUID(
+            uuid: (b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
+        )
     }
 }

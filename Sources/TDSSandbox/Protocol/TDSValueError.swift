@@ -7,13 +7,15 @@ struct TDSValueError: Error, Sendable, Hashable, CustomStringConvertible {
     static func overflow(_ type: TSQLType) -> TDSValueError {
         TDSValueError(
             message: SQLServerMessage(
-                number: 8115, severity: 16, message: "Arithmetic overflow error converting expression to data type \(type)."))
+                number: 8115, severity: 16,
+                message: "Arithmetic overflow error converting expression to data type \(type)."))
     }
 
     static func clash(_ value: String, _ type: TSQLType) -> TDSValueError {
         TDSValueError(
             message: SQLServerMessage(
-                number: 206, state: 2, severity: 16, message: "Operand type clash: \(value) is incompatible with \(type)"))
+                number: 206, state: 2, severity: 16,
+                message: "Operand type clash: \(value) is incompatible with \(type)"))
     }
 
     static func truncation(_ type: TSQLType) -> TDSValueError {

@@ -59,8 +59,8 @@ public final class SQLBrowserResponder: @unchecked Sendable {
         self.instances = instances
     }
 
-    /// Starts answering on UDP `host:port` (1434 by default; 0 picks a free port) and returns the bound port. A responder starts once: a second call throws, as does one after
-    /// ``stop()``.
+    /// Starts answering on UDP `host:port` (1434 by default; 0 picks a free port) and returns the bound port. A
+    /// responder starts once: a second call throws, as does one after ``stop()``.
     @discardableResult
     public func start(host: String, port: Int = 1434) throws -> Int {
         let claimed = lock.withLock { () -> Bool in

@@ -6,7 +6,8 @@ extension TDSSession {
     /// the TDS 4.2 layout (single-byte strings) and a DONE with the error bit — then closes the connection, as a
     /// refused login ends. Never a bare close: the client learns why.
     func refusePreTDS7Login() throws {
-        let text = "Login failed. The client uses a TDS protocol version before 7.1, which this server does not "
+        let text =
+            "Login failed. The client uses a TDS protocol version before 7.1, which this server does not "
             + "support. Use TDS 7.1 or later (FreeTDS: tds version = 7.4)."
         let server = Array(configuration.serverName.utf8.prefix(255))
         var body = ByteBuffer()

@@ -43,14 +43,17 @@ extension TDSSession {
         }
         guard stillOpen else { return shutdown() }
         let requested = Int(request.packetSize)
-        let packetSize = requested == 0
+        let packetSize =
+            requested == 0
             ? TDSPacketLayout.defaultPacketSize
             : min(max(requested, TDSPacketLayout.minimumPacketSize), TDSPacketLayout.maximumPacketSize)
         let response = TDSLoginResponse(
             writer: writer, database: engine.currentDatabase, packetSize: packetSize, requestedPacketSize: requested,
             programName: configuration.programName,
-            programVersion: (configuration.programVersion.major, configuration.programVersion.minor,
-                configuration.programVersion.build))
+            programVersion: (
+                configuration.programVersion.major, configuration.programVersion.minor,
+                configuration.programVersion.build
+            ))
         response.write(into: &output.tokens)
         try output.endMessage()
         output.packetSize = packetSize

@@ -253,7 +253,8 @@ final class TDSSession: @unchecked Sendable {
         }
         if closed { throw TDSClientGoneError() }
         let stopped = attention || cancelled
-        encoder.finish(failure: stopped ? nil : failure, attention: stopped, moreFollows: moreFollows && !stopped,
+        encoder.finish(
+            failure: stopped ? nil : failure, attention: stopped, moreFollows: moreFollows && !stopped,
             into: &output.tokens)
         inTransaction = encoder.inTransaction
         return stopped

@@ -51,7 +51,12 @@ final class TDSTLSHandler: ChannelDuplexHandler {
             return
         }
         guard state != .closed else { return }
-        if pending == nil { pending = incoming } else { var copy = incoming; pending?.writeBuffer(&copy) }
+        if pending == nil {
+            pending = incoming
+        } else {
+            var copy = incoming
+            pending?.writeBuffer(&copy)
+        }
         do {
             try process(context: context)
         } catch {

@@ -131,7 +131,8 @@ extension ProcedureDefinition {
             guard !parameters.contains(where: { $0.name == parameter.name }) else {
                 throw SQLServerMessage(
                     number: 134, severity: 15,
-                    message: "The variable name '\(parameter.spelling)' has already been declared. Variable names must be unique within a query batch or stored procedure.",
+                    message:
+                        "The variable name '\(parameter.spelling)' has already been declared. Variable names must be unique within a query batch or stored procedure.",
                     line: item.first?.line ?? first.line)
             }
             parameters.append(parameter)

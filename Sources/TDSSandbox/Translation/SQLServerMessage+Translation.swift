@@ -16,7 +16,8 @@ extension SQLServerMessage {
 
     /// Error 137, `Must declare the scalar variable "@x".` (severity 15).
     static func undeclaredVariable(_ name: String, line: Int) -> SQLServerMessage {
-        SQLServerMessage(number: 137, severity: 15, message: "Must declare the scalar variable \"\(name)\".", line: line)
+        SQLServerMessage(
+            number: 137, severity: 15, message: "Must declare the scalar variable \"\(name)\".", line: line)
     }
 
     /// Error 243, `Type x is not a defined system type.` (severity 16).

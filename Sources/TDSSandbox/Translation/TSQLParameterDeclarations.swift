@@ -33,7 +33,8 @@ extension TSQLParameterDeclaration {
             guard seen.insert(lowercased).inserted else {
                 throw SQLServerMessage(
                     number: 134, severity: 15,
-                    message: "The variable name '\(name.text)' has already been declared. Variable names must be unique within a query batch or stored procedure.",
+                    message:
+                        "The variable name '\(name.text)' has already been declared. Variable names must be unique within a query batch or stored procedure.",
                     line: name.line)
             }
             declarations.append(

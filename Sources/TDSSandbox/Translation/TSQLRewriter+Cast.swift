@@ -68,7 +68,8 @@ extension TSQLRewriter {
     static func cast(_ expression: String, to type: TSQLType) -> String {
         switch type {
         case .smalldatetime:
-            return "CAST(date_trunc('minute', CAST(\(expression) AS timestamp) + INTERVAL '30 seconds') AS timestamp(0))"
+            return
+                "CAST(date_trunc('minute', CAST(\(expression) AS timestamp) + INTERVAL '30 seconds') AS timestamp(0))"
         case .datetimeoffset:
             return "tds_sandbox.dto(CAST((\(expression)) AS text))"
         case .bit:

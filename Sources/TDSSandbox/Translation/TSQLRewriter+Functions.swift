@@ -170,7 +170,8 @@ extension TSQLRewriter {
             guard unit != "millisecond", unit != "microsecond" else {
                 throw .unsupported("DATEPART(\(unit), …)", line: name.line)
             }
-            let field = unit == "day" && parts[0].first?.keyword.map({ ["DAYOFYEAR", "DY", "Y"].contains($0) }) == true
+            let field =
+                unit == "day" && parts[0].first?.keyword.map({ ["DAYOFYEAR", "DY", "Y"].contains($0) }) == true
                 ? "doy" : unit
             return RewrittenExpression(sql: "CAST(extract(\(field) FROM \(args[1])) AS integer)", typeHint: .int)
         case "DATEDIFF":
@@ -178,7 +179,9 @@ extension TSQLRewriter {
             let unit = try Self.datePart(parts[0], at: name)
             return RewrittenExpression(sql: Self.dateDiff(unit, args[1], args[2]), typeHint: .int)
         default:
-            if let known = try rewriteIntrospectionFunction(upper, name: name, parts: parts, args: args) { return known }
+            if let known = try rewriteIntrospectionFunction(upper, name: name, parts: parts, args: args) {
+                return known
+            }
             let function = name.kind == .word ? name.text.lowercased() : Self.identifier(name)
             return RewrittenExpression(sql: "\(function)(\(args.joined(separator: ", ")))")
         }
@@ -190,7 +193,8 @@ extension TSQLRewriter {
         let names = tokens.filter(\.isIdentifier)
         var parts = names.map { identifier($0) }
         // tempdb..#t (or tempdb.dbo.#t) names a temporary table, which lives in the session's pg_temp schema.
-        if parts.count >= 2, names.first?.text.lowercased() == "tempdb", let last = names.last, last.text.hasPrefix("#") {
+        if parts.count >= 2, names.first?.text.lowercased() == "tempdb", let last = names.last, last.text.hasPrefix("#")
+        {
             return identifier(last)
         }
         if parts.count == 3 { parts.removeFirst() }
@@ -198,7 +202,8 @@ extension TSQLRewriter {
         return parts.joined(separator: ".")
     }
 
-    private static func datePart(_ tokens: ArraySlice<TSQLToken>, at name: TSQLToken) throws(SQLServerMessage) -> String {
+    private static func datePart(_ tokens: ArraySlice<TSQLToken>, at name: TSQLToken) throws(SQLServerMessage) -> String
+    {
         guard tokens.count == 1, let word = tokens.first?.keyword else { throw .incorrectSyntax(near: name) }
         switch word {
         case "YEAR", "YY", "YYYY": return "year"
@@ -227,7 +232,9 @@ extension TSQLRewriter {
         case "week":
             return "CAST(floor((CAST(\(end) AS date) - CAST(\(start) AS date)) / 7.0) AS integer)"
         default:
-            let seconds = ["hour": "3600", "minute": "60", "second": "1", "millisecond": "0.001", "microsecond": "0.000001"][unit] ?? "1"
+            let seconds =
+                ["hour": "3600", "minute": "60", "second": "1", "millisecond": "0.001", "microsecond": "0.000001"][unit]
+                ?? "1"
             return "CAST(floor(extract(epoch FROM date_trunc('\(unit)', CAST(\(end) AS timestamp)) - "
                 + "date_trunc('\(unit)', CAST(\(start) AS timestamp))) / \(seconds)) AS integer)"
         }

@@ -53,7 +53,8 @@ extension TSQLRewriter {
             return RewrittenExpression(sql: "tds_sandbox.db_name_of(CAST(\(id) AS integer))", typeHint: name128)
         case "OBJECT_NAME":
             try arity(1...2)
-            return RewrittenExpression(sql: "tds_sandbox.object_name_of(CAST(\(args[0]) AS integer))", typeHint: name128)
+            return RewrittenExpression(
+                sql: "tds_sandbox.object_name_of(CAST(\(args[0]) AS integer))", typeHint: name128)
         case "USER_NAME":
             try arity(0...1)
             let id = args.first.map { "CAST(\($0) AS integer)" } ?? "NULL"
@@ -63,7 +64,8 @@ extension TSQLRewriter {
             return RewrittenExpression(sql: "CAST(session_user AS varchar(128))", typeHint: name128)
         case "APP_NAME":
             try arity(0...0)
-            return RewrittenExpression(sql: "CAST(current_setting('application_name') AS varchar(128))", typeHint: name128)
+            return RewrittenExpression(
+                sql: "CAST(current_setting('application_name') AS varchar(128))", typeHint: name128)
         default:
             return nil
         }

@@ -5,7 +5,9 @@ extension TSQLRewriter {
     ]
 
     /// Rewrites a query that starts with `SELECT` or `WITH` (a CTE).
-    mutating func rewriteQuery(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> (sql: String, columns: [OutputColumn]) {
+    mutating func rewriteQuery(
+        _ tokens: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> (sql: String, columns: [OutputColumn]) {
         guard let first = tokens.first, first.isWord("WITH") else { return try rewriteSelect(tokens) }
         // WITH name [(columns)] AS (query) [, …] main-statement
         var cursor = TSQLTokenCursor(tokens: tokens)
@@ -36,7 +38,9 @@ extension TSQLRewriter {
     }
 
     /// Rewrites `SELECT [DISTINCT] [TOP n] list [FROM …]` to the end of `tokens`: TOP becomes LIMIT.
-    mutating func rewriteSelect(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> (sql: String, columns: [OutputColumn]) {
+    mutating func rewriteSelect(
+        _ tokens: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> (sql: String, columns: [OutputColumn]) {
         var cursor = TSQLTokenCursor(tokens: tokens)
         guard let select = cursor.next(), select.isWord("SELECT") else { throw cursor.syntaxError() }
         var head = "SELECT"

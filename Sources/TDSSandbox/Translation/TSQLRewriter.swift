@@ -223,7 +223,9 @@ struct SQLText {
 
     mutating func append(_ piece: String, space: Bool) {
         guard !piece.isEmpty else { return }
-        if !text.isEmpty, space || (Self.isWordEdge(text.unicodeScalars.last) && Self.isWordEdge(piece.unicodeScalars.first)) {
+        if !text.isEmpty,
+            space || (Self.isWordEdge(text.unicodeScalars.last) && Self.isWordEdge(piece.unicodeScalars.first))
+        {
             text += " "
         }
         text += piece

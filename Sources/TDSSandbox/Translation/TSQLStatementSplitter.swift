@@ -195,13 +195,16 @@ private struct ContinuationState {
             if first == "ALTER" { return false }
             return true
         case "IF":
-            if first == "ALTER", ["CONSTRAINT", "COLUMN"].contains(previousKeyword) { return false }  // DROP … IF EXISTS
-            return !(first == "DROP" && ["TABLE", "VIEW", "INDEX", "SCHEMA", "PROC", "PROCEDURE"].contains(previousKeyword))
+            // ALTER TABLE … DROP CONSTRAINT/COLUMN IF EXISTS
+            if first == "ALTER", ["CONSTRAINT", "COLUMN"].contains(previousKeyword) { return false }
+            return
+                !(first == "DROP"
+                && ["TABLE", "VIEW", "INDEX", "SCHEMA", "PROC", "PROCEDURE"].contains(previousKeyword))
         case "DROP", "ALTER":
             return first != "ALTER"
         case "EXEC", "EXECUTE":
-            // `INSERT t [(cols)] EXEC p` continues; after `INSERT … VALUES (…)` or `INSERT … SELECT` an EXEC is the next
-            // statement.
+            // `INSERT t [(cols)] EXEC p` continues; after `INSERT … VALUES (…)` or `INSERT … SELECT` an EXEC is the
+            // next statement.
             if first == "INSERT" { return valuesSeen || selectSeen }
             return first != "GRANT"
         default:

@@ -43,7 +43,11 @@ extension TSQLTranslator {
             var kind = "COLUMN"
             var clauses: [String] = []
             repeat {
-                if cursor.skip(word: "CONSTRAINT") { kind = "CONSTRAINT" } else if cursor.skip(word: "COLUMN") { kind = "COLUMN" }
+                if cursor.skip(word: "CONSTRAINT") {
+                    kind = "CONSTRAINT"
+                } else if cursor.skip(word: "COLUMN") {
+                    kind = "COLUMN"
+                }
                 var ifExists = false
                 if cursor.skip(word: "IF") {
                     try cursor.expect(word: "EXISTS")

@@ -11,13 +11,16 @@ extension TSQLTranslator {
     static func booleanLiteral(_ item: ArraySlice<TSQLToken>) -> TSQLToken? {
         guard item.count == 1, let token = item.first, token.kind == .number, token.text == "0" || token.text == "1"
         else { return nil }
-        return TSQLToken(kind: .word, text: token.text == "1" ? "TRUE" : "FALSE", line: token.line, spaceBefore: token.spaceBefore)
+        return TSQLToken(
+            kind: .word, text: token.text == "1" ? "TRUE" : "FALSE", line: token.line, spaceBefore: token.spaceBefore)
     }
 
     /// Whether the tokens hold something a column's type may change: a bare `0`/`1` (bit), a string or a variable
     /// (datetimeoffset).
     private static func mayNeedAdapting(_ tokens: ArraySlice<TSQLToken>) -> Bool {
-        tokens.contains { ($0.kind == .number && ($0.text == "0" || $0.text == "1")) || $0.isString || $0.kind == .variable }
+        tokens.contains {
+            ($0.kind == .number && ($0.text == "0" || $0.text == "1")) || $0.isString || $0.kind == .variable
+        }
     }
 
     /// Whether a table has columns whose values the translator adapts.
@@ -65,7 +68,8 @@ extension TSQLTranslator {
         var index = values.startIndex + 1
         while index < values.endIndex {
             let token = values[index]
-            guard token.isSymbol("("), let end = try? TSQLTokenCursor(tokens: values).matchingParenthesis(from: index) else {
+            guard token.isSymbol("("), let end = try? TSQLTokenCursor(tokens: values).matchingParenthesis(from: index)
+            else {
                 output.append(token)
                 index += 1
                 continue
@@ -73,7 +77,9 @@ extension TSQLTranslator {
             output.append(token)
             let items = TSQLRewriter.splitAtCommas(values[(index + 1)..<(end - 1)])
             for (position, item) in items.enumerated() {
-                if position > 0 { output.append(TSQLToken(kind: .symbol, text: ",", line: token.line, spaceBefore: false)) }
+                if position > 0 {
+                    output.append(TSQLToken(kind: .symbol, text: ",", line: token.line, spaceBefore: false))
+                }
                 if position < names.count, let type = types[names[position]] {
                     output.append(contentsOf: try convertedValue(item, to: type) ?? Self.adapt(item, to: type))
                 } else {
@@ -98,7 +104,8 @@ extension TSQLTranslator {
         var output: [TSQLToken] = []
         var index = 0
         while index < input.count {
-            let isAssignment = index + 2 < input.count && input[index].isIdentifier && input[index + 1].isSymbol("=")
+            let isAssignment =
+                index + 2 < input.count && input[index].isIdentifier && input[index + 1].isSymbol("=")
                 && (index + 3 == input.count || input[index + 3].isSymbol(",")
                     || input[index + 3].keyword.map({ ["WHERE", "OUTPUT", "FROM", "OPTION"].contains($0) }) == true)
                 && (index == 0 || !input[index - 1].isSymbol("."))

@@ -27,7 +27,8 @@ extension TSQLTranslator {
                     columns.append(column)
                 }
             }
-            let sql = "CREATE " + (isTemporary ? "TEMPORARY " : "") + "TABLE " + target.sql + " ("
+            let sql =
+                "CREATE " + (isTemporary ? "TEMPORARY " : "") + "TABLE " + target.sql + " ("
                 + definitions.joined(separator: ", ") + ")"
             let table = CatalogTable(
                 schema: isTemporary ? "" : target.schema, name: target.name, isTemporary: isTemporary, columns: columns)
@@ -146,7 +147,8 @@ extension TSQLTranslator {
         }
     }
 
-    /// ALTER TABLE t ADD / DROP / ALTER COLUMN (``translateAlterTableChanges(_:target:)``), or other forms passed through.
+    /// ALTER TABLE t ADD / DROP / ALTER COLUMN (``translateAlterTableChanges(_:target:)``), or other forms passed
+    /// through.
     func translateAlter(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
         guard let what = cursor.next(), what.isWord("TABLE") else {

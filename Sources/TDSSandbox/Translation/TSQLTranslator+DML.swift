@@ -1,6 +1,8 @@
 extension TSQLTranslator {
     /// `INSERT [INTO] t [(cols)] [OUTPUT INSERTED.…] VALUES … | SELECT … | DEFAULT VALUES` → `INSERT INTO … RETURNING`.
-    mutating func translateInsert(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+    mutating func translateInsert(
+        _ tokens: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var rewriter = TSQLRewriter(variables: variables)
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
         if let top = cursor.current, top.isWord("TOP") { throw .unsupported("INSERT TOP", line: top.line) }
@@ -18,7 +20,8 @@ extension TSQLTranslator {
         var returning: (String, [OutputColumn])?
         if let output = cursor.current, output.isWord("OUTPUT") {
             _ = cursor.next()
-            let end = Self.clauseEnd(tokens, from: cursor.position, at: ["VALUES", "SELECT", "DEFAULT", "EXEC", "EXECUTE", "WITH"])
+            let end = Self.clauseEnd(
+                tokens, from: cursor.position, at: ["VALUES", "SELECT", "DEFAULT", "EXEC", "EXECUTE", "WITH"])
             returning = try outputClause(tokens[cursor.position..<end], allowed: "INSERTED", rewriter: &rewriter)
             cursor.position = end
         }
@@ -40,7 +43,9 @@ extension TSQLTranslator {
     }
 
     /// `UPDATE t SET … [OUTPUT INSERTED.…] [FROM …] [WHERE …]` → `UPDATE … RETURNING`.
-    mutating func translateUpdate(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+    mutating func translateUpdate(
+        _ tokens: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var rewriter = TSQLRewriter(variables: variables)
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
         if let top = cursor.current, top.isWord("TOP") { throw .unsupported("UPDATE TOP", line: top.line) }
@@ -68,10 +73,12 @@ extension TSQLTranslator {
             // The old row comes from a locked self-join on ctid: UPDATE … FROM (SELECT ctid, row …) … RETURNING.
             let whereIndex = Self.depthZeroIndex(of: "WHERE", in: body)
             let setPart = body[body.startIndex..<(whereIndex ?? body.endIndex)]
-            let filter = try whereIndex.map { index throws(SQLServerMessage) in
-                " " + (try rewriter.rewrite(body[index...]))
-            } ?? ""
-            sql = "UPDATE " + target.sql + " " + (try rewriter.rewrite(setPart))
+            let filter =
+                try whereIndex.map { index throws(SQLServerMessage) in
+                    " " + (try rewriter.rewrite(body[index...]))
+                } ?? ""
+            sql =
+                "UPDATE " + target.sql + " " + (try rewriter.rewrite(setPart))
                 + " FROM (SELECT tds_source.ctid AS tds_ctid, tds_source AS tds_old FROM \(target.sql) AS tds_source"
                 + filter + " FOR UPDATE) AS tds_deleted WHERE \(target.sql).ctid = tds_deleted.tds_ctid"
         } else {
@@ -99,7 +106,9 @@ extension TSQLTranslator {
             returning = try outputClause(tokens[cursor.position..<end], allowed: "DELETED", rewriter: &rewriter)
             cursor.position = end
         }
-        if let from = cursor.current, from.isWord("FROM") { throw .unsupported("DELETE … FROM … JOIN", line: from.line) }
+        if let from = cursor.current, from.isWord("FROM") {
+            throw .unsupported("DELETE … FROM … JOIN", line: from.line)
+        }
         var sql = "DELETE FROM " + target.sql
         if !cursor.isAtEnd { sql += " " + (try rewriter.rewrite(tokens[cursor.position...])) }
         var columns: [OutputColumn] = []
@@ -152,7 +161,8 @@ extension TSQLTranslator {
             guard parts.count >= 3, parts[0].isWord("INSERTED") || parts[0].isWord("DELETED"), parts[1].isSymbol("."),
                 parts[2].isIdentifier || parts[2].isSymbol("*")
             else {
-                throw .unsupported("OUTPUT expressions other than INSERTED.column / DELETED.column", line: item.first?.line ?? 1)
+                throw .unsupported(
+                    "OUTPUT expressions other than INSERTED.column / DELETED.column", line: item.first?.line ?? 1)
             }
             var alias: String?
             if parts.count == 5, parts[3].isWord("AS"), parts[4].isIdentifier || parts[4].isString {
@@ -160,7 +170,8 @@ extension TSQLTranslator {
             } else if parts.count == 4, parts[3].isIdentifier {
                 alias = parts[3].text
             } else if parts.count != 3 {
-                throw .unsupported("OUTPUT expressions other than INSERTED.column / DELETED.column", line: parts[3].line)
+                throw .unsupported(
+                    "OUTPUT expressions other than INSERTED.column / DELETED.column", line: parts[3].line)
             }
             let source = parts[0].isWord("DELETED") ? "(tds_deleted.tds_old)" : target
             if parts[2].isSymbol("*") {
@@ -169,7 +180,8 @@ extension TSQLTranslator {
                 continue
             }
             let name = alias ?? parts[2].text
-            items.append(source + "." + TSQLRewriter.identifier(parts[2]) + " AS " + TSQLRewriter.quote(name.lowercased()))
+            items.append(
+                source + "." + TSQLRewriter.identifier(parts[2]) + " AS " + TSQLRewriter.quote(name.lowercased()))
             columns.append(OutputColumn(name: name))
         }
         return (items.joined(separator: ", "), columns)

@@ -33,7 +33,8 @@ extension TSQLTranslator {
             for (index, part) in inside.split(separator: ",").enumerated() {
                 if index > 0 { typeTokens.append(symbol(",")) }
                 typeTokens.append(
-                    part == "max" ? word("max", space: false)
+                    part == "max"
+                        ? word("max", space: false)
                         : TSQLToken(kind: .number, text: String(part), line: token.line, spaceBefore: false))
             }
             typeTokens.append(symbol(")"))

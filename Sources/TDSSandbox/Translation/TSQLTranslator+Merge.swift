@@ -15,7 +15,8 @@ extension TSQLTranslator {
     /// exactly the ON columns (otherwise the statement fails, where SQL Server would match rows without one). Any
     /// other MERGE (a table or query as source, DELETE actions, WHEN NOT MATCHED BY SOURCE, conditions other than
     /// column equalities) → 40517.
-    mutating func translateMerge(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+    mutating func translateMerge(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action
+    {
         let line = tokens.first?.line ?? 1
         func unsupported(_ what: String) -> SQLServerMessage { .unsupported("MERGE " + what, line: line) }
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
@@ -46,8 +47,9 @@ extension TSQLTranslator {
         cursor.position = columnsEnd
         try cursor.expect(word: "ON")
         let onEnd = Self.clauseEnd(tokens, from: cursor.position, at: ["WHEN"])
-        let keys = try conflictKeys(tokens[cursor.position..<onEnd], source: sourceAlias.text.lowercased(),
-                                    target: targetAlias, unsupported: unsupported)
+        let keys = try conflictKeys(
+            tokens[cursor.position..<onEnd], source: sourceAlias.text.lowercased(),
+            target: targetAlias, unsupported: unsupported)
         cursor.position = onEnd
 
         var update: ArraySlice<TSQLToken>?
@@ -67,8 +69,9 @@ extension TSQLTranslator {
                 if clause.contains(where: { $0.isWord("SOURCE") }) { throw unsupported("WHEN NOT MATCHED BY SOURCE") }
                 guard let then = clause.firstIndex(where: { $0.isWord("THEN") }), clause[then + 1].isWord("INSERT")
                 else { throw unsupported("WHEN NOT MATCHED with an action other than INSERT") }
-                try checkInsert(clause[(then + 2)...], columns: columnNames, source: sourceAlias.text.lowercased(),
-                                unsupported: unsupported)
+                try checkInsert(
+                    clause[(then + 2)...], columns: columnNames, source: sourceAlias.text.lowercased(),
+                    unsupported: unsupported)
                 inserts = true
             } else {
                 throw cursor.syntaxError()
@@ -83,10 +86,13 @@ extension TSQLTranslator {
         guard cursor.isAtEnd else { throw cursor.syntaxError() }
 
         // The INSERT part goes through the ordinary INSERT translation (values adapted to the column types).
-        let insertTokens = [TSQLToken(kind: .word, text: "INSERT", line: line, spaceBefore: false)]
+        let insertTokens =
+            [TSQLToken(kind: .word, text: "INSERT", line: line, spaceBefore: false)]
             + Array(targetTokens) + [TSQLToken(kind: .symbol, text: "(", line: line, spaceBefore: true)]
-            + Array(sourceColumns) + [TSQLToken(kind: .symbol, text: ")", line: line, spaceBefore: false),
-                                      TSQLToken(kind: .word, text: "VALUES", line: line, spaceBefore: true)]
+            + Array(sourceColumns) + [
+                TSQLToken(kind: .symbol, text: ")", line: line, spaceBefore: false),
+                TSQLToken(kind: .word, text: "VALUES", line: line, spaceBefore: true),
+            ]
             + Array(values)
         guard case .query(let insert, _) = try translateInsert(insertTokens[...]) else { throw cursor.syntaxError() }
         var rewriter = TSQLRewriter(variables: variables)
@@ -94,8 +100,10 @@ extension TSQLTranslator {
         var sql = insert.sql + " ON CONFLICT (" + keys.joined(separator: ", ") + ")"
         let excluded = TSQLToken(kind: .word, text: "EXCLUDED", line: line, spaceBefore: false)
         func renamed(_ part: ArraySlice<TSQLToken>) -> ArraySlice<TSQLToken> {
-            part.map { $0.isIdentifier && $0.text.caseInsensitiveEquals(sourceAlias.text)
-                ? TSQLToken(kind: .word, text: excluded.text, line: $0.line, spaceBefore: $0.spaceBefore) : $0 }[...]
+            part.map {
+                $0.isIdentifier && $0.text.caseInsensitiveEquals(sourceAlias.text)
+                    ? TSQLToken(kind: .word, text: excluded.text, line: $0.line, spaceBefore: $0.spaceBefore) : $0
+            }[...]
         }
         if let update {
             sql += " DO UPDATE SET " + (try rewriter.rewrite(renamed(update)))

@@ -84,7 +84,8 @@ extension TSQLTranslator {
             if let refused {
                 throw SQLServerMessage(
                     number: 40517, severity: 16,
-                    message: "CREATE PROCEDURE '\(procedure)': \(refused) is not supported in a procedure body by the TDS sandbox (line \(statement.line)). A procedure may contain \(procedureSubset).",
+                    message:
+                        "CREATE PROCEDURE '\(procedure)': \(refused) is not supported in a procedure body by the TDS sandbox (line \(statement.line)). A procedure may contain \(procedureSubset).",
                     procedure: procedure, line: statement.line)
             }
         }
@@ -100,7 +101,8 @@ extension TSQLTranslator {
     }
 
     /// `DROP PROC[EDURE] [IF EXISTS] name [, name …]`.
-    func translateDropProcedure(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+    func translateDropProcedure(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action
+    {
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst(2))
         var ifExists = false
         if cursor.skip(word: "IF") {
@@ -146,7 +148,8 @@ extension TSQLTranslator {
                 if !(item.count == 1 && item.first?.isWord("DEFAULT") == true) {
                     guard !item.isEmpty else { throw .incorrectSyntax(near: first) }
                     var rewriter = TSQLRewriter(variables: variables)
-                    value = PostgresQuery(sql: "SELECT " + (try rewriter.rewrite(item)), parameters: rewriter.parameters)
+                    value = PostgresQuery(
+                        sql: "SELECT " + (try rewriter.rewrite(item)), parameters: rewriter.parameters)
                 }
                 arguments.append(ProcedureArgument(name: argumentName, value: value, outputVariable: outputVariable))
             }

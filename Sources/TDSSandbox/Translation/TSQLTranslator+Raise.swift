@@ -16,7 +16,8 @@ extension TSQLTranslator {
             guard catchDepth > 0 else {
                 throw SQLServerMessage(
                     number: 10704, severity: 15,
-                    message: "To rethrow an error, a THROW statement must be used inside a CATCH block.", line: verb.line)
+                    message: "To rethrow an error, a THROW statement must be used inside a CATCH block.",
+                    line: verb.line)
             }
             return .rethrow
         }
@@ -39,7 +40,8 @@ extension TSQLTranslator {
             guard code >= 50000 else {
                 throw SQLServerMessage(
                     number: 35100, severity: 16,
-                    message: "Error number \(code) in the THROW statement is outside the valid range. Specify an error number in the valid range of 50000 to 2147483647.",
+                    message:
+                        "Error number \(code) in the THROW statement is outside the valid range. Specify an error number in the valid range of 50000 to 2147483647.",
                     line: verb.line)
             }
             return .raise(message: message, number: code, severity: 16, state: try number(parts[2]), endsBatch: true)
@@ -48,8 +50,10 @@ extension TSQLTranslator {
             sql: "SELECT CAST((" + (try rewriter.rewrite(parts[0])) + ") AS text)", parameters: rewriter.parameters)
         let severity = try number(parts[1])
         guard (0...18).contains(severity) else {
-            throw .unsupported("RAISERROR severity \(severity) (above 18 needs WITH LOG and ends the connection)", line: verb.line)
+            throw .unsupported(
+                "RAISERROR severity \(severity) (above 18 needs WITH LOG and ends the connection)", line: verb.line)
         }
-        return .raise(message: message, number: 50000, severity: severity, state: try number(parts[2]), endsBatch: false)
+        return .raise(
+            message: message, number: 50000, severity: severity, state: try number(parts[2]), endsBatch: false)
     }
 }

@@ -11,7 +11,8 @@ extension TSQLTranslator {
 
     /// Reads `rowversion`/`timestamp`: stored and declared as `binary(8)` (as SQL Server reports it to clients),
     /// set from an increasing counter (`tds_sandbox.next_rowversion()`: microseconds, strictly increasing within a
-    /// session, 8 bytes big-endian as SQL Server's) on every insert and update by the table's row trigger (``CatalogTable/roundingTriggerSQL``).
+    /// session, 8 bytes big-endian as SQL Server's) on every insert and update by the table's row trigger
+    /// (``CatalogTable/roundingTriggerSQL``).
     static func readRowVersionType(_ cursor: inout TSQLTokenCursor) -> TSQLType {
         _ = cursor.next()
         return .binary(8)

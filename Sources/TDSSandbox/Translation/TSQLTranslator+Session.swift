@@ -3,7 +3,8 @@ extension TSQLTranslator {
     func translateTransaction(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var cursor = TSQLTokenCursor(tokens: tokens)
         let verb = cursor.next()!
-        let hasTransactionWord = cursor.skip(word: "TRAN") || cursor.skip(word: "TRANSACTION")
+        let hasTransactionWord =
+            cursor.skip(word: "TRAN") || cursor.skip(word: "TRANSACTION")
             || (!verb.isWord("BEGIN") && !verb.isWord("SAVE") && cursor.skip(word: "WORK"))
         if verb.isWord("BEGIN") || verb.isWord("SAVE"), !hasTransactionWord { throw cursor.syntaxError() }
         var name: String?
@@ -79,7 +80,9 @@ extension TSQLTranslator {
             let milliseconds = rest.count == 2 ? 0 : Int(value.text) ?? 0
             return .query(PostgresQuery(sql: "SET lock_timeout = \(milliseconds)"), .silent)
         case "ROWCOUNT":
-            guard rest.count == 1, rest.first?.text == "0" else { throw .unsupported("SET ROWCOUNT n", line: option.line) }
+            guard rest.count == 1, rest.first?.text == "0" else {
+                throw .unsupported("SET ROWCOUNT n", line: option.line)
+            }
             return .acceptedOption
         case "FMTONLY": return .setFormatOnly(try onOff())
         case "NOEXEC", "SHOWPLAN_ALL":
@@ -108,7 +111,8 @@ extension TSQLTranslator {
             expression = try rewriter.placeholder(variable) + " \(op.text.dropLast()) " + expression
         default: throw .incorrectSyntax(near: op)
         }
-        return .assign(names: [name], query: PostgresQuery(sql: "SELECT " + expression, parameters: rewriter.parameters))
+        return .assign(
+            names: [name], query: PostgresQuery(sql: "SELECT " + expression, parameters: rewriter.parameters))
     }
 
     /// `DECLARE @a type [= expr] [, @b type [= expr]]`.
@@ -121,7 +125,8 @@ extension TSQLTranslator {
             }
             _ = cursor.skip(word: "AS")
             if let table = cursor.current, table.isWord("TABLE"), !inProcedure {
-                statements.append(contentsOf: try translateTableVariable(variable, definition: item[(cursor.position + 1)...]))
+                statements.append(
+                    contentsOf: try translateTableVariable(variable, definition: item[(cursor.position + 1)...]))
                 continue
             }
             if let table = cursor.current, table.isWord("TABLE") || table.isWord("CURSOR") {
@@ -131,7 +136,9 @@ extension TSQLTranslator {
             var initial: PostgresQuery?
             if cursor.skip(symbol: "=") {
                 var rewriter = TSQLRewriter(variables: variables)
-                let sql = "SELECT " + TSQLRewriter.cast("(" + (try rewriter.rewrite(item[cursor.position...])) + ")", to: type)
+                let sql =
+                    "SELECT "
+                    + TSQLRewriter.cast("(" + (try rewriter.rewrite(item[cursor.position...])) + ")", to: type)
                 initial = PostgresQuery(sql: sql, parameters: rewriter.parameters)
             } else if !cursor.isAtEnd {
                 throw cursor.syntaxError()
@@ -139,7 +146,8 @@ extension TSQLTranslator {
             variables[variable.text.lowercased()] = type
             statements.append(
                 TranslatedStatement(
-                    line: variable.line, action: .declare(name: variable.text.lowercased(), type: type, initial: initial)))
+                    line: variable.line,
+                    action: .declare(name: variable.text.lowercased(), type: type, initial: initial)))
         }
         return statements
     }

@@ -73,7 +73,9 @@ struct TSQLTranslator {
             defer { catchDepth -= 1 }
             var handlerStatements: [TranslatedStatement] = []
             for node in handler { handlerStatements.append(contentsOf: try translate(node)) }
-            return [TranslatedStatement(line: line, action: .tryCatch(body: bodyStatements, handler: handlerStatements))]
+            return [
+                TranslatedStatement(line: line, action: .tryCatch(body: bodyStatements, handler: handlerStatements))
+            ]
         case .whileLoop(let condition, let body, let line):
             let query = try conditionQuery(condition)
             loopDepth += 1
@@ -118,7 +120,9 @@ struct TSQLTranslator {
     /// A table's name as `to_regclass` text (`"public"."t"`, `"#t"`), the key of ``knownTables``.
     static func regclassKey(schema: String, name: String) -> String {
         func bare(_ identifier: String) -> String {
-            guard identifier.hasPrefix("\""), identifier.hasSuffix("\""), identifier.count >= 2 else { return identifier }
+            guard identifier.hasPrefix("\""), identifier.hasSuffix("\""), identifier.count >= 2 else {
+                return identifier
+            }
             return String(identifier.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
         }
         let table = TSQLRewriter.quote(bare(name))
@@ -202,7 +206,8 @@ struct TSQLTranslator {
             guard loopDepth > 0, tokens.count == 1 else {
                 throw SQLServerMessage(
                     number: 135, severity: 15,
-                    message: "Cannot use a \(first.text.uppercased()) statement outside the scope of a WHILE statement.",
+                    message:
+                        "Cannot use a \(first.text.uppercased()) statement outside the scope of a WHILE statement.",
                     line: line)
             }
             return one(first.isWord("BREAK") ? .breakLoop : .continueLoop)
@@ -215,7 +220,9 @@ struct TSQLTranslator {
     }
 
     /// The arguments of `EXEC sp_executesql`: `[@name =] value [OUTPUT]`, values being literals or variables.
-    private func translateExecuteSQL(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+    private func translateExecuteSQL(
+        _ tokens: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var arguments: [ExecuteArgument] = []
         for var item in TSQLRewriter.splitAtCommas(tokens) {
             guard let first = item.first else { throw .incorrectSyntax(near: tokens.first) }
@@ -243,7 +250,9 @@ struct TSQLTranslator {
     }
 
     /// `WAITFOR DELAY 'hh:mm:ss[.fff]'` → `pg_sleep`.
-    private func translateWaitFor(_ tokens: ArraySlice<TSQLToken>) throws(SQLServerMessage) -> TranslatedStatement.Action {
+    private func translateWaitFor(
+        _ tokens: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var cursor = TSQLTokenCursor(tokens: tokens.dropFirst())
         guard cursor.skip(word: "DELAY") else { throw .unsupported("WAITFOR without DELAY", line: tokens.first!.line) }
         guard let value = cursor.next(), case .string = value.kind, cursor.isAtEnd,

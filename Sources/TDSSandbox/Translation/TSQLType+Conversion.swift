@@ -106,7 +106,8 @@ extension TSQLRewriter {
         switch token.kind {
         case .variable: return variables[token.text.lowercased()]
         case .binary: return .varbinary(max(1, token.text.count / 2))
-        case .string(let isUnicode): return isUnicode ? .nvarchar(max(1, token.text.count)) : .varchar(max(1, token.text.count))
+        case .string(let isUnicode):
+            return isUnicode ? .nvarchar(max(1, token.text.count)) : .varchar(max(1, token.text.count))
         case .number:
             if token.text.contains("e") || token.text.contains("E") { return .float }
             if token.text.contains(".") { return .decimal(precision: 38, scale: 0) }

@@ -59,7 +59,9 @@ extension TSQLType {
         case "decimal", "numeric", "dec":
             let precision = arguments.first.flatMap { Int($0) } ?? 18
             let scale = arguments.count > 1 ? Int(arguments[1]) ?? -1 : 0
-            guard (1...38).contains(precision), (0...precision).contains(scale), arguments.count <= 2 else { return nil }
+            guard (1...38).contains(precision), (0...precision).contains(scale), arguments.count <= 2 else {
+                return nil
+            }
             return .decimal(precision: precision, scale: scale)
         case "money": return .money
         case "smallmoney": return .smallmoney

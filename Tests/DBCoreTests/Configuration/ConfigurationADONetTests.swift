@@ -78,7 +78,8 @@ struct ConfigurationADONetTests {
     }
 
     @Test func backendDetection() throws {
-        #expect(try ConnectionConfiguration(connectionString: "Server=h;Database=d;User Id=u;Password=p").backend == nil)
+        #expect(
+            try ConnectionConfiguration(connectionString: "Server=h;Database=d;User Id=u;Password=p").backend == nil)
         #expect(try ConnectionConfiguration(connectionString: "Server=tcp:h;Database=d").backend == .sqlServer)
         #expect(try ConnectionConfiguration(connectionString: "Server=h,1444;Database=d").backend == .sqlServer)
         #expect(try ConnectionConfiguration(connectionString: "Server=h\\inst;Database=d").backend == .sqlServer)
@@ -129,7 +130,8 @@ struct ConfigurationADONetTests {
         expectInvalidConfiguration(mentioning: ["unsupported protocol 'np:'"]) {
             try ConnectionConfiguration(connectionString: "Server=np:h;Database=d")
         }
-        expectInvalidConfiguration(mentioning: ["unterminated quoted value for key 'Application Name' at character 27"]) {
+        expectInvalidConfiguration(mentioning: ["unterminated quoted value for key 'Application Name' at character 27"])
+        {
             try ConnectionConfiguration(connectionString: "Server=h;Application Name='abc;Database=d")
         }
         expectInvalidConfiguration(mentioning: ["unexpected character 'x'", "'App'"]) {

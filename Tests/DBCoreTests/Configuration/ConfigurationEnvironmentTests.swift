@@ -1,5 +1,5 @@
-import Foundation
 import DBCore
+import Foundation
 import Testing
 
 @Suite("ConnectionConfiguration from the environment and auto-detection")

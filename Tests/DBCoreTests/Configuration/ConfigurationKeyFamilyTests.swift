@@ -35,7 +35,8 @@ struct ConfigurationKeyFamilyTests {
     @Test("Pooling, Max/Min Pool Size, Connection Lifetime, Load Balance Timeout set the pool's settings")
     func poolKeys() throws {
         let configuration = try adoNet("Max Pool Size=7;Min Pool Size=2;Connection Lifetime=60;Pooling=true")
-        #expect(configuration.pooling == PoolingOptions(enabled: true, maximumSize: 7, minimumSize: 2, maximumLifetime: 60))
+        #expect(
+            configuration.pooling == PoolingOptions(enabled: true, maximumSize: 7, minimumSize: 2, maximumLifetime: 60))
         let settings = configuration.pooling.applied(to: PoolConfiguration())
         #expect(settings.maximumSize == 7 && settings.minimumIdle == 2 && settings.maximumLifetime == 60)
         #expect(try adoNet("Load Balance Timeout=0").pooling.applied(to: PoolConfiguration()).maximumLifetime == nil)
@@ -52,8 +53,10 @@ struct ConfigurationKeyFamilyTests {
     func intentKeys() throws {
         #expect(try adoNet("ApplicationIntent=ReadOnly").applicationIntent == .readOnly)
         #expect(try adoNet("Application Intent=ReadWrite").applicationIntent == .readWrite)
-        #expect(try ConnectionConfiguration(url: "sqlserver://h?applicationIntent=readonly").applicationIntent == .readOnly)
-        #expect(refusal { try adoNet("ApplicationIntent=Sometimes") }?.message.contains("ReadOnly or ReadWrite") == true)
+        #expect(
+            try ConnectionConfiguration(url: "sqlserver://h?applicationIntent=readonly").applicationIntent == .readOnly)
+        #expect(
+            refusal { try adoNet("ApplicationIntent=Sometimes") }?.message.contains("ReadOnly or ReadWrite") == true)
     }
 
     @Test("Authentication maps to an Entra method; flows with no equivalent are refused with the reason")
@@ -61,11 +64,15 @@ struct ConfigurationKeyFamilyTests {
         #expect(try adoNet("Authentication=Active Directory Default").authentication == .entraDefault)
         #expect(try adoNet("Authentication=Active Directory Managed Identity").authentication == .entraManagedIdentity)
         #expect(try adoNet("Authentication=Active Directory MSI").authentication == .entraManagedIdentity)
-        #expect(try adoNet("Authentication=Active Directory Service Principal").authentication == .entraServicePrincipal)
-        #expect(try adoNet("Authentication=Active Directory Workload Identity").authentication == .entraWorkloadIdentity)
+        #expect(
+            try adoNet("Authentication=Active Directory Service Principal").authentication == .entraServicePrincipal)
+        #expect(
+            try adoNet("Authentication=Active Directory Workload Identity").authentication == .entraWorkloadIdentity)
         #expect(try adoNet("Authentication=SqlPassword").authentication == .password)
         #expect(refusal { try adoNet("Authentication=Active Directory Password") }?.message.contains("ROPC") == true)
-        #expect(refusal { try adoNet("Authentication=Active Directory Interactive") }?.message.contains("interactive") == true)
+        #expect(
+            refusal { try adoNet("Authentication=Active Directory Interactive") }?.message.contains("interactive")
+                == true)
     }
 
     @Test("keys whose default is what this driver does are accepted only with that value")
@@ -88,9 +95,10 @@ struct ConfigurationKeyFamilyTests {
         let configuration = try adoNet("Packet Size=8192;Workstation ID=ws1;Current Language=us_english")
         #expect(configuration.options == ["packet_size": "8192", "workstation_id": "ws1", "language": "us_english"])
         #expect(refusal { try adoNet("Packet Size=100") }?.kind == .invalidConfiguration)
-        for pair in ["Failover Partner=mirror", "Transparent Network IP Resolution=False", "User Instance=True",
-                     "AttachDbFilename=x.mdf", "Network Library=dbmssocn", "Type System Version=Latest"]
-        {
+        for pair in [
+            "Failover Partner=mirror", "Transparent Network IP Resolution=False", "User Instance=True",
+            "AttachDbFilename=x.mdf", "Network Library=dbmssocn", "Type System Version=Latest",
+        ] {
             #expect(refusal { try adoNet(pair) }?.message.contains("is not supported") == true, "\(pair)")
         }
     }
@@ -108,9 +116,10 @@ struct ConfigurationKeyFamilyTests {
         #expect(configuration.options["target_session_attrs"] == "prefer-standby")
         #expect(configuration.options["passfile"] == "/p" && configuration.options["krbsrvname"] == "pg")
         #expect(configuration.options["channel_binding"] == "require")
-        for pair in ["Timezone=Europe/Paris", "Encoding=LATIN1", "Multiplexing=true",
-                     "Include Error Detail=true", "Load Balance Hosts=true"]
-        {
+        for pair in [
+            "Timezone=Europe/Paris", "Encoding=LATIN1", "Multiplexing=true",
+            "Include Error Detail=true", "Load Balance Hosts=true",
+        ] {
             #expect(
                 refusal { try ConnectionConfiguration(connectionString: "Host=h;Username=u;" + pair) }?.message
                     .contains("is not supported") == true, "\(pair)")

@@ -15,7 +15,8 @@ func expectInvalidConfiguration(
     } catch let error as DatabaseError {
         #expect(error.kind == .invalidConfiguration, sourceLocation: sourceLocation)
         for text in mentions {
-            #expect(error.message.contains(text), "'\(error.message)' should mention '\(text)'",
+            #expect(
+                error.message.contains(text), "'\(error.message)' should mention '\(text)'",
                 sourceLocation: sourceLocation)
         }
         for secret in never {

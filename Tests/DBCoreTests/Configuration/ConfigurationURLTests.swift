@@ -46,7 +46,8 @@ struct ConfigurationURLTests {
         let empty = try ConnectionConfiguration(url: "postgresql://")
         #expect(empty.host == "localhost")
         #expect(empty.database == nil)
-        let queryOnly = try ConnectionConfiguration(url: "postgresql:///mydb?host=db.local&port=5999&user=me&password=pw")
+        let queryOnly = try ConnectionConfiguration(
+            url: "postgresql:///mydb?host=db.local&port=5999&user=me&password=pw")
         #expect(queryOnly.host == "db.local")
         #expect(queryOnly.port == 5999)
         #expect(queryOnly.database == "mydb")
@@ -89,7 +90,8 @@ struct ConfigurationURLTests {
         #expect(trusting.tls == .require)
         #expect(try ConnectionConfiguration(url: "mssql://h?encrypt=false").tls == .prefer)
         #expect(try ConnectionConfiguration(url: "mssql://h?Encrypt=Optional").tls == .prefer)
-        #expect(try ConnectionConfiguration(url: "mssql://h?encrypt=strict&trustServerCertificate=true").tls == .verifyFull)
+        #expect(
+            try ConnectionConfiguration(url: "mssql://h?encrypt=strict&trustServerCertificate=true").tls == .verifyFull)
         #expect(try ConnectionConfiguration(url: "mssql://h").tls == .prefer)
         #expect(try ConnectionConfiguration(url: "mssql://h").effectivePort == 1433)
     }

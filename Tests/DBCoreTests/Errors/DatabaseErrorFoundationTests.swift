@@ -48,15 +48,21 @@ struct DatabaseErrorFoundationTests {
     @Test("transient faults: Azure's numbers and PostgreSQL's connect states; 18456 and 28P01 are not")
     func transient() {
         for number in [40613, 40197, 40501, 49918, 49919, 49920, 4221, 10928, 10929, 4060, 20009, 20003, 20017] {
-            #expect(TransientFault.isTransientAtConnect(
-                DatabaseError(kind: .other, code: .sqlServer(number: number, state: 1, severity: 20), message: "")))
+            #expect(
+                TransientFault.isTransientAtConnect(
+                    DatabaseError(kind: .other, code: .sqlServer(number: number, state: 1, severity: 20), message: "")))
         }
         for state in ["57P01", "57P02", "57P03", "08001", "08006"] {
-            #expect(TransientFault.isTransientAtConnect(DatabaseError(kind: .other, code: .sqlState(state), message: "")))
+            #expect(
+                TransientFault.isTransientAtConnect(DatabaseError(kind: .other, code: .sqlState(state), message: "")))
         }
-        #expect(!TransientFault.isTransientAtConnect(
-            DatabaseError(kind: .authenticationFailed, code: .sqlServer(number: 18456, state: 1, severity: 14), message: "")))
-        #expect(!TransientFault.isTransientAtConnect(DatabaseError(kind: .authenticationFailed, code: .sqlState("28P01"), message: "")))
+        #expect(
+            !TransientFault.isTransientAtConnect(
+                DatabaseError(
+                    kind: .authenticationFailed, code: .sqlServer(number: 18456, state: 1, severity: 14), message: "")))
+        #expect(
+            !TransientFault.isTransientAtConnect(
+                DatabaseError(kind: .authenticationFailed, code: .sqlState("28P01"), message: "")))
         #expect(!TransientFault.isTransientAtConnect(DatabaseError(kind: .connectionFailed, message: "no code")))
     }
 

@@ -9,11 +9,15 @@ struct DatabaseErrorTests {
             message: "duplicate key value violates unique constraint \"inventory_pkey\"",
             detail: "Key (id)=(1) already exists.", hint: "use another id", line: 12, table: "inventory",
             column: "id", constraint: "inventory_pkey", statement: "INSERT INTO inventory (id) VALUES ($1)")
-        #expect(error.description
-            == "uniqueViolation (SQLSTATE 23505): duplicate key value violates unique constraint \"inventory_pkey\"")
+        #expect(
+            error.description
+                == "uniqueViolation (SQLSTATE 23505): duplicate key value violates unique constraint \"inventory_pkey\""
+        )
         #expect(error.debugDescription.hasPrefix(error.description))
-        for part in ["detail: Key (id)=(1) already exists.", "hint: use another id", "line: 12", "table: inventory",
-            "column: id", "constraint: inventory_pkey", "statement: INSERT INTO inventory (id) VALUES ($1)"] {
+        for part in [
+            "detail: Key (id)=(1) already exists.", "hint: use another id", "line: 12", "table: inventory",
+            "column: id", "constraint: inventory_pkey", "statement: INSERT INTO inventory (id) VALUES ($1)",
+        ] {
             #expect(error.debugDescription.contains(part), "\(part)")
         }
         #expect(!error.description.contains("statement"))
@@ -25,7 +29,8 @@ struct DatabaseErrorTests {
         let error = DatabaseError(
             kind: .uniqueViolation, code: .sqlServer(number: 2627, state: 1, severity: 14),
             message: "Violation of PRIMARY KEY constraint", serverName: "sandbox", procedure: "p_insert")
-        #expect(error.description == "uniqueViolation (Msg 2627, Level 14, State 1): Violation of PRIMARY KEY constraint")
+        #expect(
+            error.description == "uniqueViolation (Msg 2627, Level 14, State 1): Violation of PRIMARY KEY constraint")
         #expect(error.debugDescription.contains("server: sandbox"))
         #expect(error.debugDescription.contains("procedure: p_insert"))
         #expect(error.number == 2627)

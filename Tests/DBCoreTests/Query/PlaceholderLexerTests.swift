@@ -18,7 +18,8 @@ struct PlaceholderLexerTests {
             #expect(error.kind == .invalidParameters, sourceLocation: sourceLocation)
             #expect(error.statement != nil, sourceLocation: sourceLocation)
             for text in mentions {
-                #expect(error.message.contains(text), "'\(error.message)' should mention '\(text)'",
+                #expect(
+                    error.message.contains(text), "'\(error.message)' should mention '\(text)'",
                     sourceLocation: sourceLocation)
             }
         } catch {
@@ -115,12 +116,14 @@ struct PlaceholderLexerTests {
     }
 
     @Test func bindPositional() throws {
-        let bound = try PlaceholderLexer.bind("SELECT %s, %s", positional: [.int(1), .string("x")], dialect: .sqlServer)
+        let bound = try PlaceholderLexer.bind(
+            "SELECT %s, %s", positional: [.int(1), .string("x")], dialect: .sqlServer)
         #expect(bound == BoundStatement(sql: "SELECT @P1, @P2", parameters: [.int(1), .string("x")]))
         let none = try PlaceholderLexer.bind("SELECT 100 %% 7", positional: [], dialect: .postgresql)
         #expect(none == BoundStatement(sql: "SELECT 100 % 7"))
         expectInvalid(["2 %s placeholder(s)", "3 parameter(s)"]) {
-            _ = try PlaceholderLexer.bind("SELECT %s, %s", positional: [.int(1), .int(2), .int(3)], dialect: .postgresql)
+            _ = try PlaceholderLexer.bind(
+                "SELECT %s, %s", positional: [.int(1), .int(2), .int(3)], dialect: .postgresql)
         }
         expectInvalid(["1 %s placeholder(s)", "0 parameter(s)"]) {
             _ = try PlaceholderLexer.bind("SELECT %s", positional: [], dialect: .postgresql)

@@ -8,12 +8,16 @@ struct SQLQueryTests {
         let name = "banana"
         let quantity = 150
         let query: SQLQuery = "INSERT INTO inventory (name, quantity) VALUES (\(bind: name), \(bind: quantity))"
-        #expect(query.bound(for: .postgresql)
-            == BoundStatement(sql: "INSERT INTO inventory (name, quantity) VALUES ($1, $2)",
-                parameters: [.string("banana"), .int(150)]))
-        #expect(query.bound(for: .sqlServer)
-            == BoundStatement(sql: "INSERT INTO inventory (name, quantity) VALUES (@P1, @P2)",
-                parameters: [.string("banana"), .int(150)]))
+        #expect(
+            query.bound(for: .postgresql)
+                == BoundStatement(
+                    sql: "INSERT INTO inventory (name, quantity) VALUES ($1, $2)",
+                    parameters: [.string("banana"), .int(150)]))
+        #expect(
+            query.bound(for: .sqlServer)
+                == BoundStatement(
+                    sql: "INSERT INTO inventory (name, quantity) VALUES (@P1, @P2)",
+                    parameters: [.string("banana"), .int(150)]))
     }
 
     @Test func everyBindIsItsOwnParameter() {
@@ -36,18 +40,25 @@ struct SQLQueryTests {
         let bytes: [UInt8] = [1, 2]
         let json = SQLJSON(#"{"a":1}"#)
         let query: SQLQuery = "VALUES (\(bind: uuid), \(bind: amount), \(bind: bytes), \(bind: json), \(bind: true))"
-        #expect(query.bound(for: .postgresql).parameters
-            == [.uuid(uuid), .decimal(amount), .bytes([1, 2]), .json(#"{"a":1}"#), .bool(true)])
+        #expect(
+            query.bound(for: .postgresql).parameters
+                == [.uuid(uuid), .decimal(amount), .bytes([1, 2]), .json(#"{"a":1}"#), .bool(true)])
     }
 
     @Test func unsafeRawIsInlined() {
         let table = "inventory_2024"
         let limit = 10
         let query: SQLQuery = "SELECT * FROM \(unsafeRaw: table) LIMIT \(bind: limit)"
-        #expect(query.bound(for: .postgresql) == BoundStatement(sql: "SELECT * FROM inventory_2024 LIMIT $1",
-            parameters: [.int(10)]))
-        #expect(query.fragments == [.sql("SELECT * FROM "), .sql("inventory_2024"), .sql(" LIMIT "),
-            .parameter(.int(10))])
+        #expect(
+            query.bound(for: .postgresql)
+                == BoundStatement(
+                    sql: "SELECT * FROM inventory_2024 LIMIT $1",
+                    parameters: [.int(10)]))
+        #expect(
+            query.fragments == [
+                .sql("SELECT * FROM "), .sql("inventory_2024"), .sql(" LIMIT "),
+                .parameter(.int(10)),
+            ])
     }
 
     @Test func percentIsNotSpecial() {

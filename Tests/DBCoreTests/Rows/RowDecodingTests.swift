@@ -31,8 +31,11 @@ struct RowDecodingTests {
 
     @Test func decodesByNameCaseInsensitively() throws {
         let item = try fullRow.decode(Item.self)
-        #expect(item == Item(id: 7, name: "banana", quantity: 150, price: Decimal(string: "0.25")!, note: nil,
-            added: nil, status: .active, priority: .high, tag: tag))
+        #expect(
+            item
+                == Item(
+                    id: 7, name: "banana", quantity: 150, price: Decimal(string: "0.25")!, note: nil,
+                    added: nil, status: .active, priority: .high, tag: tag))
     }
 
     @Test func customCodingKeys() throws {
@@ -44,7 +47,10 @@ struct RowDecodingTests {
     }
 
     @Test func fetchAllAsUsesTheSameDecoding() throws {
-        struct Pair: Decodable, Equatable { var a: Int; var b: String? }
+        struct Pair: Decodable, Equatable {
+            var a: Int
+            var b: String?
+        }
         let rows = [makeRow(["a": .int(1), "b": .string("x")]), makeRow(["a": .int(2), "b": .null])]
         #expect(try rows.map { try $0.decode(Pair.self) } == [Pair(a: 1, b: "x"), Pair(a: 2, b: nil)])
     }

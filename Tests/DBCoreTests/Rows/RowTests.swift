@@ -3,16 +3,19 @@ import Testing
 
 /// A row with the given column names and values (types are irrelevant to these tests).
 func makeRow(_ pairs: KeyValuePairs<String, SQLValue>) -> Row {
-    let columns = RowColumns(pairs.map {
-        ColumnDescription(name: $0.key, type: .other, nativeTypeName: "unknown", nativeTypeID: 0)
-    })
+    let columns = RowColumns(
+        pairs.map {
+            ColumnDescription(name: $0.key, type: .other, nativeTypeName: "unknown", nativeTypeID: 0)
+        })
     return Row(columns: columns, values: pairs.map(\.value))
 }
 
 @Suite("Row subscripts and get")
 struct RowTests {
-    let row = makeRow(["id": .int(1), "Name": .string("banana"), "name": .string("second"), "QTY": .int(150),
-        "note": .null])
+    let row = makeRow([
+        "id": .int(1), "Name": .string("banana"), "name": .string("second"), "QTY": .int(150),
+        "note": .null,
+    ])
 
     @Test func collection() {
         #expect(row.count == 5)

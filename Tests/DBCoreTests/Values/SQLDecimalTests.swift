@@ -8,8 +8,11 @@ struct SQLDecimalTests {
         ("0", "0"), ("-0", "0"), ("+3", "3"), ("007", "7"), (".5", "0.5"), ("-.5", "-0.5"), ("5.", "5"),
         ("1.50", "1.50"), ("-12.50", "-12.50"), ("0.000", "0.000"), ("-0.00", "0.00"), (" 42 ", "42"),
         ("1e3", "1000"), ("1.5E+2", "150"), ("12.345e1", "123.45"), ("1e-3", "0.001"), ("-25E-1", "-2.5"),
-        ("123e-2", "1.23"), ("0.1e1", "1"), ("123456789012345678901234567890.123456789",
-            "123456789012345678901234567890.123456789"),
+        ("123e-2", "1.23"), ("0.1e1", "1"),
+        (
+            "123456789012345678901234567890.123456789",
+            "123456789012345678901234567890.123456789"
+        ),
     ])
     func canonicalForms(input: String, canonical: String) throws {
         let value = try #require(SQLDecimal(input))
@@ -17,8 +20,10 @@ struct SQLDecimalTests {
         #expect(SQLDecimal(value.description) == value)
     }
 
-    @Test(arguments: ["", "-", "+", ".", "abc", "1.2.3", "1e", "e5", "1e1.5", "NaN", "Infinity", "-Infinity", "1,5",
-        "١٢", "1 2", "0x10", "1e9999999"])
+    @Test(arguments: [
+        "", "-", "+", ".", "abc", "1.2.3", "1e", "e5", "1e1.5", "NaN", "Infinity", "-Infinity", "1,5",
+        "١٢", "1 2", "0x10", "1e9999999",
+    ])
     func rejectsNonDecimals(input: String) {
         #expect(SQLDecimal(input) == nil)
     }
@@ -68,8 +73,10 @@ struct SQLDecimalTests {
     }
 
     @Test func ordering() throws {
-        let texts = ["-100", "-2.5", "-2.25", "-0.001", "0", "0.001", "0.01", "0.1", "1", "1.05", "1.5", "9", "10",
-            "99.99", "100"]
+        let texts = [
+            "-100", "-2.5", "-2.25", "-0.001", "0", "0.001", "0.01", "0.1", "1", "1.05", "1.5", "9", "10",
+            "99.99", "100",
+        ]
         let values = try texts.map { try #require(SQLDecimal($0)) }
         #expect(values.shuffled().sorted() == values)
         for (a, b) in zip(values, values.dropFirst()) {

@@ -23,7 +23,9 @@ struct SQLTimeTests {
         #expect(try #require(SQLTime(iso: "12:34:56.789")).description == "12:34:56.789")
         #expect(try #require(SQLTime(iso: "00:00:00.0000001")).nanosecond == 100)
         #expect(try #require(SQLTime(iso: "00:00:00.000000")).description == "00:00:00")
-        for bad in ["24:00", "12", "12:34:56.", "12:34:56.1234567890", "12:34:56.+5", "12:3a", "1:2:3:4", "12:34:56.-1"] {
+        for bad in [
+            "24:00", "12", "12:34:56.", "12:34:56.1234567890", "12:34:56.+5", "12:3a", "1:2:3:4", "12:34:56.-1",
+        ] {
             #expect(SQLTime(iso: bad) == nil, "\(bad)")
         }
     }
@@ -68,8 +70,10 @@ struct SQLTimeTests {
     }
 
     @Test func timestampOrdering() throws {
-        let texts = ["0001-01-01 00:00", "1969-12-31 23:59:59.999", "1970-01-01 00:00", "1970-01-01 00:00:00.000001",
-            "2024-01-01 00:00"]
+        let texts = [
+            "0001-01-01 00:00", "1969-12-31 23:59:59.999", "1970-01-01 00:00", "1970-01-01 00:00:00.000001",
+            "2024-01-01 00:00",
+        ]
         let values = try texts.map { try #require(SQLTimestamp(iso: $0)) }
         #expect(values.reversed().sorted() == values)
     }

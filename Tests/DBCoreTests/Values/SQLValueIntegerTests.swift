@@ -54,9 +54,13 @@ struct SQLValueIntegerTests {
         #expect(UInt64.max.sqlValue == .decimal(SQLDecimal("18446744073709551615")!))
         #expect(try UInt64(sqlValue: UInt64.max.sqlValue) == UInt64.max)
         #expect(UInt64(Int64.max).sqlValue == .int(Int64.max))
-        expectMismatch(["not an integer in range"]) { _ = try UInt64(sqlValue: .decimal(SQLDecimal("18446744073709551616")!)) }
+        expectMismatch(["not an integer in range"]) {
+            _ = try UInt64(sqlValue: .decimal(SQLDecimal("18446744073709551616")!))
+        }
         expectMismatch(["out of range"]) { _ = try UInt64(sqlValue: .int(-1)) }
-        expectMismatch(["not an integer in range"]) { _ = try Int64(sqlValue: .decimal(SQLDecimal("9223372036854775808")!)) }
+        expectMismatch(["not an integer in range"]) {
+            _ = try Int64(sqlValue: .decimal(SQLDecimal("9223372036854775808")!))
+        }
         #expect(try Int64(sqlValue: .decimal(SQLDecimal("-9223372036854775808")!)) == Int64.min)
         #expect(try UInt8(sqlValue: .decimal(SQLDecimal("-0.0")!)) == 0)
     }
@@ -72,7 +76,8 @@ func expectMismatch(
     } catch let error as DatabaseError {
         #expect(error.kind == .typeMismatch, "\(error)", sourceLocation: sourceLocation)
         for text in mentions {
-            #expect(error.message.contains(text), "'\(error.message)' should mention '\(text)'",
+            #expect(
+                error.message.contains(text), "'\(error.message)' should mention '\(text)'",
                 sourceLocation: sourceLocation)
         }
     } catch {

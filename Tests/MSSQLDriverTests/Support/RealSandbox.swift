@@ -99,7 +99,6 @@ extension MSSQLConnection {
     }
 }
 
-
 /// Large test values, made without the generic `Collection.map` over a range, which in a debug build spent more
 /// time making 10 MB than the driver and the sandbox spent moving it (measured with perf).
 enum LargeValues {

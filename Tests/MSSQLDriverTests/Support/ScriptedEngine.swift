@@ -96,7 +96,8 @@ final class ScriptedEngine: SessionEngine, @unchecked Sendable {
                 try emit(.returnValue(output, ordinal: ordinal))
             }
         default:
-            throw SQLServerMessage(number: 2812, severity: 16, message: "Could not find stored procedure '\(procedure)'.")
+            throw SQLServerMessage(
+                number: 2812, severity: 16, message: "Could not find stored procedure '\(procedure)'.")
         }
         return .completed
     }
@@ -158,7 +159,8 @@ final class ScriptedSandbox: @unchecked Sendable {
     /// A configuration that logs in as the scripted user.
     func configuration(user: String = "tester", queryTimeout: Double? = nil) -> ConnectionConfiguration {
         ConnectionConfiguration(
-            host: "127.0.0.1", port: port, user: user, password: "secret", connectTimeout: 10, queryTimeout: queryTimeout)
+            host: "127.0.0.1", port: port, user: user, password: "secret", connectTimeout: 10,
+            queryTimeout: queryTimeout)
     }
 }
 

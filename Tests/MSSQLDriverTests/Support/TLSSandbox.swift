@@ -53,7 +53,8 @@ final class TLSSandbox: @unchecked Sendable {
 
     /// A driver configuration for this sandbox with `mode`, trusting `rootCertificate` (a CA file path or nil for
     /// the system's CAs), dialling `host`.
-    func configuration(_ mode: TLSMode, rootCertificate: String?, host: String = "127.0.0.1") -> ConnectionConfiguration {
+    func configuration(_ mode: TLSMode, rootCertificate: String?, host: String = "127.0.0.1") -> ConnectionConfiguration
+    {
         ConnectionConfiguration(
             host: host, port: port, database: postgres.database, user: postgres.user, password: postgres.password,
             tls: mode, tlsRootCertificatePath: rootCertificate, connectTimeout: 10, queryTimeout: 60)

@@ -26,13 +26,13 @@ func credentials() -> String {
 FileHandle.standardOutput.write(
     Data(
         """
-    # PostgreSQL (throwaway cluster, database todos):
-    export DATABASE_URL='postgresql://\(credentials())\(postgres.host):\(postgres.port)/todos?sslmode=require'
-    # SQL Server (the TDS sandbox on that cluster, database todos_sqlserver):
-    export DATABASE_URL='sqlserver://\(credentials())127.0.0.1:\(sandboxPort)/todos_sqlserver'
-    # Ctrl-C stops both and removes the cluster.
+        # PostgreSQL (throwaway cluster, database todos):
+        export DATABASE_URL='postgresql://\(credentials())\(postgres.host):\(postgres.port)/todos?sslmode=require'
+        # SQL Server (the TDS sandbox on that cluster, database todos_sqlserver):
+        export DATABASE_URL='sqlserver://\(credentials())127.0.0.1:\(sandboxPort)/todos_sqlserver'
+        # Ctrl-C stops both and removes the cluster.
 
-    """.utf8))
+        """.utf8))
 
 signal(SIGINT, SIG_IGN)
 signal(SIGTERM, SIG_IGN)

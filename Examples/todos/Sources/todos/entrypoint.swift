@@ -25,7 +25,8 @@ enum Entrypoint {
                 app.logger.notice("Using a throwaway \(kind == "sqlserver" ? "TDS sandbox" : "PostgreSQL")")
             } else {
                 guard let url = Environment.get("DATABASE_URL") else {
-                    fatalError("Set DATABASE_URL (postgresql://… or sqlserver://…) or TODOS_THROWAWAY=postgres|sqlserver")
+                    fatalError(
+                        "Set DATABASE_URL (postgresql://… or sqlserver://…) or TODOS_THROWAWAY=postgres|sqlserver")
                 }
                 configuration = try ConnectionConfiguration(url: url)
             }
@@ -49,9 +50,11 @@ enum Entrypoint {
     ) throws -> ConnectionConfiguration {
         guard let sandbox else { return postgres.configuration() }
         let port = try sandbox.start(
-            host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres.configuration()))
+            host: "127.0.0.1", port: 0,
+            engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres.configuration()))
         return ConnectionConfiguration(
             backend: .sqlServer, host: "127.0.0.1", port: port, database: postgres.defaultDatabase,
-            user: postgres.superuser, password: postgres.superuserPassword, connectTimeout: 15, applicationName: "todos")
+            user: postgres.superuser, password: postgres.superuserPassword, connectTimeout: 15, applicationName: "todos"
+        )
     }
 }

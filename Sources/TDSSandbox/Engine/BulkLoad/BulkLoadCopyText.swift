@@ -19,10 +19,18 @@ enum BulkLoadCopyText {
     private static func appendEscaped(_ text: String, to buffer: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {
-            case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
-            case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
-            case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
-            case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
+            case 0x5C:
+                buffer.append(0x5C)
+                buffer.append(0x5C)
+            case 0x09:
+                buffer.append(0x5C)
+                buffer.append(UInt8(ascii: "t"))
+            case 0x0A:
+                buffer.append(0x5C)
+                buffer.append(UInt8(ascii: "n"))
+            case 0x0D:
+                buffer.append(0x5C)
+                buffer.append(UInt8(ascii: "r"))
             default: buffer.append(byte)
             }
         }
@@ -34,7 +42,9 @@ enum BulkLoadCopyText {
 
     private static func append(_ value: SQLValue, to buffer: inout [UInt8]) {
         switch value {
-        case .null: buffer.append(0x5C); buffer.append(UInt8(ascii: "N"))
+        case .null:
+            buffer.append(0x5C)
+            buffer.append(UInt8(ascii: "N"))
         case .bool(let flag): buffer.append(UInt8(ascii: flag ? "t" : "f"))
         case .int(let number): appendPlain(String(number), to: &buffer)
         case .double(let number):
@@ -48,7 +58,9 @@ enum BulkLoadCopyText {
         case .decimal(let number): appendPlain(number.description, to: &buffer)
         case .string(let text), .json(let text): appendEscaped(text, to: &buffer)
         case .bytes(let bytes):
-            buffer.append(0x5C); buffer.append(0x5C); buffer.append(UInt8(ascii: "x"))
+            buffer.append(0x5C)
+            buffer.append(0x5C)
+            buffer.append(UInt8(ascii: "x"))
             for byte in bytes {
                 buffer.append(hexDigits[Int(byte >> 4)])
                 buffer.append(hexDigits[Int(byte & 0x0F)])

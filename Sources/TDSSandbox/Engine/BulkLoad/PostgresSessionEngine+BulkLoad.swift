@@ -39,7 +39,8 @@ extension PostgresSessionEngine: BulkLoadingEngine {
         abortBulkLoad()
         guard let target = state.pendingBulkLoad else {
             throw SQLServerMessage(
-                number: 4801, severity: 16, message: "Bulk load data was sent without a preceding INSERT BULK statement.")
+                number: 4801, severity: 16,
+                message: "Bulk load data was sent without a preceding INSERT BULK statement.")
         }
         var names = target.columns
         if names.isEmpty {
@@ -48,7 +49,9 @@ extension PostgresSessionEngine: BulkLoadingEngine {
         guard names.count == columns.count else {
             throw SQLServerMessage(
                 number: 4815, severity: 16,
-                message: "Received invalid column length from bcp client: INSERT BULK named \(names.count) columns, the data has \(columns.count).")
+                message:
+                    "Received invalid column length from bcp client: INSERT BULK named \(names.count) columns, the data has \(columns.count)."
+            )
         }
         guard let postgres = connection as? PGConnection else {
             throw SQLServerMessage.unsupported("bulk load on this connection", line: 1)

@@ -12,7 +12,8 @@ extension PostgresSessionEngine {
             try cursor.execute(
                 BoundStatement(sql: "SELECT to_regclass($1) IS NOT NULL", parameters: [.string(target.table)]))
             guard case .bool(true)? = try cursor.fetchOne()?.values.first else {
-                throw SQLServerMessage(number: 208, severity: 16, message: "Invalid object name '\(target.displayName)'.")
+                throw SQLServerMessage(
+                    number: 208, severity: 16, message: "Invalid object name '\(target.displayName)'.")
             }
         }
         guard ok != nil else { return }

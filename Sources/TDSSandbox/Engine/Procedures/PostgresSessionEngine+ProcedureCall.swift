@@ -60,7 +60,8 @@ extension PostgresSessionEngine {
                     guard parameter.isOutput else {
                         throw failure(
                             8162,
-                            "The formal parameter \"\(parameter.spelling)\" was not declared as an OUTPUT parameter, but the actual parameter passed in requested output.")
+                            "The formal parameter \"\(parameter.spelling)\" was not declared as an OUTPUT parameter, but the actual parameter passed in requested output."
+                        )
                     }
                     outputs.append(ProcedureOutput(argument: argumentIndex, parameter: index, value: .null))
                 }
@@ -73,9 +74,11 @@ extension PostgresSessionEngine {
                 guard let defaultValue = parameter.defaultValue else {
                     throw failure(
                         201,
-                        "Procedure or function '\(procedure)' expects parameter '\(parameter.spelling)', which was not supplied.")
+                        "Procedure or function '\(procedure)' expects parameter '\(parameter.spelling)', which was not supplied."
+                    )
                 }
-                value = ResultTyping.convert(try fetchValues(defaultValue, context: context)?.first ?? .null, to: parameter.type)
+                value = ResultTyping.convert(
+                    try fetchValues(defaultValue, context: context)?.first ?? .null, to: parameter.type)
             }
             context.values[parameter.name] = value ?? .null
         }

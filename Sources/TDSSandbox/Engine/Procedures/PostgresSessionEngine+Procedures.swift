@@ -38,7 +38,9 @@ extension PostgresSessionEngine {
                     for name in names where try !ProcedureCatalog.drop(name, on: connection) && !ifExists {
                         throw SQLServerMessage(
                             number: 3701, severity: 11,
-                            message: "Cannot drop the procedure '\(name.spelling)', because it does not exist or you do not have permission.")
+                            message:
+                                "Cannot drop the procedure '\(name.spelling)', because it does not exist or you do not have permission."
+                        )
                     }
                 }
             }
@@ -65,13 +67,16 @@ extension PostgresSessionEngine {
         guard try ProcedureCatalog.schemaExists(name.schema, on: connection) else {
             throw SQLServerMessage(
                 number: 2760, severity: 16,
-                message: "The specified schema name \"\(name.schema)\" either does not exist or you do not have permission to use it.")
+                message:
+                    "The specified schema name \"\(name.schema)\" either does not exist or you do not have permission to use it."
+            )
         }
         let exists = try ProcedureCatalog.exists(name, on: connection)
         switch definition.mode {
         case .create where exists:
             throw SQLServerMessage(
-                number: 2714, severity: 16, message: "There is already an object named '\(name.spelling)' in the database.")
+                number: 2714, severity: 16,
+                message: "There is already an object named '\(name.spelling)' in the database.")
         case .alter where !exists:
             throw SQLServerMessage(
                 number: 208, severity: 16, message: "Invalid object name '\(name.spelling)'.")
@@ -95,7 +100,8 @@ extension PostgresSessionEngine {
                 guard let evaluated else { return }
                 value = evaluated ?? .null
             }
-            values.append(ProcedureArgumentValue(name: argument.name, value: value, wantsOutput: argument.outputVariable != nil))
+            values.append(
+                ProcedureArgumentValue(name: argument.name, value: value, wantsOutput: argument.outputVariable != nil))
         }
         let result = try guarded(line: line, verb: "EXEC", emit: emit) { () throws -> (Int32, [ProcedureOutput]) in
             guard let definition = try ProcedureCatalog.load(call.name, on: connection) else {
@@ -137,7 +143,8 @@ extension PostgresSessionEngine {
         state.inProcedure = true
         defer { state.inProcedure = outerInProcedure }
         let arguments = parameters.map {
-            ProcedureArgumentValue(name: $0.name.isEmpty ? nil : $0.name.lowercased(), value: $0.value, wantsOutput: $0.isOutput)
+            ProcedureArgumentValue(
+                name: $0.name.isEmpty ? nil : $0.name.lowercased(), value: $0.value, wantsOutput: $0.isOutput)
         }
         do {
             let (status, outputs) = try callProcedure(definition, arguments: arguments, emit: emit)

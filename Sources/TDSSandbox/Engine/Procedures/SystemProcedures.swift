@@ -11,24 +11,24 @@ enum SystemProcedures {
 
     static let sources: [String: String] = [
         "sp_getapplock": """
-            CREATE PROCEDURE sp_getapplock @Resource nvarchar(255), @LockMode varchar(32),
-                @LockOwner varchar(32) = 'Transaction', @LockTimeout int = -1, @DbPrincipal nvarchar(128) = N'public'
-            AS
-            BEGIN
-                DECLARE @result int
-                SELECT @result = tds_sandbox.getapplock(@Resource, @LockMode, @LockOwner, @LockTimeout, @@TRANCOUNT)
-                RETURN @result
-            END
-            """,
+        CREATE PROCEDURE sp_getapplock @Resource nvarchar(255), @LockMode varchar(32),
+            @LockOwner varchar(32) = 'Transaction', @LockTimeout int = -1, @DbPrincipal nvarchar(128) = N'public'
+        AS
+        BEGIN
+            DECLARE @result int
+            SELECT @result = tds_sandbox.getapplock(@Resource, @LockMode, @LockOwner, @LockTimeout, @@TRANCOUNT)
+            RETURN @result
+        END
+        """,
         "sp_releaseapplock": """
-            CREATE PROCEDURE sp_releaseapplock @Resource nvarchar(255), @LockOwner varchar(32) = 'Transaction',
-                @DbPrincipal nvarchar(128) = N'public'
-            AS
-            BEGIN
-                DECLARE @result int
-                SELECT @result = tds_sandbox.releaseapplock(@Resource, @LockOwner)
-                RETURN @result
-            END
-            """,
+        CREATE PROCEDURE sp_releaseapplock @Resource nvarchar(255), @LockOwner varchar(32) = 'Transaction',
+            @DbPrincipal nvarchar(128) = N'public'
+        AS
+        BEGIN
+            DECLARE @result int
+            SELECT @result = tds_sandbox.releaseapplock(@Resource, @LockOwner)
+            RETURN @result
+        END
+        """,
     ]
 }

@@ -10,7 +10,7 @@ import Logging
 import PostgresNIO
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func cpuSeconds() -> Double {
