@@ -31,21 +31,21 @@ extension MSSQLConnection {
         let arguments = try statement.parameters.map(MSSQLParameterEncoder.encode)
         let text = MSSQLParameterEncoder.statement(statement, arguments)
         let declarations = MSSQLParameterEncoder.declarations(arguments)
-        if !statementCache.pendingUnprepare.isEmpty {
-            try handle.unprepare(statementCache.takePendingUnprepare())
+        if !statementCache.pendingRelease.isEmpty {
+            try handle.unprepare(statementCache.takePendingRelease())
         }
         guard statementCache.isEnabled else {
             try Self.sendExecuteSQL(text, declarations, arguments, on: handle, statement: sql)
             return try start()
         }
-        let key = MSSQLStatementCache.Key(sql: text, declarations: declarations)
+        let key = MSSQLStatementKey(sql: text, declarations: declarations)
         switch statementCache.plan(for: key) {
         case .unprepared:
             try Self.sendExecuteSQL(text, declarations, arguments, on: handle, statement: sql)
             try start()
         case .prepare:
             let prepared = try handle.prepare(text, declarations: declarations, statement: sql)
-            statementCache.didPrepare(key, handle: prepared)
+            statementCache.didPrepare(key, prepared)
             try handle.sendExecute(prepared, arguments, statement: sql)
             try start()
         case .execute(let prepared):
@@ -53,10 +53,10 @@ extension MSSQLConnection {
                 try handle.sendExecute(prepared, arguments, statement: sql)
                 try start()
             } catch let error as DatabaseError where Self.isUnknownHandle(error, prepared) {
-                statementCache.forget(key)
+                statementCache.invalidate(key, release: false)
                 guard autocommitEnabled else { throw error }
                 let fresh = try handle.prepare(text, declarations: declarations, statement: sql)
-                statementCache.didPrepare(key, handle: fresh)
+                statementCache.didPrepare(key, fresh)
                 try handle.sendExecute(fresh, arguments, statement: sql)
                 try start()
             }
