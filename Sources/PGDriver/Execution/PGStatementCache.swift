@@ -57,27 +57,35 @@ struct PGStatementCache {
     private var provisionalCount = 0
     private var nextNumber = 0
 
+    /// Whether statements may be prepared at all. Stored, like ``needsMaintenance``: both are read on every
+    /// statement, and a computed property forwarding to `core` made the connection copy the whole cache to read it.
+    private(set) var isEnabled: Bool
+    /// Whether ``PGConnection`` has bookkeeping to do before the next statement (drop statements, settle a
+    /// transaction it did not see end); kept by `settle()` after every change.
+    private(set) var needsMaintenance = false
+
     /// An empty cache with `settings`.
     init(_ settings: StatementCacheSettings) {
         core = PreparedStatementCache(settings)
+        isEnabled = core.isEnabled
     }
 
     /// Runs before preparing; `nil`: never prepare.
     var threshold: Int? { core.threshold }
 
-    /// Whether statements may be prepared at all.
-    var isEnabled: Bool { core.isEnabled }
-
-    /// Whether ``PGConnection`` has bookkeeping to do before the next statement (drop statements, settle a
-    /// transaction it did not see end).
-    var needsMaintenance: Bool { !core.pendingRelease.isEmpty || provisionalCount > 0 }
+    /// After a change: forgets the memo and recomputes the flags read on every statement.
+    private mutating func settle() {
+        last = nil
+        isEnabled = core.isEnabled
+        needsMaintenance = !core.pendingRelease.isEmpty || provisionalCount > 0
+    }
 
     /// The counters, with the number of statements held now.
     var currentStatistics: StatementCacheStatistics { core.currentStatistics }
 
     /// What to do with `key` now; counts the run.
     mutating func plan(for key: Key) -> Plan {
-        guard core.isEnabled else { return .unprepared }
+        // `last` is set only while preparing is on (switching it off clears it); the core checks the threshold.
         if let last, last.key == key {
             core.countHit()
             return .execute(last.name)
@@ -99,31 +107,31 @@ struct PGStatementCache {
 
     /// Records that `key` was prepared as `name`; `inTransaction` when a transaction block was open.
     mutating func didPrepare(_ key: Key, name: String, inTransaction: Bool) {
-        last = nil
         if inTransaction { provisionalCount += 1 }
         if let evicted = core.didPrepare(key, Entry(name: name, provisional: inTransaction)), evicted.provisional {
             provisionalCount -= 1
         }
+        settle()
     }
 
     /// Drops `key`'s prepared statement (the server reported it stale or gone); the server is told later.
     mutating func invalidate(_ key: Key) {
-        last = nil
         if let entry = core.invalidate(key, release: true), entry.provisional { provisionalCount -= 1 }
+        settle()
     }
 
     /// Drops every prepared statement; `serverDropped` when the server already has (`DISCARD ALL`, `DEALLOCATE
     /// ALL`), so nothing is left to deallocate.
     mutating func invalidateAll(serverDropped: Bool) {
-        last = nil
         core.invalidateAll(serverDropped: serverDropped)
         provisionalCount = 0
+        settle()
     }
 
     /// The transaction block ended: statements prepared in it become permanent (`committed`) or are dropped.
     mutating func transactionEnded(committed: Bool) {
         guard provisionalCount > 0 else { return }
-        last = nil
+        defer { settle() }
         for (key, entry) in core.entries where entry.provisional {
             if committed {
                 core.update(key) { $0.provisional = false }
@@ -147,13 +155,14 @@ struct PGStatementCache {
 
     /// Hands over the names to deallocate, forgetting them.
     mutating func takePendingDeallocation() -> [String] {
-        core.takePendingRelease().map(\.name)
+        defer { settle() }
+        return core.takePendingRelease().map(\.name)
     }
 
     /// Changes the threshold; `nil` drops every prepared statement (deallocated at the next statement).
     mutating func setThreshold(_ newValue: Int?) {
-        last = nil
         core.setThreshold(newValue)
         if core.threshold == nil { provisionalCount = 0 }
+        settle()
     }
 }
