@@ -102,7 +102,11 @@ let package = Package(
 
         // Tests, and the helpers several test targets share.
         .target(
-            name: "TestSupport", dependencies: ["DBCore", "TDSSandbox", "ThrowawayServers"], path: "Tests/TestSupport"),
+            name: "TestSupport",
+            dependencies: [
+                "DBCore", "TDSSandbox", "ThrowawayServers", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"),
         .testTarget(name: "DBCoreTests", dependencies: ["DBCore", "SQLLexing"]),
         .testTarget(
             name: "DBAzureIdentityTests",

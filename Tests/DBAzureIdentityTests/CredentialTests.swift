@@ -1,6 +1,7 @@
 import DBAzureIdentity
 import DBCore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Entra ID credentials against loopback endpoints")

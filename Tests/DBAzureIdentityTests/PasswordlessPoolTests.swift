@@ -3,6 +3,7 @@ import DBCore
 import Foundation
 import MSSQLDriver
 import PGDriver
+import TestSupport
 import Testing
 
 @Suite("Passwordless sign-in through a pool")

@@ -2,6 +2,7 @@ import DBCore
 import Foundation
 import PGDriver
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Pool under concurrency")

@@ -1,6 +1,7 @@
 import DBCore
 import Foundation
 import PGDriver
+import TestSupport
 import Testing
 
 @Suite("Pool lifecycle: pruning, lifetime, broken connections, session reset")

@@ -3,6 +3,7 @@ import Foundation
 import MSSQLDriver
 import PGDriver
 import TDSSandbox
+import TestSupport
 import Testing
 import ThrowawayServers
 
