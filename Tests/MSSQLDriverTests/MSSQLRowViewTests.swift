@@ -146,6 +146,62 @@ struct MSSQLRowViewTests {
         }
     }
 
+    @Test("scaledDecimal reads DECIMAL bytes as an integer and a scale; wider than Int64 is a type mismatch")
+    func scaledDecimals() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let cursor = try connection.makeCursor()
+            try cursor.execute(
+                """
+                SELECT CAST(-12.50 AS DECIMAL(12,2)) AS a, CAST(999999999999999999 AS DECIMAL(18,0)) AS b,
+                CAST(0.0000000001 AS DECIMAL(38,10)) AS c, CAST(12345678901234567890123.5 AS DECIMAL(38,1)) AS d,
+                CAST(NULL AS DECIMAL(9,3)) AS e, 7 AS f
+                """)
+            var checked = false
+            try cursor.forEachRowView { view in
+                let values = try [0, 1, 2, 4, 5].map { index in
+                    try view.scaledDecimal(at: index).map { [$0.unscaled, Int64($0.scale)] }
+                }
+                #expect(values[0] == [-1250, 2])
+                #expect(values[1] == [999_999_999_999_999_999, 0])
+                #expect(values[2] == [1, 10])
+                #expect(databaseError { _ = try view.scaledDecimal(at: 3) }?.kind == .typeMismatch)
+                #expect(values[3] == nil)
+                #expect(values[4] == [7, 0])
+                checked = true
+            }
+            #expect(checked)
+        }
+    }
+
+    @Test("timestamps of rows on different days, repeated and alternating, decode to their own dates")
+    func timestampsAcrossDays() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let cursor = try connection.makeCursor()
+            let stamps = [
+                "2024-02-29 13:45:30.123456", "2024-02-29 23:59:59.999999", "1900-01-01 00:00:00",
+                "2024-02-29 00:00:00", "9999-12-31 23:59:59", "0001-01-01 00:00:00", "2024-03-01 00:00:00",
+            ]
+            let selects = stamps.enumerated().map {
+                "SELECT \($0.offset) AS i, CAST('\($0.element)' AS DATETIME2) AS ts"
+            }
+            try cursor.execute(selects.joined(separator: " UNION ALL ") + " ORDER BY i")
+            let rows = try cursor.fetchAll()
+            try cursor.execute(selects.joined(separator: " UNION ALL ") + " ORDER BY i")
+            var viewed: [SQLTimestamp?] = []
+            try cursor.forEachRowView { viewed.append(try $0.timestamp(at: 1)) }
+            #expect(viewed.count == stamps.count)
+            #expect(viewed == rows.map { try? RowViewConversion.timestamp($0[1], 1) })
+            #expect(viewed[0]?.date == SQLDate(year: 2024, month: 2, day: 29))
+            #expect(viewed[2]?.date == SQLDate(year: 1900, month: 1, day: 1))
+            #expect(viewed[4]?.date == SQLDate(year: 9999, month: 12, day: 31))
+            #expect(viewed[6]?.date == SQLDate(year: 2024, month: 3, day: 1))
+        }
+    }
+
     @Test("typed accessors refuse other types and columns out of range")
     func mismatches() async throws {
         try await offPool {

@@ -35,6 +35,9 @@ final class DBLibRawRows {
     @exclusivity(unchecked) var current = 0
     /// The last sequence number given to a view.
     @exclusivity(unchecked) private var lastSequence = 0
+    /// The civil date of the last date a view decoded (``date(days1900:)``), and its days since 1900-01-01.
+    @exclusivity(unchecked) private var lastDate = SQLDate(daysSince1970: 0)
+    @exclusivity(unchecked) private var lastDays1900 = Int32(DBDateTimeCodec.days1900To1970)
 
     init() {
         byteCapacity = 4096
@@ -156,6 +159,17 @@ final class DBLibRawRows {
             (target + 8).storeBytes(of: (source + 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
         default: target.copyMemory(from: source, byteCount: Int(count))
         }
+    }
+
+    /// The date `days` after 1900-01-01: the civil date is worked out once for a run of values on the same day
+    /// (rows ordered or clustered by time), as the last one is kept.
+    @inline(__always)
+    func date(days1900 days: Int32) -> SQLDate {
+        if days != lastDays1900 {
+            lastDate = DBDateTimeCodec.sqlDate(days1900: Int(days))
+            lastDays1900 = days
+        }
+        return lastDate
     }
 
     /// The bytes of value `column` of row `row`, or `nil` for SQL NULL.

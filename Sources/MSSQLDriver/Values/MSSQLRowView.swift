@@ -85,11 +85,29 @@ struct MSSQLRowView: RowView {
         return try RowViewConversion.decimal(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
     }
 
+    func scaledDecimal(at index: Int) throws -> (unscaled: Int64, scale: Int)? {
+        let (type, bytes) = try raw(index)
+        guard let bytes else { return nil }
+        if type == TDSTypeCode.decimal || type == TDSTypeCode.numeric {
+            guard let scaled = try DBNumericCodec.scaled(bytes) else {
+                throw DatabaseError.typeMismatch("column \(index) holds a decimal whose digits do not fit an Int64")
+            }
+            return scaled
+        }
+        return try RowViewConversion.decimal(MSSQLValueDecoder.decode(type: type, raw: bytes), index).map {
+            try RowViewConversion.scaled($0, index)
+        }
+    }
+
     func timestamp(at index: Int) throws -> SQLTimestamp? {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         switch type {
-        case TDSTypeCode.msDatetime2: return try DBDateTimeCodec.decodeDateTime2(bytes)
+        case TDSTypeCode.msDatetime2:
+            guard bytes.count >= 16 else { return try DBDateTimeCodec.decodeDateTime2(bytes) }
+            let time = try DBDateTimeCodec.sqlTime(units100ns: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            return SQLTimestamp(
+                date: rows.date(days1900: bytes.loadUnaligned(fromByteOffset: 8, as: Int32.self)), time: time)
         case TDSTypeCode.datetime, TDSTypeCode.datetimeN: return try DBDateTimeCodec.decodeDateTime(bytes)
         case TDSTypeCode.datetime4: return try DBDateTimeCodec.decodeDateTime4(bytes)
         default: break
