@@ -115,7 +115,7 @@ struct MSSQLRowViewTests {
         }
     }
 
-    @Test("inside a view call the cursor refuses other calls; a statement on another cursor ends the views")
+    @Test("inside a view call the cursor and its connection refuse calls (misuse, no deadlock); state reads work")
     func misuse() async throws {
         try await offPool {
             let connection = try RealSandbox.connect()
@@ -133,16 +133,134 @@ struct MSSQLRowViewTests {
 
             try cursor.execute("SELECT 1 AS a UNION ALL SELECT 2 UNION ALL SELECT 3")
             let other = try connection.makeCursor()
+            var errors: [DatabaseError.Kind?] = []
+            var autocommit: [Bool] = []
             calls = 0
+            try cursor.forEachRowView { view in
+                calls += 1
+                // The body holds the connection: using it again is a typed error, not a deadlock.
+                errors.append(databaseError { try other.execute("SELECT 42") }?.kind)
+                errors.append(databaseError { try connection.commit() }?.kind)
+                errors.append(databaseError { try connection.ping() }?.kind)
+                autocommit.append(connection.autocommit)
+                #expect(connection.isAlive)
+                #expect(!connection.isClosed)
+                let value = try view.int64(at: 0)
+                #expect(value == Int64(calls))
+            }
+            #expect(calls == 3)
+            #expect(errors == Array(repeating: .misuse, count: 9))
+            #expect(autocommit == Array(repeating: connection.autocommit, count: 3))
+            try other.execute("SELECT 42")
+            #expect(try other.fetchOne()?[0] == .int(42))
+        }
+    }
+
+    @Test("a body that stops early leaves the connection ready for the next statement, on this or another cursor")
+    func earlyExitThenNewQuery() async throws {
+        struct Stop: Error {}
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 3
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            for stopAt in [1, MSSQLCursor.readAhead, MSSQLCursor.readAhead + 1] {
+                try cursor.execute("SELECT id, s FROM \(table) ORDER BY id")
+                var seen = 0
+                #expect(throws: Stop.self) {
+                    try cursor.forEachRowView { _ in
+                        seen += 1
+                        if seen == stopAt { throw Stop() }
+                    }
+                }
+                #expect(seen == stopAt)
+                try cursor.execute("SELECT COUNT(*) FROM \(table)")
+                #expect(try cursor.fetchOne()?[0] == .int(Int64(count)))
+            }
+            try cursor.execute("SELECT id FROM \(table) ORDER BY id")
+            #expect(throws: Stop.self) { try cursor.forEachRowView { _ in throw Stop() } }
+            let other = try connection.makeCursor()
+            try other.execute("SELECT N'日本 🌍' AS s")
+            var text: String?
+            try other.forEachRowView { text = try $0.string(at: 0) }
+            #expect(text == "日本 🌍")
+        }
+    }
+
+    @Test("closing the cursor or the connection inside the body ends the reading when the batch ends")
+    func closeInsideBody() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 2
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT id FROM \(table) ORDER BY id")
+            var seen = 0
+            try cursor.forEachRowView { _ in
+                seen += 1
+                if seen == 5 { cursor.close() }
+            }
+            #expect(seen == 5)
+            #expect(databaseError { _ = try cursor.fetchOne() }?.kind == .misuse)
+            let next = try connection.makeCursor()
+            try next.execute("SELECT COUNT(*) FROM \(table)")
+            #expect(try next.fetchOne()?[0] == .int(Int64(count)))
+
+            let doomed = try RealSandbox.connect()
+            let reader = try doomed.makeCursor()
+            try reader.execute("SELECT id FROM \(table) ORDER BY id")
+            seen = 0
             let error = databaseError {
-                try cursor.forEachRowView { _ in
-                    calls += 1
-                    try other.execute("SELECT 42")
+                try reader.forEachRowView { _ in
+                    seen += 1
+                    if seen == 3 { doomed.close() }
                 }
             }
-            #expect(calls == 1)
-            #expect(error?.kind == .misuse)
-            #expect(try other.fetchOne()?[0] == .int(42))
+            #expect(seen == 3)
+            #expect(error != nil)
+            #expect(doomed.isClosed)
+            #expect(!doomed.isAlive)
+        }
+    }
+
+    @Test("a cancel from inside the body stops the rows with a cancelled error; the connection stays usable")
+    func cancelInsideBody() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 4
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT id, s FROM \(table) ORDER BY id")
+            var seen = 0
+            let error = databaseError {
+                try cursor.forEachRowView { _ in
+                    seen += 1
+                    if seen == 1 { connection.cancel() }
+                }
+            }
+            #expect(error?.kind == .cancelled)
+            #expect(seen < count)
+            try cursor.execute("SELECT COUNT(*) FROM \(table)")
+            #expect(try cursor.fetchOne()?[0] == .int(Int64(count)))
+        }
+    }
+
+    @Test(
+        "a view read after its call returned stops the process (a precondition trap, SIGILL), never reads another row")
+    func viewOutlivingItsRow() async {
+        await #expect(processExitsWith: .signal(SIGILL)) {
+            let connection = try RealSandbox.connect()
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT 1 AS a UNION ALL SELECT 2")
+            var kept: (any RowView)?
+            try cursor.forEachRowView { view in kept = kept ?? view }
+            _ = try kept?.int64(at: 0)
         }
     }
 
