@@ -80,17 +80,27 @@ struct DriverWorkloads {
         return measurement
     }
 
-    /// (1) as row views: the same values and checksum, but the text only as its UTF-8 bytes.
+    /// (1) as row views: the same values, but the text only as its UTF-8 bytes and the decimal as an integer and
+    /// a scale (`scaledDecimal`), as the C loops read them (`BENCH_VIEW_DECIMAL_TEXT=1`: as an ``SQLDecimal``, whose
+    /// canonical text the view then makes).
     func fetchViews(_ cursor: any DatabaseCursor) throws -> Measurement {
+        let decimalText = ProcessInfo.processInfo.environment["BENCH_VIEW_DECIMAL_TEXT"] == "1"
         var checksum = 0
         let measurement = try Clock.measure {
             try cursor.execute("SELECT id, t, f, ts, n FROM bench_fetch")
             var rows = 0
             try cursor.forEachRowView { row in
                 guard let id = try row.int64(at: 0), let length = try row.withUTF8(at: 1, { $0.count }),
-                    let f = try row.double(at: 2), let ts = try row.timestamp(at: 3), let n = try row.decimal(at: 4)
+                    let f = try row.double(at: 2), let ts = try row.timestamp(at: 3)
                 else { throw DatabaseError.misuse("unexpected NULLs in bench_fetch") }
-                checksum &+= Int(id) &+ length &+ Int(f) &+ ts.date.day &+ n.description.utf8.count
+                if decimalText {
+                    guard let n = try row.decimal(at: 4) else { throw DatabaseError.misuse("unexpected NULL") }
+                    checksum &+= n.description.utf8.count
+                } else {
+                    guard let n = try row.scaledDecimal(at: 4) else { throw DatabaseError.misuse("unexpected NULL") }
+                    checksum &+= Int(truncatingIfNeeded: n.unscaled) &+ n.scale
+                }
+                checksum &+= Int(id) &+ length &+ Int(f) &+ ts.date.day
                 rows += 1
             }
             return rows

@@ -115,7 +115,7 @@ struct MSSQLRowViewTests {
         }
     }
 
-    @Test("inside a view call the cursor refuses other calls; a statement on another cursor ends the views")
+    @Test("inside a view call the cursor and its connection refuse calls (misuse, no deadlock); state reads work")
     func misuse() async throws {
         try await offPool {
             let connection = try RealSandbox.connect()
@@ -133,16 +133,190 @@ struct MSSQLRowViewTests {
 
             try cursor.execute("SELECT 1 AS a UNION ALL SELECT 2 UNION ALL SELECT 3")
             let other = try connection.makeCursor()
+            var errors: [DatabaseError.Kind?] = []
+            var autocommit: [Bool] = []
             calls = 0
+            try cursor.forEachRowView { view in
+                calls += 1
+                // The body holds the connection: using it again is a typed error, not a deadlock.
+                errors.append(databaseError { try other.execute("SELECT 42") }?.kind)
+                errors.append(databaseError { try connection.commit() }?.kind)
+                errors.append(databaseError { try connection.ping() }?.kind)
+                autocommit.append(connection.autocommit)
+                #expect(connection.isAlive)
+                #expect(!connection.isClosed)
+                let value = try view.int64(at: 0)
+                #expect(value == Int64(calls))
+            }
+            #expect(calls == 3)
+            #expect(errors == Array(repeating: .misuse, count: 9))
+            #expect(autocommit == Array(repeating: connection.autocommit, count: 3))
+            try other.execute("SELECT 42")
+            #expect(try other.fetchOne()?[0] == .int(42))
+        }
+    }
+
+    @Test("a body that stops early leaves the connection ready for the next statement, on this or another cursor")
+    func earlyExitThenNewQuery() async throws {
+        struct Stop: Error {}
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 3
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            for stopAt in [1, MSSQLCursor.readAhead, MSSQLCursor.readAhead + 1] {
+                try cursor.execute("SELECT id, s FROM \(table) ORDER BY id")
+                var seen = 0
+                #expect(throws: Stop.self) {
+                    try cursor.forEachRowView { _ in
+                        seen += 1
+                        if seen == stopAt { throw Stop() }
+                    }
+                }
+                #expect(seen == stopAt)
+                try cursor.execute("SELECT COUNT(*) FROM \(table)")
+                #expect(try cursor.fetchOne()?[0] == .int(Int64(count)))
+            }
+            try cursor.execute("SELECT id FROM \(table) ORDER BY id")
+            #expect(throws: Stop.self) { try cursor.forEachRowView { _ in throw Stop() } }
+            let other = try connection.makeCursor()
+            try other.execute("SELECT N'日本 🌍' AS s")
+            var text: String?
+            try other.forEachRowView { text = try $0.string(at: 0) }
+            #expect(text == "日本 🌍")
+        }
+    }
+
+    @Test("closing the cursor or the connection inside the body ends the reading when the batch ends")
+    func closeInsideBody() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 2
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT id FROM \(table) ORDER BY id")
+            var seen = 0
+            try cursor.forEachRowView { _ in
+                seen += 1
+                if seen == 5 { cursor.close() }
+            }
+            #expect(seen == 5)
+            #expect(databaseError { _ = try cursor.fetchOne() }?.kind == .misuse)
+            let next = try connection.makeCursor()
+            try next.execute("SELECT COUNT(*) FROM \(table)")
+            #expect(try next.fetchOne()?[0] == .int(Int64(count)))
+
+            let doomed = try RealSandbox.connect()
+            let reader = try doomed.makeCursor()
+            try reader.execute("SELECT id FROM \(table) ORDER BY id")
+            seen = 0
             let error = databaseError {
-                try cursor.forEachRowView { _ in
-                    calls += 1
-                    try other.execute("SELECT 42")
+                try reader.forEachRowView { _ in
+                    seen += 1
+                    if seen == 3 { doomed.close() }
                 }
             }
-            #expect(calls == 1)
-            #expect(error?.kind == .misuse)
-            #expect(try other.fetchOne()?[0] == .int(42))
+            #expect(seen == 3)
+            #expect(error != nil)
+            #expect(doomed.isClosed)
+            #expect(!doomed.isAlive)
+        }
+    }
+
+    @Test("a cancel from inside the body stops the rows with a cancelled error; the connection stays usable")
+    func cancelInsideBody() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let count = MSSQLCursor.readAhead * 4
+            let table = try makeTable(connection, count: count)
+            defer { _ = try? connection.run("DROP TABLE \(table)") }
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT id, s FROM \(table) ORDER BY id")
+            var seen = 0
+            let error = databaseError {
+                try cursor.forEachRowView { _ in
+                    seen += 1
+                    if seen == 1 { connection.cancel() }
+                }
+            }
+            #expect(error?.kind == .cancelled)
+            #expect(seen < count)
+            try cursor.execute("SELECT COUNT(*) FROM \(table)")
+            #expect(try cursor.fetchOne()?[0] == .int(Int64(count)))
+        }
+    }
+
+    @Test(
+        "a view read after its call returned stops the process (a precondition trap, SIGILL), never reads another row")
+    func viewOutlivingItsRow() async {
+        await #expect(processExitsWith: .signal(SIGILL)) {
+            let connection = try RealSandbox.connect()
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT 1 AS a UNION ALL SELECT 2")
+            var kept: (any RowView)?
+            try cursor.forEachRowView { view in kept = kept ?? view }
+            _ = try kept?.int64(at: 0)
+        }
+    }
+
+    @Test("scaledDecimal reads DECIMAL bytes as an integer and a scale; wider than Int64 is a type mismatch")
+    func scaledDecimals() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let cursor = try connection.makeCursor()
+            try cursor.execute(
+                """
+                SELECT CAST(-12.50 AS DECIMAL(12,2)) AS a, CAST(999999999999999999 AS DECIMAL(18,0)) AS b,
+                CAST(0.0000000001 AS DECIMAL(38,10)) AS c, CAST(12345678901234567890123.5 AS DECIMAL(38,1)) AS d,
+                CAST(NULL AS DECIMAL(9,3)) AS e, 7 AS f
+                """)
+            var checked = false
+            try cursor.forEachRowView { view in
+                let values = try [0, 1, 2, 4, 5].map { index in
+                    try view.scaledDecimal(at: index).map { [$0.unscaled, Int64($0.scale)] }
+                }
+                #expect(values[0] == [-1250, 2])
+                #expect(values[1] == [999_999_999_999_999_999, 0])
+                #expect(values[2] == [1, 10])
+                #expect(databaseError { _ = try view.scaledDecimal(at: 3) }?.kind == .typeMismatch)
+                #expect(values[3] == nil)
+                #expect(values[4] == [7, 0])
+                checked = true
+            }
+            #expect(checked)
+        }
+    }
+
+    @Test("timestamps of rows on different days, repeated and alternating, decode to their own dates")
+    func timestampsAcrossDays() async throws {
+        try await offPool {
+            let connection = try RealSandbox.connect()
+            defer { connection.close() }
+            let cursor = try connection.makeCursor()
+            let stamps = [
+                "2024-02-29 13:45:30.123456", "2024-02-29 23:59:59.999999", "1900-01-01 00:00:00",
+                "2024-02-29 00:00:00", "9999-12-31 23:59:59", "0001-01-01 00:00:00", "2024-03-01 00:00:00",
+            ]
+            let selects = stamps.enumerated().map {
+                "SELECT \($0.offset) AS i, CAST('\($0.element)' AS DATETIME2) AS ts"
+            }
+            try cursor.execute(selects.joined(separator: " UNION ALL ") + " ORDER BY i")
+            let rows = try cursor.fetchAll()
+            try cursor.execute(selects.joined(separator: " UNION ALL ") + " ORDER BY i")
+            var viewed: [SQLTimestamp?] = []
+            try cursor.forEachRowView { viewed.append(try $0.timestamp(at: 1)) }
+            #expect(viewed.count == stamps.count)
+            #expect(viewed == rows.map { try? RowViewConversion.timestamp($0[1], 1) })
+            #expect(viewed[0]?.date == SQLDate(year: 2024, month: 2, day: 29))
+            #expect(viewed[2]?.date == SQLDate(year: 1900, month: 1, day: 1))
+            #expect(viewed[4]?.date == SQLDate(year: 9999, month: 12, day: 31))
+            #expect(viewed[6]?.date == SQLDate(year: 2024, month: 3, day: 1))
         }
     }
 

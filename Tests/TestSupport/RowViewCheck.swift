@@ -24,6 +24,14 @@ public func readThroughViews(_ cursor: any DatabaseCursor) throws -> (rows: [[SQ
                 { try RowViewConversion.string(value, index).map { Array($0.utf8) } })
             check("decimal", { try view.decimal(at: index) }, { try RowViewConversion.decimal(value, index) })
             check("timestamp", { try view.timestamp(at: index) }, { try RowViewConversion.timestamp(value, index) })
+            check(
+                "scaledDecimal", { try view.scaledDecimal(at: index).map { [$0.unscaled, Int64($0.scale)] } },
+                {
+                    try RowViewConversion.decimal(value, index).map {
+                        let scaled = try RowViewConversion.scaled($0, index)
+                        return [scaled.unscaled, Int64(scaled.scale)]
+                    }
+                })
         }
         if try view.makeRow().values != values { problems.append("row \(rows.count): makeRow differs") }
         rows.append(values)

@@ -3,7 +3,10 @@
  * sandbox. Settings: DBLIB_SERVER (host:port), DBLIB_USER, DBLIB_PASSWORD, DBLIB_DATABASE.
  *
  *   dblib_bench fetch           every row of bench_fetch (id int, t nvarchar, f float, ts datetime2,
- *                               n decimal(12,2)) read raw with dbdata/dbdatlen (no conversion)
+ *                               n decimal(12,2)) decoded from dbdata/dbdatlen in place into native C values (the
+ *                               text's UTF-8 as DB-Library converted it, the DBDATETIMEALL's fields, the decimal as
+ *                               a scaled integer; DBLIB_FETCH_LENGTHS_ONLY=1: the earlier loop, which took only the
+ *                               dbdatlen of the datetime2 and the decimal)
  *   dblib_bench point N ROWS    N single-row sp_executesql SELECTs by id, with latencies
  *   dblib_bench many TABLE N    N INSERTs, one sp_executesql RPC each (what DB-Library offers), one transaction
  *   dblib_bench bcp TABLE N     N rows with bcp_bind / bcp_sendrow / bcp_done, one batch
@@ -84,18 +87,69 @@ static void make_row(long i, char *t, size_t tsize, double *f, DBDATETIMEALL *ts
     snprintf(n, nsize, "%ld.25", i % 100000);
 }
 
-/* The fetch workload: every row of bench_fetch read in place. A function of its own so that a profiler can count
- * it alone (`valgrind --tool=callgrind --toggle-collect=fetch_rows`); returns the rows, or -1 on an error. */
-static __attribute__((noinline, noclone)) long fetch_rows(DBPROCESS *db, long *checksum) {
+/* Bytes (sign included) of a DBNUMERIC's array for each precision: FreeTDS's tds_numeric_bytes_per_prec. */
+static const unsigned char numeric_bytes[39] = {1,  2,  2,  3,  3,  4,  4,  4,  5,  5,  6,  6,  6,  7,
+                                                 7,  8,  8,  9,  9,  9,  10, 10, 11, 11, 11, 12, 12, 13,
+                                                 13, 14, 14, 14, 15, 15, 16, 16, 16, 17, 17};
+
+/* One bench_fetch row as native C values: the text's UTF-8 in place (DB-Library converted it), the datetime2 as
+ * the fields of its DBDATETIMEALL, the decimal as a scaled integer (unscaled value and scale). */
+struct native_row {
+    DBINT id;
+    const BYTE *t;
+    DBINT t_len;
+    DBFLT8 f;
+    DBINT days;          /* since 1900-01-01 */
+    DBUBIGINT time;      /* 100 ns units since midnight */
+    long long n_unscaled;
+    int n_scale;
+};
+
+/* A DBNUMERIC of up to 18 digits to its unscaled integer; returns 0, or -1 for a larger precision. */
+static inline int numeric_scaled(const BYTE *data, long long *unscaled, int *scale) {
+    const DBNUMERIC *n = (const DBNUMERIC *)data;
+    if (n->precision > 18) return -1;
+    int bytes = numeric_bytes[n->precision];
+    unsigned long long magnitude = 0;
+    for (int i = 1; i < bytes; i++) magnitude = magnitude << 8 | n->array[i];
+    *unscaled = n->array[0] ? -(long long)magnitude : (long long)magnitude; /* FreeTDS: array[0] = 1 if negative */
+    *scale = n->scale;
+    return 0;
+}
+
+/* The fetch workload: every row of bench_fetch decoded to native values (struct native_row) from dbdata/dbdatlen in
+ * place. A function of its own so that a profiler can count it alone
+ * (`valgrind --tool=callgrind --toggle-collect=fetch_rows`); returns the rows, or -1 on an error.
+ * DBLIB_FETCH_LENGTHS_ONLY=1 keeps the earlier loop, which took only the dbdatlen of the datetime2 and the decimal. */
+static __attribute__((noinline, noclone)) long fetch_rows(DBPROCESS *db, long *checksum, int lengths_only) {
     long rows = 0;
     dbcmd(db, "SELECT id, t, f, ts, n FROM bench_fetch");
     if (dbsqlexec(db) == FAIL || dbresults(db) != SUCCEED) return -1;
+    if (lengths_only) {
+        while (dbnextrow(db) == REG_ROW) {
+            DBINT id;
+            memcpy(&id, dbdata(db, 1), sizeof id);
+            DBFLT8 f;
+            memcpy(&f, dbdata(db, 3), sizeof f);
+            *checksum += id + dbdatlen(db, 2) + (long)f + dbdatlen(db, 4) + dbdatlen(db, 5);
+            rows++;
+        }
+        drain(db);
+        return rows;
+    }
+    struct native_row row;
     while (dbnextrow(db) == REG_ROW) {
-        DBINT id;
-        memcpy(&id, dbdata(db, 1), sizeof id);
-        DBFLT8 f;
-        memcpy(&f, dbdata(db, 3), sizeof f);
-        *checksum += id + dbdatlen(db, 2) + (long)f + dbdatlen(db, 4) + dbdatlen(db, 5);
+        memcpy(&row.id, dbdata(db, 1), sizeof row.id);
+        row.t = dbdata(db, 2);
+        row.t_len = dbdatlen(db, 2);
+        memcpy(&row.f, dbdata(db, 3), sizeof row.f);
+        DBDATETIMEALL ts;
+        memcpy(&ts, dbdata(db, 4), sizeof ts);
+        row.days = ts.date;
+        row.time = ts.time;
+        if (numeric_scaled(dbdata(db, 5), &row.n_unscaled, &row.n_scale) != 0) return -1;
+        *checksum += row.id + row.t_len + (long)row.f + row.days + (long)(row.time / 10000000u) + row.n_unscaled +
+                     row.n_scale + (row.t != NULL);
         rows++;
     }
     drain(db);
@@ -122,7 +176,7 @@ int main(int argc, char **argv) {
     long rows = 0, checksum = 0;
     if (strcmp(workload, "fetch") == 0) {
         t0 = now(); c0 = cpu();
-        rows = fetch_rows(db, &checksum);
+        rows = fetch_rows(db, &checksum, strcmp(env("DBLIB_FETCH_LENGTHS_ONLY", "0"), "1") == 0);
         if (rows < 0) return 1;
     } else if (strcmp(workload, "point") == 0 && argc >= 4) {
         long n = atol(argv[2]), table_rows = atol(argv[3]);

@@ -30,6 +30,10 @@ public protocol DatabaseCursor: AnyObject {
     /// Calls `body` with each remaining row of the current result set as a ``RowView``: read in place, values
     /// decoded only when asked, no ``Row`` built. A view is valid only during its call. The default fetches
     /// ``Row``s with ``fetchOne()``; drivers with their own buffers read from them.
+    ///
+    /// Inside `body`, use neither this cursor nor, with a driver that reads the connection's current row in place
+    /// (MSSQLDriver), its connection: such calls throw ``DatabaseError/Kind/misuse`` rather than wait for the
+    /// connection `body` is holding. If `body` throws, the rows after its row stay to be fetched.
     func forEachRowView(_ body: (any RowView) throws -> Void) throws
 
     /// Up to `count` further rows of the current result set.

@@ -38,6 +38,12 @@ public protocol RowView {
 
     /// The date and time of day in the column at `index` (`nil` for NULL).
     func timestamp(at index: Int) throws -> SQLTimestamp?
+
+    /// The exact decimal in the column at `index` as an integer and a scale, `unscaled × 10^-scale` (`-12.50` is
+    /// `(-1250, 2)`; `nil` for NULL), read without making the decimal's text where the driver can; integers
+    /// convert with scale 0. Throws ``DatabaseError/Kind/typeMismatch`` for a value that is not a decimal or an
+    /// integer, or whose digits do not fit an `Int64` (a decimal of up to 18 digits always fits).
+    func scaledDecimal(at index: Int) throws -> (unscaled: Int64, scale: Int)?
 }
 
 extension RowView {
@@ -65,6 +71,11 @@ extension RowView {
     /// The timestamp at `index`, from ``value(at:)``.
     public func timestamp(at index: Int) throws -> SQLTimestamp? {
         try RowViewConversion.timestamp(value(at: index), index)
+    }
+
+    /// The decimal at `index` as an integer and a scale, from ``decimal(at:)``.
+    public func scaledDecimal(at index: Int) throws -> (unscaled: Int64, scale: Int)? {
+        try decimal(at: index).map { try RowViewConversion.scaled($0, index) }
     }
 
     /// The value at `index`, converted to `T` as `Row.get(_:at:)` does.
@@ -138,6 +149,30 @@ package enum RowViewConversion {
         case .timestamp(let value): return value
         default: throw mismatch(value, "a timestamp", index)
         }
+    }
+
+    /// A decimal as an integer and a scale (the digits of its canonical text), or
+    /// ``DatabaseError/Kind/typeMismatch`` when they do not fit an `Int64`.
+    package static func scaled(_ decimal: SQLDecimal, _ index: Int) throws -> (unscaled: Int64, scale: Int) {
+        var magnitude: UInt64 = 0
+        var scale = 0
+        var inFraction = false
+        for byte in decimal.description.utf8 {
+            switch byte {
+            case UInt8(ascii: "."): inFraction = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = times10.addingReportingOverflow(UInt64(byte &- UInt8(ascii: "0")))
+                guard !overflow, !carry, sum <= UInt64(Int64.max) else {
+                    throw DatabaseError.typeMismatch("column \(index) holds a decimal whose digits do not fit an Int64")
+                }
+                magnitude = sum
+                if inFraction { scale += 1 }
+            default: break  // the sign
+            }
+        }
+        let value = Int64(magnitude)
+        return (decimal.isNegative ? -value : value, scale)
     }
 
     /// A ``DatabaseError/Kind/typeMismatch`` naming the column, what was asked and what it holds (never the value).

@@ -7,14 +7,14 @@ extension MSSQLConnection {
     /// with at most `prepared_max` statements kept, 100 by default); setting `nil` drops the statements already
     /// prepared (unprepared on the server before the next statement).
     public var prepareThreshold: Int? {
-        get { lock.withLock { statementCache.threshold } }
-        set { lock.withLock { statementCache.setThreshold(newValue) } }
+        get { withState { statementCache.threshold } }
+        set { withState { statementCache.setThreshold(newValue) } }
     }
 
     /// What the automatic prepared-statement cache has done on this connection (hits, misses, statements
     /// prepared, evicted and invalidated, and how many it holds now).
     public var statementCacheStatistics: StatementCacheStatistics {
-        lock.withLock { statementCache.currentStatistics }
+        withState { statementCache.currentStatistics }
     }
 
     /// Sends `statement` (with parameters) and calls `start` to read its first results: as `sp_executesql`, or,

@@ -25,6 +25,13 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// How many times a statement claimed the wire; a cursor compares it with the claim of its own statement
     /// before handing out rows it read ahead (another statement discarded its results since).
     private let claims = Atomic<Int>(0)
+    /// The thread that holds `lock` while a ``MSSQLCursor/forEachRowView(_:)`` body runs on it (0: none): its calls
+    /// on this connection must not wait for the lock it holds (``readingInPlace(_:)``).
+    let inPlaceReader = Atomic<UInt>(0)
+    /// A ``close()`` asked for from inside such a body, done when its batch of rows ends. Guarded by `lock`.
+    var closeDeferred = false
+    /// A ``release(_:)`` of the reading cursor asked for from inside such a body, done likewise. Guarded by `lock`.
+    var releaseDeferred = false
     /// The automatic prepared-statement cache (``MSSQLStatementCache``). Guarded by `lock`.
     var statementCache: MSSQLStatementCache
     /// The configuration the connection was opened with (the password stays hidden in its description).
@@ -107,6 +114,10 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     func withHandle<T>(
         owner: ObjectIdentifier? = nil, claim: Bool = false, _ body: (DBLibHandle) throws -> T
     ) throws -> T {
+        if isReadingInPlaceHere {
+            throw DatabaseError.misuse(
+                "a forEachRowView body is reading this connection's rows in place: use the connection after it returns")
+        }
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { throw DatabaseError(kind: .connectionLost, message: "the connection is closed") }
@@ -131,6 +142,11 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
 
     /// Lets go of the wire if cursor `owner` holds it, discarding its pending results.
     func release(_ owner: ObjectIdentifier) {
+        if isReadingInPlaceHere {
+            // This thread holds the lock, inside a view body: the reading cursor's results go when its batch ends.
+            if resultOwner == owner, !closed { releaseDeferred = true }
+            return
+        }
         lock.withLock {
             guard resultOwner == owner, !closed else { return }
             handle.discardResults()
@@ -154,7 +170,7 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     }
 
     /// Whether each statement commits on its own.
-    public var autocommit: Bool { lock.withLock { autocommitEnabled } }
+    public var autocommit: Bool { withState { autocommitEnabled } }
 
     /// Turns autocommit on (committing the open transaction, then `SET IMPLICIT_TRANSACTIONS OFF`) or off
     /// (`SET IMPLICIT_TRANSACTIONS ON`).
@@ -164,7 +180,7 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
         } else {
             try runCommand("SET IMPLICIT_TRANSACTIONS ON")
         }
-        lock.withLock { autocommitEnabled = enabled }
+        withState { autocommitEnabled = enabled }
     }
 
     /// Sets the isolation level of this session's transactions (`SET TRANSACTION ISOLATION LEVEL …`).
@@ -175,7 +191,7 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     /// `false` once closed, once DB-Library marked the connection dead, or once a call on it failed with
     /// `DatabaseError.Kind.connectionLost`.
     public var isAlive: Bool {
-        lock.withLock { !closed && !broken && !handle.isDead }
+        withState { !closed && !broken && !handle.isDead }
     }
 
     /// ``isAlive``, then a zero-timeout look at the socket (no round trip): `false` when the server has closed the
@@ -221,6 +237,15 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
 
     /// Closes the connection (`dbclose`); the server rolls back an open transaction. Idempotent.
     public func close() {
+        if isReadingInPlaceHere {
+            // This thread holds the lock, inside a view body: the handle closes when the body's batch ends.
+            guard !closed else { return }
+            closed = true
+            resultOwner = nil
+            claims.add(1, ordering: .relaxed)
+            closeDeferred = true
+            return
+        }
         lock.withLock {
             guard !closed else { return }
             closed = true
@@ -231,5 +256,19 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     }
 
     /// Whether ``close()`` has been called.
-    public var isClosed: Bool { lock.withLock { closed } }
+    public var isClosed: Bool { withState { closed } }
+
+    /// Does what ``close()`` or ``release(_:)`` put off while a view body held the lock (``readingInPlace(_:)``);
+    /// the lock is held.
+    func finishDeferred() {
+        if releaseDeferred {
+            releaseDeferred = false
+            if !closed { handle.discardResults() }
+            resultOwner = nil
+        }
+        if closeDeferred {
+            closeDeferred = false
+            handle.close()
+        }
+    }
 }

@@ -30,8 +30,8 @@ public final class MSSQLCursor: DatabaseCursor {
     private var cachedColumns: RowColumns?
     /// The connection's wire claim this cursor's results belong to (``MSSQLConnection/claimCount``).
     private var claim = 0
-    /// The raw batch ``forEachRowView(_:)`` reads rows into (made on its first use, reused after).
-    private var rawRows: DBLibRawRows?
+    /// The current row ``forEachRowView(_:)`` reads in place (made on its first use, reused after).
+    private var currentRow: DBLibCurrentRow?
     /// Whether a ``forEachRowView(_:)`` call is running: the cursor refuses other calls until it returns.
     private var viewing = false
 
@@ -201,13 +201,17 @@ public final class MSSQLCursor: DatabaseCursor {
         }
     }
 
-    /// Calls `body` with each remaining row of the current result set, read in place: rows are copied raw from
-    /// DB-Library's buffer, a batch at a time into storage reused for every batch, and each value is decoded only
-    /// when the view is asked for it (text becomes a `String` only through `RowView.string(at:)` or
-    /// `RowView.value(at:)`). A view is valid only during its call; `RowView.makeRow()` keeps a row.
+    /// Calls `body` with each remaining row of the current result set, read in place: each view reads DB-Library's
+    /// current row (`dbdata`), decoding a value only when asked (text becomes a `String` only through
+    /// `RowView.string(at:)` or `RowView.value(at:)`); nothing is copied or allocated per row. A view is valid only
+    /// during its call; `RowView.makeRow()` keeps a row.
     ///
     /// Rows already read ahead by ``fetchOne()`` come first. While `body` runs, this cursor refuses other calls
-    /// (`DatabaseError.Kind.misuse`). If `body` throws, the rows after its row stay to be fetched.
+    /// (`DatabaseError.Kind.misuse`), and so does the connection from inside `body` (the cursor holds its
+    /// `DBPROCESS` then; a statement on another cursor, `commit()`, `ping()`… throw `misuse`, and ``close()`` or the
+    /// connection's `close()` take effect when the current batch of rows ends). Other threads wait for the
+    /// connection until the current batch of up to 256 rows ends. If `body` throws, the rows after its row stay
+    /// to be fetched.
     public func forEachRowView(_ body: (any RowView) throws -> Void) throws {
         try ensureOpen()
         guard let resultColumns = rowColumns else {
@@ -222,78 +226,33 @@ public final class MSSQLCursor: DatabaseCursor {
             pendingError = nil
             throw error
         }
-        let rows = rawRows ?? DBLibRawRows()
-        rawRows = rows
-        rows.begin(columns: resultColumns, types: types)
-        while rowsPending {
+        let row = currentRow ?? DBLibCurrentRow()
+        currentRow = row
+        row.begin(columns: resultColumns, types: types)
+        viewing = true
+        defer {
+            viewing = false
+            row.leave()
+        }
+        while rowsPending && !closed {
             if bufferReachedEnd {
                 rowsPending = false
                 rowCount = fetchedInResult
                 return
             }
-            var failure: (any Error)?
-            do {
-                let end = try connection.withHandle(owner: id) { handle in
-                    try handle.readRawRows(into: rows, limit: Self.readAhead, statement: statementText)
+            let end = try connection.withHandle(owner: id) { handle in
+                try connection.readingInPlace {
+                    try handle.readRowsInPlace(limit: Self.readAhead, statement: statementText) { dbproc in
+                        fetchedInResult += 1
+                        try body(MSSQLRowView(row: row, sequence: row.enter(dbproc)))
+                        // The body may have closed this cursor or the connection (done when the batch ends).
+                        return !closed && connection.claimCount == claim
+                    }
                 }
-                bufferReachedEnd = end == .endOfRows
-            } catch {
-                failure = error
             }
-            try handOut(rows, to: body)
-            if let failure { throw failure }
+            row.leave()
+            bufferReachedEnd = end == .endOfRows
         }
-    }
-
-    /// Calls `body` with a view of each row of `rows`; when it throws, the rows after go to ``buffer``, decoded,
-    /// for the next fetch.
-    private func handOut(_ rows: DBLibRawRows, to body: (any RowView) throws -> Void) throws {
-        var row = 0
-        viewing = true
-        defer {
-            viewing = false
-            rows.current = 0
-        }
-        do {
-            while row < rows.rowCount {
-                if connection.claimCount != claim {
-                    // Another statement ran (or the connection closed): the rows read ahead are gone with the results.
-                    rows.clear()
-                    try connection.withHandle(owner: id) { _ in }
-                    throw DatabaseError.misuse(
-                        "another statement ran on this connection since; this cursor's pending results were discarded")
-                }
-                fetchedInResult += 1
-                try body(MSSQLRowView(rows: rows, row: row, sequence: rows.nextSequence()))
-                row += 1
-            }
-        } catch {
-            keepUnread(rows, after: row)
-            throw error
-        }
-    }
-
-    /// Decodes the rows of `rows` after `row` into ``buffer``, for ``fetchOne()`` after a throwing view call.
-    private func keepUnread(_ rows: DBLibRawRows, after row: Int) {
-        buffer.removeAll(keepingCapacity: true)
-        bufferIndex = 0
-        var next = row + 1
-        while next < rows.rowCount {
-            do {
-                var values: [SQLValue] = []
-                values.reserveCapacity(rows.columnCount)
-                for column in 0..<rows.columnCount {
-                    let raw = rows.raw(row: next, column: column)
-                    values.append(try MSSQLValueDecoder.decode(type: rows.types[column], raw: raw))
-                }
-                buffer.append(values)
-            } catch {
-                pendingError = error
-                break
-            }
-            next += 1
-        }
-        rows.clear()
     }
 
     /// Up to `count` further rows.

@@ -48,28 +48,27 @@ extension DBLibHandle {
 }
 
 extension DBLibHandle {
-    /// Reads up to `limit` rows of the current result set (`dbnextrow`) into `rows` as raw bytes, undecoded, in ONE
-    /// wait (as ``readRows(types:limit:into:statement:)``): ``MSSQLRowView`` decodes them when asked. `rows` is
-    /// emptied first; rows copied before an error stay in it.
-    func readRawRows(into rows: DBLibRawRows, limit: Int, statement: String?) throws -> RowBatchEnd {
-        rows.clear()
-        return try waiting(statement: statement) { dbproc in
-            let ended = try rows.appendRows(
-                limit: limit,
-                nextRow: {
-                    while true {
-                        switch dbnextrow(dbproc) {
-                        case REG_ROW: return true
-                        case NO_MORE_ROWS: return false
-                        case FAIL:
-                            throw DatabaseError(
-                                kind: .other, message: "DB-Library could not read a row", statement: statement)
-                        default: continue  // a COMPUTE row (status > 0) is not part of the regular result
-                        }
-                    }
-                },
-                data: { UnsafeRawPointer(dbdata(dbproc, $0)) }, length: { dbdatlen(dbproc, $0) })
-            return ended ? .endOfRows : .full
+    /// Makes up to `limit` rows of the current result set current in turn (`dbnextrow`), in ONE wait (as
+    /// ``readRows(types:limit:into:statement:)``), and calls `body` with the `DBPROCESS` while each is DB-Library's
+    /// current row, for ``MSSQLRowView`` to read in place; stops after a row for which `body` returns `false`
+    /// (`.full`). The rows after one whose `body` throws stay unread in DB-Library, for the next read.
+    func readRowsInPlace(limit: Int, statement: String?, _ body: (OpaquePointer) throws -> Bool) throws -> RowBatchEnd {
+        try waiting(statement: statement) { dbproc in
+            var count = 0
+            while count < limit {
+                switch dbnextrow(dbproc) {
+                case REG_ROW:
+                    count += 1
+                    guard try body(dbproc) else { return .full }
+                case NO_MORE_ROWS:
+                    return .endOfRows
+                case FAIL:
+                    throw DatabaseError(kind: .other, message: "DB-Library could not read a row", statement: statement)
+                default:
+                    continue  // a COMPUTE row (status > 0) is not part of the regular result
+                }
+            }
+            return .full
         }
     }
 }

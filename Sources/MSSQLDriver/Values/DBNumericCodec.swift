@@ -43,6 +43,29 @@ enum DBNumericCodec {
         return makeDecimal(digits: digits, scale: scale, negative: negative)
     }
 
+    /// A `DBNUMERIC` as its unscaled integer and scale, read straight from the bytes without making text; `nil`
+    /// when the magnitude does not fit an `Int64` (never for a precision of 18 or less).
+    @inline(__always)
+    static func scaled(_ raw: UnsafeRawBufferPointer) throws -> (unscaled: Int64, scale: Int)? {
+        guard raw.count >= 3 else { throw DatabaseError.typeMismatch("a DECIMAL value of \(raw.count) bytes") }
+        let precision = Int(raw[0])
+        let scale = Int(raw[1])
+        guard precision >= 1, precision <= maxPrecision, scale <= precision else {
+            throw DatabaseError.typeMismatch("a DECIMAL with precision \(precision) and scale \(scale)")
+        }
+        let end = min(raw.count, 2 &+ bytesPerPrecision[precision])
+        var magnitude: UInt64 = 0
+        var index = 3
+        while index < end {
+            guard magnitude >> 56 == 0 else { return nil }
+            magnitude = magnitude << 8 | UInt64(raw[index])
+            index &+= 1
+        }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        let value = Int64(magnitude)
+        return (raw[2] != 0 ? -value : value, scale)
+    }
+
     /// The two ASCII digits of 0…99, in order.
     private static let digitPairs: StaticString = """
         0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\

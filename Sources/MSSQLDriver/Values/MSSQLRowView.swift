@@ -1,28 +1,27 @@
 import DBCore
 
-/// A row of a SQL Server result read in place from the cursor's raw batch (``DBLibRawRows``): each accessor
-/// decodes its one value from the bytes DB-Library delivered, with the same decoders as ``MSSQLValueDecoder`` (so
-/// a value read here equals the one a ``Row`` holds), and text becomes a `String` only when asked.
+/// A row of a SQL Server result read in place: DB-Library's current row (``DBLibCurrentRow``), whose values each
+/// accessor reads from `dbdata` and decodes alone, with the same decoders as ``MSSQLValueDecoder`` (so a value read
+/// here equals the one a ``Row`` holds); text becomes a `String` only when asked.
 ///
-/// Valid only during the ``MSSQLCursor/forEachRowView(_:)`` call that receives it: the batch's ``DBLibRawRows/current``
-/// names the one row whose view may read, and reading another fails a precondition.
+/// Valid only during the ``MSSQLCursor/forEachRowView(_:)`` call that receives it: ``DBLibCurrentRow/current``
+/// names the one row whose view may read, and reading after the call fails a precondition.
 struct MSSQLRowView: RowView {
-    let rows: DBLibRawRows
-    let row: Int
+    let row: DBLibCurrentRow
     let sequence: Int
 
-    var columns: RowColumns { rows.columns }
+    var columns: RowColumns { row.columns }
 
     /// The DB-Library type code and bytes (`nil` for NULL) of the value at `index`.
     @inline(__always)
     private func raw(_ index: Int) throws -> (type: Int, bytes: UnsafeRawBufferPointer?) {
-        precondition(rows.current == sequence, "a RowView was used after the call that received it returned")
-        guard index >= 0, index < rows.columnCount else { throw outOfRange(index) }
-        return (rows.types[index], rows.raw(row: row, column: index))
+        precondition(row.current == sequence, "a RowView was used after the call that received it returned")
+        guard index >= 0, index < row.columnCount else { throw outOfRange(index) }
+        return (row.types[index], row.raw(index))
     }
 
     private func outOfRange(_ index: Int) -> DatabaseError {
-        DatabaseError.misuse("column index \(index) is out of range; the row has \(rows.columnCount) columns")
+        DatabaseError.misuse("column index \(index) is out of range; the row has \(row.columnCount) columns")
     }
 
     func value(at index: Int) throws -> SQLValue {
@@ -85,11 +84,29 @@ struct MSSQLRowView: RowView {
         return try RowViewConversion.decimal(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
     }
 
+    func scaledDecimal(at index: Int) throws -> (unscaled: Int64, scale: Int)? {
+        let (type, bytes) = try raw(index)
+        guard let bytes else { return nil }
+        if type == TDSTypeCode.decimal || type == TDSTypeCode.numeric {
+            guard let scaled = try DBNumericCodec.scaled(bytes) else {
+                throw DatabaseError.typeMismatch("column \(index) holds a decimal whose digits do not fit an Int64")
+            }
+            return scaled
+        }
+        return try RowViewConversion.decimal(MSSQLValueDecoder.decode(type: type, raw: bytes), index).map {
+            try RowViewConversion.scaled($0, index)
+        }
+    }
+
     func timestamp(at index: Int) throws -> SQLTimestamp? {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         switch type {
-        case TDSTypeCode.msDatetime2: return try DBDateTimeCodec.decodeDateTime2(bytes)
+        case TDSTypeCode.msDatetime2:
+            guard bytes.count >= 16 else { return try DBDateTimeCodec.decodeDateTime2(bytes) }
+            let time = try DBDateTimeCodec.sqlTime(units100ns: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            return SQLTimestamp(
+                date: row.date(days1900: bytes.loadUnaligned(fromByteOffset: 8, as: Int32.self)), time: time)
         case TDSTypeCode.datetime, TDSTypeCode.datetimeN: return try DBDateTimeCodec.decodeDateTime(bytes)
         case TDSTypeCode.datetime4: return try DBDateTimeCodec.decodeDateTime4(bytes)
         default: break

@@ -48,6 +48,27 @@ struct RowViewDefaultTests {
         #expect(try view.makeRow().values == row.values)
     }
 
+    @Test("scaledDecimal: a decimal's digits and scale, integers at scale 0, NULL nil, too many digits a mismatch")
+    func scaledDecimal() throws {
+        let view: any RowView = row
+        let negative = try view.scaledDecimal(at: 3)
+        #expect(negative?.unscaled == -1250)
+        #expect(negative?.scale == 2)
+        let integer = try view.scaledDecimal(at: 0)
+        #expect(integer?.unscaled == 42)
+        #expect(integer?.scale == 0)
+        #expect(try view.scaledDecimal(at: 7) == nil)
+        #expect(throws: DatabaseError.self) { try view.scaledDecimal(at: 4) }
+        let wide = SQLDecimal("123456789012345678901234.5")!
+        #expect(throws: DatabaseError.self) { try RowViewConversion.scaled(wide, 0) }
+        let largest = try RowViewConversion.scaled(SQLDecimal("-922337203685477580.7")!, 0)
+        #expect(largest.unscaled == -Int64.max)
+        #expect(largest.scale == 1)
+        let small = try RowViewConversion.scaled(SQLDecimal("0.05")!, 0)
+        #expect(small.unscaled == 5)
+        #expect(small.scale == 2)
+    }
+
     @Test("a type mismatch names the column and the value's kind, never the value")
     func mismatchMessage() {
         let error = RowViewConversion.mismatch(.string("secret text"), "an integer", 4)
