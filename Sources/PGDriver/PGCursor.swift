@@ -26,10 +26,9 @@ public final class PGCursor: DatabaseCursor {
     private var bufferedIndex = 0
     private var closed = false
 
-    // The current result set.
-    private var columnSet: RowColumns?
-    var decoders: [PQColumnDecoder] = []
-    var binaryColumns: [Bool] = []
+    // The current result set: its columns (one object: descriptions, decoders, formats), `nil` when the statement
+    // returned no rows, and its libpq result.
+    private var described: PQDescribedColumns?
     var current: PQResult?
     private var currentRowCount = 0
     var rowIndex = 0
@@ -39,6 +38,8 @@ public final class PGCursor: DatabaseCursor {
     private var pendingNext: PQResult?
     /// The last result set's columns, reused while statements return the same columns.
     private var lastDescribed: PQDescribedColumns?
+    /// The prepared statement whose result `lastDescribed` describes (`nil`: an unprepared statement).
+    private var lastDescribedStatement: String?
 
     /// Rows affected by the last INSERT/UPDATE/DELETE (the total for ``executeMany(_:parameterSets:)``), or the
     /// rows of the current result set once known (at once when buffered, after the last row when streaming);
@@ -52,14 +53,20 @@ public final class PGCursor: DatabaseCursor {
     deinit { close() }
 
     /// The columns of the current result set, or `nil` when the statement returned no rows.
-    public var columns: [ColumnDescription]? { columnSet?.descriptions }
+    public var columns: [ColumnDescription]? { described?.columns.descriptions }
+
+    /// The current result set's decoders, one per column (none without a result set).
+    var decoders: [PQColumnDecoder] { described?.decoders ?? [] }
+    /// Whether each column of the current result set arrived in binary format.
+    var binaryColumns: [Bool] { described?.binary ?? [] }
 
     /// Runs a statement with `$n` placeholders; the values go as typed, server-side parameters.
     public func execute(_ statement: BoundStatement) throws {
         try checkOpen()
         reset()
-        source = try connection.run(statement, streaming: streamsResults)
-        try startSet(try nextResult())
+        let (source, prepared) = try connection.run(statement, streaming: streamsResults)
+        self.source = source
+        try startSet(try nextResult(), prepared: prepared)
     }
 
     /// Runs one statement once per parameter set, prepared once and pipelined (libpq pipeline mode: the sets go
@@ -79,7 +86,7 @@ public final class PGCursor: DatabaseCursor {
     public func nextResultSet() throws -> Bool {
         try checkOpen()
         guard source != nil else { return false }
-        if columnSet != nil {
+        if described != nil {
             while try refill() { rowIndex = currentRowCount }
         }
         let next: PQResult?
@@ -90,11 +97,11 @@ public final class PGCursor: DatabaseCursor {
             next = try nextResult()
         }
         guard let next else {
-            columnSet = nil
+            described = nil
             current = nil
             return false
         }
-        try startSet(next)
+        try startSet(next, prepared: nil)
         return true
     }
 
@@ -117,9 +124,7 @@ public final class PGCursor: DatabaseCursor {
         if case .stream(let stream) = source, !stream.finished { connection.abandon(stream) }
         source = nil
         bufferedIndex = 0
-        columnSet = nil
-        decoders = []
-        binaryColumns = []
+        described = nil
         current = nil
         currentRowCount = 0
         rowIndex = 0
@@ -146,27 +151,30 @@ public final class PGCursor: DatabaseCursor {
         }
     }
 
-    private func startSet(_ result: PQResult?) throws {
+    /// Starts the result set of `result`; `prepared` names the prepared statement it came from, if any.
+    private func startSet(_ result: PQResult?, prepared: String?) throws {
         current = nil
         rowIndex = 0
         currentRowCount = 0
         rowsSeen = 0
         guard let result else {
-            columnSet = nil
+            described = nil
             setEnded = true
             return
         }
         switch result.kind {
         case .rows, .singleRow:
-            let described = result.describedColumns(reusing: lastDescribed)
-            lastDescribed = described
-            (columnSet, decoders, binaryColumns) = (described.columns, described.decoders, described.binary)
+            let sameStatement = prepared != nil && prepared == lastDescribedStatement
+            let columns = result.describedColumns(reusing: lastDescribed, sameStatement: sameStatement)
+            lastDescribed = columns
+            lastDescribedStatement = prepared
+            described = columns
             current = result
             currentRowCount = result.rowCount
             setEnded = result.kind == .rows
             rowCount = setEnded ? (result.affectedRows ?? currentRowCount) : -1
         default:
-            columnSet = nil
+            described = nil
             setEnded = true
             rowCount = result.affectedRows ?? -1
         }
@@ -212,12 +220,14 @@ public final class PGCursor: DatabaseCursor {
     /// The next row of the current result set, or `nil` when none is left.
     public func fetchOne() throws -> Row? {
         try checkOpen()
-        guard let columnSet else { throw DatabaseError.misuse("no result set: the last statement returned no rows") }
+        guard let described else {
+            throw DatabaseError.misuse("no result set: the last statement returned no rows")
+        }
         guard try refill(), let current else { return nil }
-        let values = try current.decodeRow(rowIndex, decoders: decoders, binary: binaryColumns)
+        let values = try current.decodeRow(rowIndex, decoders: described.decoders, binary: described.binary)
         rowIndex += 1
         rowsSeen += 1
-        return Row(columns: columnSet, values: values)
+        return Row(columns: described.columns, values: values)
     }
 
     /// Up to `count` further rows of the current result set.
