@@ -19,7 +19,15 @@ public final class PGCursor: DatabaseCursor {
     /// error in the middle of the result (say, division by zero at row 1000) surfaces from a fetch rather than
     /// from `execute`, and the connection stays busy until the rows are read or the cursor is closed: another
     /// statement on the same connection first reads and drops the rest of the stream.
-    public var streamsResults = false
+    public var streamsResults: Bool {
+        get { streaming }
+        set { streaming = newValue }
+    }
+    /// ``streamsResults``' storage. The public properties are computed over private storage: a public stored
+    /// property can be accessed from other modules, so every access here paid a dynamic exclusivity check
+    /// (`swift_beginAccess`); the private storage's accesses are all visible to the compiler, which checks them
+    /// statically.
+    private var streaming = false
 
     let connection: PGConnection
     private var source: PGResultSource?
@@ -44,7 +52,9 @@ public final class PGCursor: DatabaseCursor {
     /// Rows affected by the last INSERT/UPDATE/DELETE (the total for ``executeMany(_:parameterSets:)``), or the
     /// rows of the current result set once known (at once when buffered, after the last row when streaming);
     /// -1 otherwise.
-    public private(set) var rowCount = -1
+    public var rowCount: Int { affected }
+    /// ``rowCount``'s storage.
+    private var affected = -1
 
     init(connection: PGConnection) {
         self.connection = connection
@@ -64,7 +74,7 @@ public final class PGCursor: DatabaseCursor {
     public func execute(_ statement: BoundStatement) throws {
         try checkOpen()
         reset()
-        let (source, prepared) = try connection.run(statement, streaming: streamsResults)
+        let (source, prepared) = try connection.run(statement, streaming: streaming)
         self.source = source
         try startSet(try nextResult(), prepared: prepared)
     }
@@ -78,7 +88,7 @@ public final class PGCursor: DatabaseCursor {
     public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
         try checkOpen()
         reset()
-        rowCount = try connection.runMany(sql, parameterSets: parameterSets)
+        affected = try connection.runMany(sql, parameterSets: parameterSets)
     }
 
     /// Moves to the next result set of the last statement (several statements in one `execute`); `false` when
@@ -131,7 +141,7 @@ public final class PGCursor: DatabaseCursor {
         setEnded = true
         rowsSeen = 0
         pendingNext = nil
-        rowCount = -1
+        affected = -1
     }
 
     private func nextResult() throws -> PQResult? {
@@ -172,11 +182,11 @@ public final class PGCursor: DatabaseCursor {
             current = result
             currentRowCount = result.rowCount
             setEnded = result.kind == .rows
-            rowCount = setEnded ? (result.affectedRows ?? currentRowCount) : -1
+            affected = setEnded ? (result.affectedRows ?? currentRowCount) : -1
         default:
             described = nil
             setEnded = true
-            rowCount = result.affectedRows ?? -1
+            affected = result.affectedRows ?? -1
         }
     }
 
@@ -212,7 +222,7 @@ public final class PGCursor: DatabaseCursor {
     private func endStreamedSet(keepCurrent: Bool = false) {
         setEnded = true
         if !keepCurrent { current = nil }
-        rowCount = rowsSeen + (keepCurrent ? currentRowCount : 0)
+        affected = rowsSeen + (keepCurrent ? currentRowCount : 0)
     }
 
     // MARK: - Fetching
@@ -241,7 +251,7 @@ public final class PGCursor: DatabaseCursor {
     /// All remaining rows of the current result set.
     public func fetchAll() throws -> [Row] {
         var rows: [Row] = []
-        if !streamsResults, current != nil { rows.reserveCapacity(max(0, currentRowCount - rowIndex)) }
+        if !streaming, current != nil { rows.reserveCapacity(max(0, currentRowCount - rowIndex)) }
         while let row = try fetchOne() { rows.append(row) }
         return rows
     }
