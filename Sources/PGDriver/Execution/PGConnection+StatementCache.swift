@@ -56,13 +56,12 @@ extension PGConnection {
             try handle.sendParameterized(sql, parameters)
             return (try firstResult(handle, streaming: streaming, sql: sql), nil)
         }
-        let key = PGStatementCache.Key(sql: sql, types: parameters.types)
-        switch statementCache.plan(for: key) {
+        switch statementCache.plan(sql: sql, types: parameters.types) {
         case .unprepared:
             try handle.sendParameterized(sql, parameters)
             return (try firstResult(handle, streaming: streaming, sql: sql), nil)
         case .prepare(let name):
-            try prepare(key, name: name, handle)
+            try prepare(PGStatementCache.Key(sql: sql, types: parameters.types), name: name, handle)
             try handle.sendPrepared(name: name, parameters, statement: sql)
             return (try firstResult(handle, streaming: streaming, sql: sql), name)
         case .execute(let name):
@@ -71,6 +70,7 @@ extension PGConnection {
             guard let first, first.kind == .error, let state = first.sqlState, state == "0A000" || state == "26000"
             else { return (first, name) }
             drain(handle)
+            let key = PGStatementCache.Key(sql: sql, types: parameters.types)
             statementCache.invalidate(key)
             guard handle.transactionState == .idle else { return (first, name) }
             maintainStatementCache(handle)

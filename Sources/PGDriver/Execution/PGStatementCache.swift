@@ -83,6 +83,17 @@ struct PGStatementCache {
     /// The counters, with the number of statements held now.
     var currentStatistics: StatementCacheStatistics { core.currentStatistics }
 
+    /// What to do with the statement `sql` with parameters of `types` now; counts the run. A repeat of the
+    /// statement run last is answered without building a ``Key`` (two retains and releases).
+    mutating func plan(sql: String, types: [UInt32]) -> Plan {
+        // `last` is set only while preparing is on (switching it off clears it); the core checks the threshold.
+        if let last, last.key.types == types, StatementText.sameBytes(last.key.sql, sql) {
+            core.countHit()
+            return .execute(last.name)
+        }
+        return plan(for: Key(sql: sql, types: types))
+    }
+
     /// What to do with `key` now; counts the run.
     mutating func plan(for key: Key) -> Plan {
         // `last` is set only while preparing is on (switching it off clears it); the core checks the threshold.

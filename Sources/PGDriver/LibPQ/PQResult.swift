@@ -106,13 +106,13 @@ final class PQResult {
             try binary.withUnsafeBufferPointer { binary in
                 for column in 0..<count {
                     let columnIndex = Int32(column)
-                    if PQgetisnull(pointer, rowIndex, columnIndex) != 0 {
+                    // `PQgetlength` is 0 for NULL: only an empty value needs `PQgetisnull` to tell.
+                    let length = Int(PQgetlength(pointer, rowIndex, columnIndex))
+                    if length == 0, PQgetisnull(pointer, rowIndex, columnIndex) != 0 {
                         values.append(.null)
                         continue
                     }
-                    let bytes = UnsafeRawBufferPointer(
-                        start: PQgetvalue(pointer, rowIndex, columnIndex),
-                        count: Int(PQgetlength(pointer, rowIndex, columnIndex)))
+                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(pointer, rowIndex, columnIndex), count: length)
                     let decoder = decoders[column]
                     values.append(binary[column] ? try decoder.decodeBinary(bytes) : try decoder.decodeText(bytes))
                 }
