@@ -174,6 +174,7 @@ struct PQParameters {
 
     /// Calls `body` with libpq's arrays: a pointer to each value (nil for NULL), the lengths and the formats,
     /// valid only during the call. The value pointers live on the stack for up to 64 parameters.
+    @inline(__always)
     func withArrays<R>(
         _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> R
     ) rethrows -> R {
