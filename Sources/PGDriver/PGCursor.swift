@@ -172,16 +172,19 @@ public final class PGCursor: DatabaseCursor {
             setEnded = true
             return
         }
-        switch result.kind {
+        let kind = result.kind
+        switch kind {
         case .rows, .singleRow:
             let sameStatement = prepared != nil && prepared == lastDescribedStatement
             let columns = result.describedColumns(reusing: lastDescribed, sameStatement: sameStatement)
-            lastDescribed = columns
-            lastDescribedStatement = prepared
+            // Assigned only when they change (a repeated statement keeps both): each assignment retains the new
+            // value and releases the old.
+            if columns !== lastDescribed { lastDescribed = columns }
+            if !sameStatement { lastDescribedStatement = prepared }
             described = columns
             current = result
             currentRowCount = result.rowCount
-            setEnded = result.kind == .rows
+            setEnded = kind == .rows
             affected = setEnded ? (result.affectedRows ?? currentRowCount) : -1
         default:
             described = nil
@@ -234,7 +237,7 @@ public final class PGCursor: DatabaseCursor {
             throw DatabaseError.misuse("no result set: the last statement returned no rows")
         }
         guard try refill(), let current else { return nil }
-        let values = try current.decodeRow(rowIndex, decoders: described.decoders, binary: described.binary)
+        let values = try current.decodeRow(rowIndex, described)
         rowIndex += 1
         rowsSeen += 1
         return Row(columns: described.columns, values: values)

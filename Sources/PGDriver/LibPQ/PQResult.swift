@@ -97,8 +97,10 @@ final class PQResult {
     /// The values of row `row`, decoded straight from libpq's buffers (one allocation per row; appending to a
     /// reserved array measured cheaper than the uninitialised-capacity initialiser, which looks up generic
     /// metadata on every call, or `Array(repeating:count:)`, which copies its element through a value witness).
-    func decodeRow(_ row: Int, decoders: [PQColumnDecoder], binary: [Bool]) throws -> [SQLValue] {
+    func decodeRow(_ row: Int, _ columns: PQDescribedColumns) throws -> [SQLValue] {
         let rowIndex = Int32(row)
+        let decoders = columns.decoders
+        let binary = columns.binary
         let count = decoders.count
         var values: [SQLValue] = []
         values.reserveCapacity(count)
