@@ -185,7 +185,7 @@ public final class PGCursor: DatabaseCursor {
             current = result
             currentRowCount = result.rowCount
             setEnded = kind == .rows
-            affected = setEnded ? (result.affectedRows ?? currentRowCount) : -1
+            affected = setEnded ? result.resultSetRowCount : -1
         default:
             described = nil
             setEnded = true

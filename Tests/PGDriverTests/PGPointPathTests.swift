@@ -87,6 +87,29 @@ struct PGPointPathTests {
         #expect(connection.statementCacheStatistics.prepared == 1)
     }
 
+    @Test("rowCount of result sets: SELECT from its tag, RETURNING and SHOW from theirs or the rows")
+    func resultSetRowCounts() throws {
+        let connection = try cachedConnection()
+        defer { connection.close() }
+        let table = TestDatabase.uniqueName("pointcount")
+        try connection.run("CREATE TABLE \(table) (id int4)")
+        defer { _ = try? connection.run("DROP TABLE \(table)") }
+        let cursor = try connection.makeCursor()
+        let cases: [(String, [SQLValue], Int)] = [
+            ("INSERT INTO \(table) SELECT g FROM generate_series(1, $1::int4) g RETURNING id", [.int(3)], 3),
+            ("SELECT id FROM \(table) WHERE id <= $1", [.int(2)], 2),
+            ("SELECT id FROM \(table) WHERE id > $1", [.int(5)], 0),
+            ("UPDATE \(table) SET id = id + 10 WHERE id >= $1 RETURNING id", [.int(2)], 2),
+            ("DELETE FROM \(table) WHERE id > $1 RETURNING id", [.int(0)], 3),
+            ("SHOW server_version", [], 1),
+        ]
+        for (sql, parameters, expected) in cases {
+            try cursor.execute(BoundStatement(sql: sql, parameters: parameters))
+            #expect(cursor.rowCount == expected, "\(sql)")
+            #expect(try cursor.fetchAll().count == expected, "\(sql)")
+        }
+    }
+
     @Test("a table dropped and created again under a prepared statement: the new table's columns are described")
     func tableRecreatedUnderPreparedStatement() throws {
         let connection = try cachedConnection()

@@ -52,10 +52,7 @@ extension PGConnection {
         swap(&parameters, &parameterScratch)
         defer { swap(&parameters, &parameterScratch) }
         try parameters.encode(statement.parameters)
-        guard statementCache.isEnabled else {
-            try handle.sendParameterized(sql, parameters)
-            return (try firstResult(handle, streaming: streaming, sql: sql), nil)
-        }
+        // One access to the cache (a switched-off cache answers `.unprepared` and counts nothing).
         switch statementCache.plan(sql: sql, types: parameters.types) {
         case .unprepared:
             try handle.sendParameterized(sql, parameters)

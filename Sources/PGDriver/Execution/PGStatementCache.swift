@@ -90,8 +90,10 @@ struct PGStatementCache {
     var currentStatistics: StatementCacheStatistics { core.currentStatistics }
 
     /// What to do with the statement `sql` with parameters of `types` now; counts the run. A repeat of the
-    /// statement run last is answered without building a ``Key`` (two retains and releases).
+    /// statement run last is answered without building a ``Key`` (two retains and releases). `.unprepared`,
+    /// counting nothing, while preparing is off.
     mutating func plan(sql: String, types: [UInt32]) -> Plan {
+        guard isEnabled else { return .unprepared }
         // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
         if let lastName, lastTypes == types, Self.sameBytes(lastSQL, sql) {
             core.countHit()

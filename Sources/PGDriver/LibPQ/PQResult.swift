@@ -49,6 +49,18 @@ final class PQResult {
     /// The number of rows in this result.
     var rowCount: Int { Int(PQntuples(pointer)) }
 
+    /// The row count of a complete result set: its row count for a `SELECT` (whose tag, `SELECT n`, counts exactly
+    /// the rows returned; told from the tag's first bytes instead of `PQcmdTuples`' parse of every tag it knows),
+    /// else ``affectedRows`` (`INSERT … RETURNING`), else the rows returned.
+    var resultSetRowCount: Int {
+        if let tag = PQcmdStatus(pointer), tag[0] == 83, tag[1] == 69, tag[2] == 76, tag[3] == 69, tag[4] == 67,
+            tag[5] == 84, tag[6] == 32
+        {
+            return rowCount  // "SELECT "
+        }
+        return affectedRows ?? rowCount
+    }
+
     /// The rows affected by the command (`PQcmdTuples`), or `nil` when the command reports none.
     var affectedRows: Int? {
         guard var text = PQcmdTuples(pointer), text.pointee != 0 else { return nil }
