@@ -20,13 +20,16 @@ enum PQResultKind {
 /// Owns one `PGresult` and frees it on release. Results do not depend on their connection, so they outlive it.
 final class PQResult {
     let pointer: OpaquePointer
+    /// The result's status (read once: a result's status never changes, and it is asked for several times per
+    /// statement).
+    let status: ExecStatusType
 
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    init(_ pointer: OpaquePointer) {
+        self.pointer = pointer
+        self.status = PQresultStatus(pointer)
+    }
 
     deinit { PQclear(pointer) }
-
-    /// The result's status.
-    var status: ExecStatusType { PQresultStatus(pointer) }
 
     /// The result's status under Swift names.
     var kind: PQResultKind {
