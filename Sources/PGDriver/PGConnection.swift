@@ -25,9 +25,12 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     var activeStream: PGResultStream?
     /// The automatic prepared-statement cache. Guarded by `lock`.
     var statementCache: PGStatementCache
+    /// The arrays each statement's parameters are encoded into, kept from one statement to the next so that a
+    /// statement allocates none. Guarded by `lock`.
+    var parameterScratch = PQParameters()
 
     private let closedFlag = Atomic<Bool>(false)
-    private let healthyFlag = Atomic<Bool>(true)
+    let healthyFlag = Atomic<Bool>(true)
     /// Set once an error of kind `.connectionLost` was thrown: the connection is never alive again.
     private let brokenFlag = Atomic<Bool>(false)
     /// Set by ``cancel()``, cleared when a statement starts: tells a cancel apart from a statement timeout.

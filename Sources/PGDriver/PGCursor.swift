@@ -19,17 +19,24 @@ public final class PGCursor: DatabaseCursor {
     /// error in the middle of the result (say, division by zero at row 1000) surfaces from a fetch rather than
     /// from `execute`, and the connection stays busy until the rows are read or the cursor is closed: another
     /// statement on the same connection first reads and drops the rest of the stream.
-    public var streamsResults = false
+    public var streamsResults: Bool {
+        get { streaming }
+        set { streaming = newValue }
+    }
+    /// ``streamsResults``' storage. The public properties are computed over private storage: a public stored
+    /// property can be accessed from other modules, so every access here paid a dynamic exclusivity check
+    /// (`swift_beginAccess`); the private storage's accesses are all visible to the compiler, which checks them
+    /// statically.
+    private var streaming = false
 
     let connection: PGConnection
     private var source: PGResultSource?
     private var bufferedIndex = 0
     private var closed = false
 
-    // The current result set.
-    private var columnSet: RowColumns?
-    var decoders: [PQColumnDecoder] = []
-    var binaryColumns: [Bool] = []
+    // The current result set: its columns (one object: descriptions, decoders, formats), `nil` when the statement
+    // returned no rows, and its libpq result.
+    private var described: PQDescribedColumns?
     var current: PQResult?
     private var currentRowCount = 0
     var rowIndex = 0
@@ -39,11 +46,15 @@ public final class PGCursor: DatabaseCursor {
     private var pendingNext: PQResult?
     /// The last result set's columns, reused while statements return the same columns.
     private var lastDescribed: PQDescribedColumns?
+    /// The prepared statement whose result `lastDescribed` describes (`nil`: an unprepared statement).
+    private var lastDescribedStatement: String?
 
     /// Rows affected by the last INSERT/UPDATE/DELETE (the total for ``executeMany(_:parameterSets:)``), or the
     /// rows of the current result set once known (at once when buffered, after the last row when streaming);
     /// -1 otherwise.
-    public private(set) var rowCount = -1
+    public var rowCount: Int { affected }
+    /// ``rowCount``'s storage.
+    private var affected = -1
 
     init(connection: PGConnection) {
         self.connection = connection
@@ -52,14 +63,20 @@ public final class PGCursor: DatabaseCursor {
     deinit { close() }
 
     /// The columns of the current result set, or `nil` when the statement returned no rows.
-    public var columns: [ColumnDescription]? { columnSet?.descriptions }
+    public var columns: [ColumnDescription]? { described?.columns.descriptions }
+
+    /// The current result set's decoders, one per column (none without a result set).
+    var decoders: [PQColumnDecoder] { described?.decoders ?? [] }
+    /// Whether each column of the current result set arrived in binary format.
+    var binaryColumns: [Bool] { described?.binary ?? [] }
 
     /// Runs a statement with `$n` placeholders; the values go as typed, server-side parameters.
     public func execute(_ statement: BoundStatement) throws {
         try checkOpen()
         reset()
-        source = try connection.run(statement, streaming: streamsResults)
-        try startSet(try nextResult())
+        let (source, prepared) = try connection.run(statement, streaming: streaming)
+        self.source = source
+        try startSet(try nextResult(), prepared: prepared)
     }
 
     /// Runs one statement once per parameter set, prepared once and pipelined (libpq pipeline mode: the sets go
@@ -71,7 +88,7 @@ public final class PGCursor: DatabaseCursor {
     public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
         try checkOpen()
         reset()
-        rowCount = try connection.runMany(sql, parameterSets: parameterSets)
+        affected = try connection.runMany(sql, parameterSets: parameterSets)
     }
 
     /// Moves to the next result set of the last statement (several statements in one `execute`); `false` when
@@ -79,7 +96,7 @@ public final class PGCursor: DatabaseCursor {
     public func nextResultSet() throws -> Bool {
         try checkOpen()
         guard source != nil else { return false }
-        if columnSet != nil {
+        if described != nil {
             while try refill() { rowIndex = currentRowCount }
         }
         let next: PQResult?
@@ -90,11 +107,11 @@ public final class PGCursor: DatabaseCursor {
             next = try nextResult()
         }
         guard let next else {
-            columnSet = nil
+            described = nil
             current = nil
             return false
         }
-        try startSet(next)
+        try startSet(next, prepared: nil)
         return true
     }
 
@@ -117,16 +134,14 @@ public final class PGCursor: DatabaseCursor {
         if case .stream(let stream) = source, !stream.finished { connection.abandon(stream) }
         source = nil
         bufferedIndex = 0
-        columnSet = nil
-        decoders = []
-        binaryColumns = []
+        described = nil
         current = nil
         currentRowCount = 0
         rowIndex = 0
         setEnded = true
         rowsSeen = 0
         pendingNext = nil
-        rowCount = -1
+        affected = -1
     }
 
     private func nextResult() throws -> PQResult? {
@@ -146,29 +161,35 @@ public final class PGCursor: DatabaseCursor {
         }
     }
 
-    private func startSet(_ result: PQResult?) throws {
+    /// Starts the result set of `result`; `prepared` names the prepared statement it came from, if any.
+    private func startSet(_ result: PQResult?, prepared: String?) throws {
         current = nil
         rowIndex = 0
         currentRowCount = 0
         rowsSeen = 0
         guard let result else {
-            columnSet = nil
+            described = nil
             setEnded = true
             return
         }
-        switch result.kind {
+        let kind = result.kind
+        switch kind {
         case .rows, .singleRow:
-            let described = result.describedColumns(reusing: lastDescribed)
-            lastDescribed = described
-            (columnSet, decoders, binaryColumns) = (described.columns, described.decoders, described.binary)
+            let sameStatement = prepared != nil && prepared == lastDescribedStatement
+            let columns = result.describedColumns(reusing: lastDescribed, sameStatement: sameStatement)
+            // Assigned only when they change (a repeated statement keeps both): each assignment retains the new
+            // value and releases the old.
+            if columns !== lastDescribed { lastDescribed = columns }
+            if !sameStatement { lastDescribedStatement = prepared }
+            described = columns
             current = result
             currentRowCount = result.rowCount
-            setEnded = result.kind == .rows
-            rowCount = setEnded ? (result.affectedRows ?? currentRowCount) : -1
+            setEnded = kind == .rows
+            affected = setEnded ? result.resultSetRowCount : -1
         default:
-            columnSet = nil
+            described = nil
             setEnded = true
-            rowCount = result.affectedRows ?? -1
+            affected = result.affectedRows ?? -1
         }
     }
 
@@ -204,7 +225,7 @@ public final class PGCursor: DatabaseCursor {
     private func endStreamedSet(keepCurrent: Bool = false) {
         setEnded = true
         if !keepCurrent { current = nil }
-        rowCount = rowsSeen + (keepCurrent ? currentRowCount : 0)
+        affected = rowsSeen + (keepCurrent ? currentRowCount : 0)
     }
 
     // MARK: - Fetching
@@ -212,12 +233,14 @@ public final class PGCursor: DatabaseCursor {
     /// The next row of the current result set, or `nil` when none is left.
     public func fetchOne() throws -> Row? {
         try checkOpen()
-        guard let columnSet else { throw DatabaseError.misuse("no result set: the last statement returned no rows") }
+        guard let described else {
+            throw DatabaseError.misuse("no result set: the last statement returned no rows")
+        }
         guard try refill(), let current else { return nil }
-        let values = try current.decodeRow(rowIndex, decoders: decoders, binary: binaryColumns)
+        let values = try current.decodeRow(rowIndex, described)
         rowIndex += 1
         rowsSeen += 1
-        return Row(columns: columnSet, values: values)
+        return Row(columns: described.columns, values: values)
     }
 
     /// Up to `count` further rows of the current result set.
@@ -231,7 +254,7 @@ public final class PGCursor: DatabaseCursor {
     /// All remaining rows of the current result set.
     public func fetchAll() throws -> [Row] {
         var rows: [Row] = []
-        if !streamsResults, current != nil { rows.reserveCapacity(max(0, currentRowCount - rowIndex)) }
+        if !streaming, current != nil { rows.reserveCapacity(max(0, currentRowCount - rowIndex)) }
         while let row = try fetchOne() { rows.append(row) }
         return rows
     }

@@ -15,37 +15,58 @@ enum PGResultSource {
 extension PGConnection {
     /// Runs a statement: opens a transaction first when autocommit is off, sends the SQL (extended protocol with
     /// parameters and binary results; the simple protocol for several statements without parameters), and
-    /// either receives every result (`streaming == false`) or the first one, leaving the rest on the wire.
-    func run(_ statement: BoundStatement, streaming: Bool) throws -> PGResultSource {
-        try withIdleHandle { handle in
+    /// either receives every result (`streaming == false`) or the first one, leaving the rest on the wire. Returns
+    /// the results and the name of the prepared statement that produced them (`nil` when it ran unprepared).
+    ///
+    /// ``withIdleHandle(_:)`` written out: a closure capturing the statement copied it (its SQL text and parameter
+    /// array retained and released) on every run.
+    func run(_ statement: BoundStatement, streaming: Bool) throws -> (PGResultSource, prepared: String?) {
+        lock.lock()
+        defer {
+            healthyFlag.store(handle.isHealthy, ordering: .relaxed)
+            lock.unlock()
+        }
+        guard !isClosed else { throw PQHandle.closedError }
+        abandonActiveStream()
+        do {
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
             maintainStatementCache(handle)
             try beginIfNeeded(handle)
-            let first = try send(statement, handle, streaming: streaming)
-            if streaming {
-                if let first, first.kind == .error {
-                    let error = failure(first, statement: statement.sql)
-                    drain(handle)
-                    throw error
-                }
-                let stream = PGResultStream(statement: statement.sql, lookahead: first)
-                if let first {
-                    noteCommand(first)
-                    activeStream = stream
-                } else {
-                    stream.finished = true
-                }
-                return .stream(stream)
-            }
-            if let first, first.kind != .error {
-                noteCommand(first)
-                guard let second = handle.nextResult() else { return .single(first) }
-                var results = [first]
-                return try collect(second, into: &results, handle, statement: statement.sql)
-            }
-            var results: [PQResult] = []
-            return try collect(first, into: &results, handle, statement: statement.sql)
+            let (first, prepared) = try send(statement, handle, streaming: streaming)
+            return (try receive(first, statement: statement, handle, streaming: streaming), prepared)
+        } catch let error as DatabaseError where error.kind == .connectionLost {
+            markBroken()
+            throw error
         }
+    }
+
+    /// The results of the statement just sent, from its first result `first` on. Call under `lock`.
+    private func receive(
+        _ first: PQResult?, statement: BoundStatement, _ handle: PQHandle, streaming: Bool
+    ) throws -> PGResultSource {
+        if streaming {
+            if let first, first.kind == .error {
+                let error = failure(first, statement: statement.sql)
+                drain(handle)
+                throw error
+            }
+            let stream = PGResultStream(statement: statement.sql, lookahead: first)
+            if let first {
+                noteCommand(first)
+                activeStream = stream
+            } else {
+                stream.finished = true
+            }
+            return .stream(stream)
+        }
+        if let first, first.kind != .error {
+            noteCommand(first)
+            guard let second = handle.nextResult() else { return .single(first) }
+            var results = [first]
+            return try collect(second, into: &results, handle, statement: statement.sql)
+        }
+        var results: [PQResult] = []
+        return try collect(first, into: &results, handle, statement: statement.sql)
     }
 
     /// Receives the results from `next` on, appending to `results` those that are not errors; throws the first

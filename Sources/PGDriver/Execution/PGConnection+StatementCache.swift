@@ -29,48 +29,52 @@ extension PGConnection {
     }
 
     /// Sends `statement` (through the statement cache when it is one statement with parameters) and returns its
-    /// first result; with `streaming`, in single-row mode. A prepared statement the server reports stale
+    /// first result, and the name of the prepared statement that ran (`nil`: unprepared); with `streaming`, in
+    /// single-row mode. A prepared statement the server reports stale
     /// ("cached plan must not change result type", SQLSTATE 0A000) or gone (26000) is prepared again and run
     /// once more when no transaction block is open (the failed run changed nothing); inside one, the error
     /// stands (the transaction is aborted) and the statement is prepared afresh next time. Call under `lock`.
-    func send(_ statement: BoundStatement, _ handle: PQHandle, streaming: Bool) throws -> PQResult? {
+    func send(
+        _ statement: BoundStatement, _ handle: PQHandle, streaming: Bool
+    ) throws -> (PQResult?, prepared: String?) {
         let sql = statement.sql
         if statement.parameters.isEmpty {
             // The DB-API rewriting's lexer pass already knows (the layout); else the one scan of the statement.
             if statement.layout?.containsMultipleStatements ?? PGStatementScanner.containsMultipleStatements(sql) {
                 try handle.sendSimple(sql)
             } else {
-                try handle.sendParameterized(sql, try PQParameters([]))
+                try handle.sendParameterized(sql, PQParameters())
             }
-            return try firstResult(handle, streaming: streaming, sql: sql)
+            return (try firstResult(handle, streaming: streaming, sql: sql), nil)
         }
-        let parameters = try PQParameters(statement.parameters)
-        guard statementCache.isEnabled else {
-            try handle.sendParameterized(sql, parameters)
-            return try firstResult(handle, streaming: streaming, sql: sql)
-        }
-        let key = PGStatementCache.Key(sql: sql, types: parameters.types)
-        switch statementCache.plan(for: key) {
+        // Encoded into the connection's arrays (taken for the statement and handed back: no allocation).
+        var parameters = PQParameters()
+        swap(&parameters, &parameterScratch)
+        defer { swap(&parameters, &parameterScratch) }
+        try parameters.encode(statement.parameters)
+        // One access to the cache (a switched-off cache answers `.unprepared` and counts nothing).
+        switch statementCache.plan(sql: sql, types: parameters.types) {
         case .unprepared:
             try handle.sendParameterized(sql, parameters)
-            return try firstResult(handle, streaming: streaming, sql: sql)
+            return (try firstResult(handle, streaming: streaming, sql: sql), nil)
         case .prepare(let name):
-            try prepare(key, name: name, handle)
+            try prepare(PGStatementCache.Key(sql: sql, types: parameters.types), name: name, handle)
             try handle.sendPrepared(name: name, parameters, statement: sql)
-            return try firstResult(handle, streaming: streaming, sql: sql)
+            return (try firstResult(handle, streaming: streaming, sql: sql), name)
         case .execute(let name):
             try handle.sendPrepared(name: name, parameters, statement: sql)
             let first = try firstResult(handle, streaming: streaming, sql: sql)
             guard let first, first.kind == .error, let state = first.sqlState, state == "0A000" || state == "26000"
-            else { return first }
+            else { return (first, name) }
             drain(handle)
+            let key = PGStatementCache.Key(sql: sql, types: parameters.types)
             statementCache.invalidate(key)
-            guard handle.transactionState == .idle else { return first }
+            guard handle.transactionState == .idle else { return (first, name) }
             maintainStatementCache(handle)
             let fresh = statementCache.freshName()
             try prepare(key, name: fresh, handle)
             try handle.sendPrepared(name: fresh, parameters, statement: sql)
-            return try firstResult(handle, streaming: streaming, sql: sql)
+            return (try firstResult(handle, streaming: streaming, sql: sql), fresh)
         }
     }
 

@@ -1,4 +1,5 @@
 import DBCore
+import Foundation
 
 /// The automatic prepared-statement cache of one connection (DBCore's shared ``PreparedStatementCache`` policy, plus
 /// what only PostgreSQL has: provisional statements and generated names): which statements run often enough to prepare, the
@@ -53,7 +54,12 @@ struct PGStatementCache {
     /// The statement run last by name and that name, when nothing changed since: it is the most recently used
     /// entry already, so running it again needs neither the hash look-up nor the reordering (a loop of the same
     /// point query is the common case). Every change to the prepared statements clears it.
-    private var last: (key: Key, name: String)?
+    ///
+    /// Three plain fields (`lastName` `nil` when there is none): the repeat check reads them in place, where binding
+    /// an optional tuple copied it (three retains and releases).
+    private var lastName: String?
+    private var lastSQL = ""
+    private var lastTypes: [UInt32] = []
     private var provisionalCount = 0
     private var nextNumber = 0
 
@@ -75,7 +81,7 @@ struct PGStatementCache {
 
     /// After a change: forgets the memo and recomputes the flags read on every statement.
     private mutating func settle() {
-        last = nil
+        lastName = nil
         isEnabled = core.isEnabled
         needsMaintenance = !core.pendingRelease.isEmpty || provisionalCount > 0
     }
@@ -83,18 +89,44 @@ struct PGStatementCache {
     /// The counters, with the number of statements held now.
     var currentStatistics: StatementCacheStatistics { core.currentStatistics }
 
+    /// What to do with the statement `sql` with parameters of `types` now; counts the run. A repeat of the
+    /// statement run last is answered without building a ``Key`` (two retains and releases). `.unprepared`,
+    /// counting nothing, while preparing is off.
+    mutating func plan(sql: String, types: [UInt32]) -> Plan {
+        guard isEnabled else { return .unprepared }
+        // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
+        if let lastName, lastTypes == types, Self.sameBytes(lastSQL, sql) {
+            core.countHit()
+            return .execute(lastName)
+        }
+        return plan(for: Key(sql: sql, types: types))
+    }
+
+    /// Whether the two texts have the same UTF-8 bytes: ``StatementText/sameBytes(_:_:)`` without copying the
+    /// strings into `var`s for `withUTF8` (a retain and release each) when both are native strings.
+    private static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        let same = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                left.count == right.count
+                    && (left.isEmpty || left.baseAddress == right.baseAddress
+                        || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+            }
+        }
+        return (same ?? nil) ?? StatementText.sameBytes(lhs, rhs)
+    }
+
     /// What to do with `key` now; counts the run.
     mutating func plan(for key: Key) -> Plan {
-        // `last` is set only while preparing is on (switching it off clears it); the core checks the threshold.
-        if let last, last.key == key {
+        // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
+        if let lastName, lastTypes == key.types, Self.sameBytes(lastSQL, key.sql) {
             core.countHit()
-            return .execute(last.name)
+            return .execute(lastName)
         }
         switch core.plan(for: key) {
         case .unprepared: return .unprepared
         case .prepare: return .prepare(freshName())
         case .execute(let entry):
-            last = (key, entry.name)
+            (lastName, lastSQL, lastTypes) = (entry.name, key.sql, key.types)
             return .execute(entry.name)
         }
     }

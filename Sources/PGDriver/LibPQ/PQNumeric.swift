@@ -36,15 +36,17 @@ enum PQNumeric {
             return Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 8 + 2 * index, as: Int16.self)))
         }
 
+        // A negative zero is written as zero (PostgreSQL does not send one; the text stays canonical).
+        let minus = sign == negative && (0..<count).contains { digit($0) != 0 }
         // Written straight into the string's storage (no intermediate array; short numbers stay small strings).
-        let capacity = (sign == negative ? 1 : 0) + 4 * (max(weight, 0) + 1) + (scale > 0 ? scale + 1 : 0)
+        let capacity = (minus ? 1 : 0) + 4 * (max(weight, 0) + 1) + (scale > 0 ? scale + 1 : 0)
         let string = String(unsafeUninitializedCapacity: capacity) { text -> Int in
             var length = 0
             @inline(__always) func put(_ byte: UInt8) {
                 text[length] = byte
                 length &+= 1
             }
-            if sign == negative { put(UInt8(ascii: "-")) }
+            if minus { put(UInt8(ascii: "-")) }
             // Integer part: groups 0...weight; the first without leading zeros.
             if weight < 0 {
                 put(UInt8(ascii: "0"))
@@ -83,7 +85,9 @@ enum PQNumeric {
             }
             return length
         }
-        // The text is canonical by construction; the general parser is the fallback (e.g. "-0").
+        // Canonical by construction (no sign on zero, the first group without leading zeros, a fraction only with
+        // digits), unless the server sent a leading zero group, which it never does (its numerics are normalised).
+        if weight < 1 || digit(0) != 0 { return .decimal(SQLDecimal(uncheckedCanonicalText: string)) }
         guard let decimal = SQLDecimal(canonicalText: string) ?? SQLDecimal(string) else {
             throw DatabaseError(kind: .typeMismatch, message: "a binary numeric value decoded to '\(string)'")
         }

@@ -26,54 +26,75 @@ struct PQParameters {
     /// 1 binary), then its byte length (text values count their terminating NUL out), then the start of its value
     /// in ``buffer`` (-1 for NULL).
     private var layout: [Int32] = []
-    /// All values, back to back; text values NUL-terminated.
+    /// All values, back to back in the first ``used`` bytes; text values NUL-terminated. Longer than ``used`` when an
+    /// earlier statement needed more (the bytes are overwritten, not removed and appended again).
     private var buffer: [UInt8] = []
+    /// How many bytes of ``buffer`` hold this statement's values.
+    private var used = 0
 
     /// The number of parameters.
     var count: Int { types.count }
 
+    /// No parameters.
+    init() {}
+
     /// Encodes `values`.
     init(_ values: [SQLValue]) throws {
+        try encode(values)
+    }
+
+    /// Replaces the parameters with `values`, keeping the arrays' capacity: a connection encodes every statement
+    /// into one `PQParameters` it keeps, so a statement with a few parameters allocates nothing here.
+    mutating func encode(_ values: [SQLValue]) throws {
         let count = values.count
-        types.reserveCapacity(count)
-        layout.reserveCapacity(3 * count)
-        buffer.reserveCapacity(8 * count)  // Numbers and dates fit; longer text grows it.
-        // Lengths and offsets go at the end first and are moved behind the formats below.
-        var lengthsAndOffsets: (lengths: [Int32], offsets: [Int32]) = ([], [])
-        if count > 1 {
-            lengthsAndOffsets.lengths.reserveCapacity(count)
-            lengthsAndOffsets.offsets.reserveCapacity(count)
+        // Overwritten in place while the count stays (removing and appending goes through `replaceSubrange`).
+        if types.count != count {
+            types = [UInt32](repeating: 0, count: count)
+            layout = [Int32](repeating: 0, count: 3 * count)
         }
-        for value in values {
-            let start = buffer.count
-            let (oid, format) = try encode(value)
-            types.append(oid)
+        used = 0
+        if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: max(8 * count, 1)) }
+        for index in 0..<count {
+            let start = used
+            let (oid, format) = try encode(values[index])
+            types[index] = oid
             let length: Int32
             let offset: Int32
             if format < 0 {
                 (length, offset) = (0, -1)
             } else {
-                guard buffer.count <= Int(Int32.max) else {
+                guard used <= Int(Int32.max) else {
                     throw DatabaseError(kind: .invalidParameters, message: "the parameters exceed 2 GiB")
                 }
-                let end = format == 0 ? buffer.count - 1 : buffer.count
+                let end = format == 0 ? used - 1 : used
                 (length, offset) = (Int32(truncatingIfNeeded: end - start), Int32(truncatingIfNeeded: start))
             }
-            layout.append(max(format, 0))
-            if count == 1 {
-                layout.append(length)
-                layout.append(offset)
-            } else {
-                lengthsAndOffsets.lengths.append(length)
-                lengthsAndOffsets.offsets.append(offset)
+            layout[index] = max(format, 0)
+            layout[count + index] = length
+            layout[2 * count + index] = offset
+        }
+        // The buffer is never empty: a zero-length value's pointer stays non-nil (nil means NULL to libpq).
+    }
+
+    /// Writes `bytes` at ``used``, growing ``buffer`` when they do not fit.
+    private mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        let end = used + bytes.count
+        if end > buffer.count {
+            buffer.append(contentsOf: repeatElement(0, count: max(end - buffer.count, buffer.count)))
+        }
+        if let source = bytes.baseAddress, !bytes.isEmpty {
+            buffer.withUnsafeMutableBytes {
+                $0.baseAddress!.advanced(by: used).copyMemory(from: source, byteCount: bytes.count)
             }
         }
-        if count > 1 {
-            layout.append(contentsOf: lengthsAndOffsets.lengths)
-            layout.append(contentsOf: lengthsAndOffsets.offsets)
-        }
-        // A non-empty buffer keeps a zero-length value's pointer non-nil (nil means NULL to libpq).
-        if buffer.isEmpty { buffer.append(0) }
+        used = end
+    }
+
+    /// Writes one byte at ``used``.
+    private mutating func put(byte: UInt8) {
+        if used == buffer.count { buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, 8))) }
+        buffer[used] = byte
+        used += 1
     }
 
     /// Appends `value`'s bytes to ``buffer``; returns its type OID and format (0 text, NUL-terminated; 1 binary;
@@ -83,7 +104,7 @@ struct PQParameters {
         case .null:
             return (0, -1)
         case .bool(let flag):
-            buffer.append(flag ? 1 : 0)
+            put(byte: flag ? 1 : 0)
             return (PQOid.bool, 1)
         case .int(let integer):
             if let small = Int32(exactly: integer) { return appendBinaryInteger(PQOid.int4, small) }
@@ -99,7 +120,7 @@ struct PQParameters {
             }
             return appendText(PQOid.text, string)
         case .bytes(let bytes):
-            buffer.append(contentsOf: bytes)
+            bytes.withUnsafeBytes { put($0) }
             return (PQOid.bytea, 1)
         case .date(let date):
             let days = date.daysSince1970 - PQColumnDecoder.epochOffsetDays
@@ -112,7 +133,7 @@ struct PQParameters {
         case .timestampTZ(let timestamp):
             return appendBinaryInteger(PQOid.timestamptz, try micros(since2000: timestamp.utc, value))
         case .uuid(let uuid):
-            withUnsafeBytes(of: uuid.uuid) { buffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: uuid.uuid) { put($0) }
             return (PQOid.uuid, 1)
         case .json(let text):
             return appendText(PQOid.json, text)
@@ -120,14 +141,15 @@ struct PQParameters {
     }
 
     private mutating func appendText(_ oid: UInt32, _ text: String) -> (UInt32, Int32) {
-        buffer.append(contentsOf: text.utf8)
-        buffer.append(0)
+        var text = text
+        text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+        put(byte: 0)
         return (oid, 0)
     }
 
     /// Appends an integer in network byte order straight into the buffer (no intermediate array).
     private mutating func appendBinaryInteger<T: FixedWidthInteger>(_ oid: UInt32, _ value: T) -> (UInt32, Int32) {
-        withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.bigEndian) { put($0) }
         return (oid, 1)
     }
 
@@ -152,20 +174,22 @@ struct PQParameters {
 
     /// Calls `body` with libpq's arrays: a pointer to each value (nil for NULL), the lengths and the formats,
     /// valid only during the call. The value pointers live on the stack for up to 64 parameters.
+    @inline(__always)
     func withArrays<R>(
         _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> R
     ) rethrows -> R {
         let count = self.count
         return try buffer.withUnsafeBufferPointer { raw in
             try layout.withUnsafeBufferPointer { layout in
-                let base = UnsafeRawPointer(raw.baseAddress!).assumingMemoryBound(to: CChar.self)
+                // No values without a buffer (``init()``); with values, the buffer is never empty.
+                let base = raw.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
                 let formats = layout.baseAddress
                 let lengths = formats.map { $0 + count }
                 return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: max(count, 1)) {
                     values in
                     for index in 0..<count {
                         let offset = layout[2 * count + index]
-                        values[index] = offset < 0 ? nil : base + Int(offset)
+                        values[index] = offset < 0 ? nil : base.map { $0 + Int(offset) }
                     }
                     return try body(UnsafePointer(values.baseAddress), lengths, formats)
                 }

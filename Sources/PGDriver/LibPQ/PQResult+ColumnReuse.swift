@@ -57,8 +57,17 @@ struct PQColumnSignature: Equatable {
 extension PQResult {
     /// This result's columns: `previous` when they are the same (names, types, modifiers, formats, source
     /// columns), else described afresh.
-    func describedColumns(reusing previous: PQDescribedColumns?) -> PQDescribedColumns {
-        if let previous, hasColumns(of: previous) { return previous }
+    ///
+    /// `sameStatement`: `previous` describes a result of the prepared statement this result comes from (a name
+    /// a connection never reuses, results always asked for in binary). The server then guarantees the names,
+    /// types and modifiers: it re-plans a prepared statement after a schema change, and fails it with "cached plan
+    /// must not change result type" rather than return other columns (PostgreSQL compares the result's tuple
+    /// descriptors, names included). Only the source table and column numbers can change without an error (the
+    /// table dropped and created again with the same columns), so only they are compared.
+    func describedColumns(reusing previous: PQDescribedColumns?, sameStatement: Bool = false) -> PQDescribedColumns {
+        if let previous {
+            if sameStatement ? hasSources(of: previous) : hasColumns(of: previous) { return previous }
+        }
         let (columns, decoders, binary) = describeColumns()
         let count = PQnfields(pointer)
         var names: [CChar] = []
@@ -71,6 +80,21 @@ extension PQResult {
         return PQDescribedColumns(
             columns: columns, decoders: decoders, binary: binary,
             signatures: (0..<count).map { PQColumnSignature(pointer, $0) }, names: names)
+    }
+
+    /// Whether this result's columns come from the same table columns as `described`'s, and as many.
+    private func hasSources(of described: PQDescribedColumns) -> Bool {
+        let count = Int(PQnfields(pointer))
+        guard count == described.signatures.count else { return false }
+        return described.signatures.withUnsafeBufferPointer { signatures in
+            for index in 0..<count {
+                let column = Int32(index)
+                guard PQftable(pointer, column) == signatures[index].table,
+                    PQftablecol(pointer, column) == signatures[index].tableColumn
+                else { return false }
+            }
+            return true
+        }
     }
 
     /// Whether this result has exactly the columns `described` was built from.

@@ -20,13 +20,16 @@ enum PQResultKind {
 /// Owns one `PGresult` and frees it on release. Results do not depend on their connection, so they outlive it.
 final class PQResult {
     let pointer: OpaquePointer
+    /// The result's status (read once: a result's status never changes, and it is asked for several times per
+    /// statement).
+    let status: ExecStatusType
 
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    init(_ pointer: OpaquePointer) {
+        self.pointer = pointer
+        self.status = PQresultStatus(pointer)
+    }
 
     deinit { PQclear(pointer) }
-
-    /// The result's status.
-    var status: ExecStatusType { PQresultStatus(pointer) }
 
     /// The result's status under Swift names.
     var kind: PQResultKind {
@@ -48,6 +51,18 @@ final class PQResult {
 
     /// The number of rows in this result.
     var rowCount: Int { Int(PQntuples(pointer)) }
+
+    /// The row count of a complete result set: its row count for a `SELECT` (whose tag, `SELECT n`, counts exactly
+    /// the rows returned; told from the tag's first bytes instead of `PQcmdTuples`' parse of every tag it knows),
+    /// else ``affectedRows`` (`INSERT … RETURNING`), else the rows returned.
+    var resultSetRowCount: Int {
+        if let tag = PQcmdStatus(pointer), tag[0] == 83, tag[1] == 69, tag[2] == 76, tag[3] == 69, tag[4] == 67,
+            tag[5] == 84, tag[6] == 32
+        {
+            return rowCount  // "SELECT "
+        }
+        return affectedRows ?? rowCount
+    }
 
     /// The rows affected by the command (`PQcmdTuples`), or `nil` when the command reports none.
     var affectedRows: Int? {
@@ -97,8 +112,10 @@ final class PQResult {
     /// The values of row `row`, decoded straight from libpq's buffers (one allocation per row; appending to a
     /// reserved array measured cheaper than the uninitialised-capacity initialiser, which looks up generic
     /// metadata on every call, or `Array(repeating:count:)`, which copies its element through a value witness).
-    func decodeRow(_ row: Int, decoders: [PQColumnDecoder], binary: [Bool]) throws -> [SQLValue] {
+    func decodeRow(_ row: Int, _ columns: PQDescribedColumns) throws -> [SQLValue] {
         let rowIndex = Int32(row)
+        let decoders = columns.decoders
+        let binary = columns.binary
         let count = decoders.count
         var values: [SQLValue] = []
         values.reserveCapacity(count)
@@ -106,13 +123,13 @@ final class PQResult {
             try binary.withUnsafeBufferPointer { binary in
                 for column in 0..<count {
                     let columnIndex = Int32(column)
-                    if PQgetisnull(pointer, rowIndex, columnIndex) != 0 {
+                    // `PQgetlength` is 0 for NULL: only an empty value needs `PQgetisnull` to tell.
+                    let length = Int(PQgetlength(pointer, rowIndex, columnIndex))
+                    if length == 0, PQgetisnull(pointer, rowIndex, columnIndex) != 0 {
                         values.append(.null)
                         continue
                     }
-                    let bytes = UnsafeRawBufferPointer(
-                        start: PQgetvalue(pointer, rowIndex, columnIndex),
-                        count: Int(PQgetlength(pointer, rowIndex, columnIndex)))
+                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(pointer, rowIndex, columnIndex), count: length)
                     let decoder = decoders[column]
                     values.append(binary[column] ? try decoder.decodeBinary(bytes) : try decoder.decodeText(bytes))
                 }
