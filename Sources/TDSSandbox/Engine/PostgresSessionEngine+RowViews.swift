@@ -2,16 +2,17 @@ import DBCore
 import PGDriver
 
 extension PostgresSessionEngine {
-    /// Streams a result set as ``SandboxEvent/rowView(_:)`` events, each row read in place from libpq's buffers;
+    /// Streams a result set (its rows from `next`) as ``SandboxEvent/rowView(_:)`` events, each row read in place
+    /// from libpq's buffers;
     /// returns the rows sent. As ``runQuery(_:kind:context:emit:)`` does for ``SandboxEvent/row(_:)``, the first
     /// ``fetchBatchSize`` rows are read before COLMETADATA goes out (an error among them comes before any token,
     /// and an unconstrained `numeric` column's scale comes from them), and a cancel is checked between batches.
     func streamRowViews(
-        _ cursor: PGCursor, descriptions: [ColumnDescription], query: PostgresQuery,
+        _ next: () throws -> PGRowView?, descriptions: [ColumnDescription], query: PostgresQuery,
         emit: (SandboxEvent) throws -> Void
     ) throws -> Int {
         var first: [PGRowView] = []
-        while first.count < Self.fetchBatchSize, let view = try cursor.nextRowView() { first.append(view) }
+        while first.count < Self.fetchBatchSize, let view = try next() { first.append(view) }
         // Only a `numeric` column may need the sample rows (decoded as the SQLValue path decodes them).
         var samples: [Row] = []
         if descriptions.contains(where: { $0.nativeTypeID == 1700 }) {
@@ -32,7 +33,7 @@ extension PostgresSessionEngine {
             if count % Self.fetchBatchSize == 0, cancelRequested {
                 throw DatabaseError(kind: .cancelled, message: "cancelled by the client")
             }
-            guard let view = try cursor.nextRowView() else { return count }
+            guard let view = try next() else { return count }
             try emit(.rowView(SandboxRowView(row: view, columns: columns)))
             count += 1
         }

@@ -1,0 +1,118 @@
+import DBCore
+import PGDriver
+
+/// Plain SELECTs read through a PostgreSQL cursor, many rows per `FETCH`.
+///
+/// libpq's single-row mode (the general path) makes, copies and frees a `PGresult` per row, about half of what
+/// the sandbox spends on a row. A plain SELECT without parameters instead opens a cursor and reads
+/// ``batchedFetchSize`` rows per result, which keeps memory bounded as single-row mode does:
+///
+/// - outside a transaction, one round trip sends the catalog fingerprint, `BEGIN`, `DECLARE … BINARY NO SCROLL
+///   CURSOR FOR <select>` and the first `FETCH`; the end is `COMMIT` (an error or a cancel: `ROLLBACK`), so the
+///   statement is as atomic as in autocommit;
+/// - inside the session's transaction (where the statement already runs in its savepoint), the same without
+///   `BEGIN`, and `CLOSE` at the end; an error leaves the transaction as the failing SELECT itself would.
+///
+/// T-SQL's semantics stay: an error in a later batch comes after the rows of the batches before it (a `FETCH`
+/// that fails sends none of its own rows, where single-row mode would have sent the rows before the failing
+/// one); a cancel is seen between batches; the row count is the rows sent.
+extension PostgresSessionEngine {
+    /// Rows per `FETCH`.
+    static let batchedFetchSize = 1_000
+    /// The cursor's name (one at a time per session: it is closed when the statement ends).
+    static let batchedCursorName = "tds_sandbox_rows"
+
+    /// Whether `sql` is a single plain SELECT that `DECLARE … CURSOR FOR` accepts: it starts with `SELECT` and
+    /// has no `;` and no `INTO` word anywhere (conservatively, even inside literals; those take the general path).
+    static func isPlainSelect(_ sql: String) -> Bool {
+        var utf8 = Substring(sql).utf8.drop(while: { $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 })
+        let keyword = Array("select".utf8)
+        guard utf8.count > keyword.count else { return false }
+        for expected in keyword {
+            guard let byte = utf8.first, byte | 0x20 == expected else { return false }
+            utf8 = utf8.dropFirst()
+        }
+        guard let after = utf8.first, !isIdentifierByte(after) else { return false }
+        var previous: UInt8 = 32
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: ";") { return false }
+            if byte | 0x20 == UInt8(ascii: "i"), !isIdentifierByte(previous), matchesInto(utf8[index...]) {
+                return false
+            }
+            previous = byte
+            index = utf8.index(after: index)
+        }
+        return true
+    }
+
+    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        let lower = byte | 0x20
+        return (lower >= 97 && lower <= 122) || (byte >= 48 && byte <= 57) || byte == 95 || byte == 36 || byte >= 128
+    }
+
+    private static func matchesInto(_ text: Substring.UTF8View.SubSequence) -> Bool {
+        var rest = text[...]
+        for expected in "into".utf8 {
+            guard let byte = rest.first, byte | 0x20 == expected else { return false }
+            rest = rest.dropFirst()
+        }
+        return rest.first.map { !isIdentifierByte($0) } ?? true
+    }
+
+    /// Runs a plain SELECT without parameters through a cursor (see the extension's overview) and streams its
+    /// rows as ``SandboxEvent/rowView(_:)`` events; returns the rows sent.
+    func runBatchedSelect(
+        _ query: PostgresQuery, on connection: PGConnection, emit: (SandboxEvent) throws -> Void
+    ) throws -> Int {
+        let ownsTransaction = state.tranCount == 0
+        let name = Self.batchedCursorName
+        let size = Self.batchedFetchSize
+        let fetch = BoundStatement(sql: "FETCH \(size) FROM \(name)", parameters: [])
+        var open = SandboxCatalog.fingerprintSQL + "; "
+        if ownsTransaction { open += "BEGIN; " }
+        open += "DECLARE \(name) BINARY NO SCROLL CURSOR FOR " + query.sql + "; " + fetch.sql
+        let cursor = try connection.makeCursor()
+        defer { cursor.close() }
+        var ended = false
+        defer {
+            // An error or a cancel: end the statement's transaction, or close the cursor in the session's.
+            if !ended { try? runSilently(ownsTransaction ? "ROLLBACK" : "CLOSE \(name)") }
+        }
+        try cursor.execute(BoundStatement(sql: open, parameters: []))
+        // The fingerprint (text, as the simple protocol sends it), then BEGIN, DECLARE and the first FETCH.
+        if case .int(let version)? = try cursor.fetchOne()?.values.first {
+            try SandboxCatalog.reload(&state.catalog, on: connection, ifNot: version)
+        }
+        var descriptions: [ColumnDescription]?
+        while descriptions == nil, try cursor.nextResultSet() { descriptions = cursor.columns }
+        guard let descriptions else { throw DatabaseError.misuse("the cursor's FETCH returned no result set") }
+        var batchRows = 0
+        var exhausted = false
+        let next: () throws -> PGRowView? = {
+            if let view = try cursor.nextRowView() {
+                batchRows += 1
+                return view
+            }
+            // A short batch was the last one.
+            guard !exhausted, batchRows == size else {
+                exhausted = true
+                return nil
+            }
+            if self.cancelRequested { throw DatabaseError(kind: .cancelled, message: "cancelled by the client") }
+            try cursor.execute(fetch)
+            batchRows = 0
+            guard let view = try cursor.nextRowView() else {
+                exhausted = true
+                return nil
+            }
+            batchRows = 1
+            return view
+        }
+        let count = try streamRowViews(next, descriptions: descriptions, query: query, emit: emit)
+        ended = true
+        try runSilently(ownsTransaction ? "COMMIT" : "CLOSE \(name)")
+        return count
+    }
+}
