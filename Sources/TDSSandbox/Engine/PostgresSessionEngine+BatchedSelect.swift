@@ -88,31 +88,41 @@ extension PostgresSessionEngine {
         var descriptions: [ColumnDescription]?
         while descriptions == nil, try cursor.nextResultSet() { descriptions = cursor.columns }
         guard let descriptions else { throw DatabaseError.misuse("the cursor's FETCH returned no result set") }
-        var batchRows = 0
-        var exhausted = false
-        let next: () throws -> PGRowView? = {
-            if let view = try cursor.nextRowView() {
-                batchRows += 1
-                return view
-            }
-            // A short batch was the last one.
-            guard !exhausted, batchRows == size else {
-                exhausted = true
-                return nil
-            }
-            if self.cancelRequested { throw DatabaseError(kind: .cancelled, message: "cancelled by the client") }
-            try cursor.execute(fetch)
-            batchRows = 0
-            guard let view = try cursor.nextRowView() else {
-                exhausted = true
-                return nil
-            }
-            batchRows = 1
-            return view
-        }
-        let count = try streamRowViews(next, descriptions: descriptions, query: query, emit: emit)
+        var rows = CursorBatchRows(
+            cursor: cursor, fetch: fetch, size: size, engine: self, batch: try cursor.nextRowBatch())
+        let count = try streamRowViews(&rows, descriptions: descriptions, query: query, emit: emit)
         ended = true
         try runSilently(ownsTransaction ? "COMMIT" : "CLOSE \(name)")
         return count
+    }
+}
+
+/// The rows of a cursor read ``PostgresSessionEngine/batchedFetchSize`` at a time: each `FETCH` result walked by
+/// index, the next one fetched when it is used up (after a cancel check); a short batch is the last.
+struct CursorBatchRows: RowViewSource {
+    let cursor: PGCursor
+    let fetch: BoundStatement
+    let size: Int
+    let engine: PostgresSessionEngine
+    var batch: PGRowBatch?
+    var index = 0
+
+    mutating func next() throws -> PGRowView? {
+        while true {
+            // (Read in place: copying the batch out would retain its result and arrays once more per row.)
+            guard let count = batch?.count else { return nil }
+            if index < count {
+                index += 1
+                return batch?.row(index - 1)
+            }
+            guard count == size else {
+                batch = nil
+                return nil
+            }
+            if engine.cancelRequested { throw DatabaseError(kind: .cancelled, message: "cancelled by the client") }
+            try cursor.execute(fetch)
+            batch = try cursor.nextRowBatch()
+            index = 0
+        }
     }
 }

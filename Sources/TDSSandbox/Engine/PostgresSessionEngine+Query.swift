@@ -50,8 +50,8 @@ extension PostgresSessionEngine {
         try cursor.execute(BoundStatement(sql: query.sql, parameters: parameterValues(query, context: context)))
         guard let descriptions = cursor.columns else { return max(cursor.rowCount, 0) }
         if emitsRowViews, let postgres = cursor as? PGCursor {
-            let count = try streamRowViews(
-                { try postgres.nextRowView() }, descriptions: descriptions, query: query, emit: emit)
+            var rows = SingleRowViews(cursor: postgres)
+            let count = try streamRowViews(&rows, descriptions: descriptions, query: query, emit: emit)
             if kind == .dml, cursor.rowCount >= 0 { return cursor.rowCount }
             return count
         }

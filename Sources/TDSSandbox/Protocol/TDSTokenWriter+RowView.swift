@@ -56,6 +56,8 @@ extension TDSTokenWriter {
         let row = view.row
         let count = view.count
         let direct = version.hasDateTimeTypes
+        // With NULL bitmaps (7.3+) a NULL field is either skipped or absent; before, a NULL goes to writeField.
+        let unskippedNulls = !version.hasNullBitmapRows
         var index = 0
         while index < count {
             if skippingNulls, row.isNull(index) {
@@ -70,7 +72,7 @@ extension TDSTokenWriter {
                         next += 1
                         continue
                     }
-                    guard !row.isNull(next),
+                    guard !unskippedNulls || !row.isNull(next),
                         let fieldBound = TDSFieldEncoder.rawBound(row, next, as: columns[next].type)
                     else { break }
                     bound += fieldBound
@@ -85,7 +87,8 @@ extension TDSTokenWriter {
                             index += 1
                             continue
                         }
-                        guard !row.isNull(index), TDSFieldEncoder.rawBound(row, index, as: columns[index].type) != nil,
+                        guard !unskippedNulls || !row.isNull(index),
+                            TDSFieldEncoder.rawBound(row, index, as: columns[index].type) != nil,
                             try TDSFieldEncoder.writeRaw(
                                 row, index, as: columns[index].type, scratch: &scratch, into: &out)
                         else { break }
