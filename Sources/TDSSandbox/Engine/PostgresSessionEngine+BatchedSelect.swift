@@ -5,7 +5,8 @@ import PGDriver
 ///
 /// libpq's single-row mode (the general path) makes, copies and frees a `PGresult` per row, about half of what
 /// the sandbox spends on a row. A plain SELECT without parameters instead opens a cursor and reads
-/// ``batchedFetchSize`` rows per result, which keeps memory bounded as single-row mode does:
+/// ``batchedFetchSize`` rows per result, which keeps memory bounded as single-row mode does (at most two batches
+/// at a time: the next `FETCH` is sent as soon as a full batch arrives, so PostgreSQL produces it meanwhile):
 ///
 /// - outside a transaction, one round trip sends the catalog fingerprint, `BEGIN`, `DECLARE … BINARY NO SCROLL
 ///   CURSOR FOR <select>` and the first `FETCH`; the end is `COMMIT` (an error or a cancel: `ROLLBACK`), so the
@@ -69,10 +70,10 @@ extension PostgresSessionEngine {
         let ownsTransaction = state.tranCount == 0
         let name = Self.batchedCursorName
         let size = Self.batchedFetchSize
-        let fetch = BoundStatement(sql: "FETCH \(size) FROM \(name)", parameters: [])
+        let fetch = "FETCH \(size) FROM \(name)"
         var open = SandboxCatalog.fingerprintSQL + "; "
         if ownsTransaction { open += "BEGIN; " }
-        open += "DECLARE \(name) BINARY NO SCROLL CURSOR FOR " + query.sql + "; " + fetch.sql
+        open += "DECLARE \(name) BINARY NO SCROLL CURSOR FOR " + query.sql + "; " + fetch
         let cursor = try connection.makeCursor()
         defer { cursor.close() }
         var ended = false
@@ -88,8 +89,8 @@ extension PostgresSessionEngine {
         var descriptions: [ColumnDescription]?
         while descriptions == nil, try cursor.nextResultSet() { descriptions = cursor.columns }
         guard let descriptions else { throw DatabaseError.misuse("the cursor's FETCH returned no result set") }
-        var rows = CursorBatchRows(
-            cursor: cursor, fetch: fetch, size: size, engine: self, batch: try cursor.nextRowBatch())
+        var rows = try CursorBatchRows(
+            connection: connection, fetchSQL: fetch, size: size, engine: self, first: try cursor.nextRowBatch())
         let count = try streamRowViews(&rows, descriptions: descriptions, query: query, emit: emit)
         ended = true
         try runSilently(ownsTransaction ? "COMMIT" : "CLOSE \(name)")
@@ -98,14 +99,28 @@ extension PostgresSessionEngine {
 }
 
 /// The rows of a cursor read ``PostgresSessionEngine/batchedFetchSize`` at a time: each `FETCH` result walked by
-/// index, the next one fetched when it is used up (after a cancel check); a short batch is the last.
+/// index. The next `FETCH` is sent as soon as a full batch arrives (``PGConnection/sendAhead(_:)``), so that
+/// PostgreSQL produces it while this batch is encoded; a short batch is the last. A cancel is checked before each
+/// batch is read (a pending `FETCH` is then read and dropped by the statement's `ROLLBACK` or `CLOSE`).
 struct CursorBatchRows: RowViewSource {
-    let cursor: PGCursor
-    let fetch: BoundStatement
+    let connection: PGConnection
+    let fetchSQL: String
     let size: Int
     let engine: PostgresSessionEngine
     var batch: PGRowBatch?
     var index = 0
+    var pending: PGPendingRows?
+
+    init(
+        connection: PGConnection, fetchSQL: String, size: Int, engine: PostgresSessionEngine, first: PGRowBatch?
+    ) throws {
+        self.connection = connection
+        self.fetchSQL = fetchSQL
+        self.size = size
+        self.engine = engine
+        self.batch = first
+        if first?.count == size { pending = try connection.sendAhead(fetchSQL) }
+    }
 
     mutating func next() throws -> PGRowView? {
         while true {
@@ -115,14 +130,15 @@ struct CursorBatchRows: RowViewSource {
                 index += 1
                 return batch?.row(index - 1)
             }
-            guard count == size else {
+            guard let request = pending else {
                 batch = nil
                 return nil
             }
             if engine.cancelRequested { throw DatabaseError(kind: .cancelled, message: "cancelled by the client") }
-            try cursor.execute(fetch)
-            batch = try cursor.nextRowBatch()
+            pending = nil
+            batch = try connection.receiveRows(request)
             index = 0
+            if batch?.count == size { pending = try connection.sendAhead(fetchSQL) }
         }
     }
 }
