@@ -118,6 +118,21 @@ struct EngineBatchedSelectTests {
         #expect(try Self.run(engine, Self.openCursors, batched: false).rows.isEmpty)
     }
 
+    /// The T-SQL translator drops comments; PostgreSQL text given to the engine directly may end with one.
+    @Test func aStatementEndingInALineCommentStillFetches() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        engine.emitsRowViews = true
+        defer { engine.emitsRowViews = false }
+        var rows = 0
+        let query = PostgresQuery(sql: "SELECT g AS n FROM generate_series(1, 1500) AS g -- the end")
+        let count = try engine.runQuery(query, kind: .select, context: ExecutionContext(inProcedure: false)) { event in
+            if case .rowView = event { rows += 1 }
+        }
+        #expect(count == 1500)
+        #expect(rows == 1500)
+    }
+
     @Test func everyTypeAndNullGiveTheSameColumnsAndBytesAsSingleRowMode() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }

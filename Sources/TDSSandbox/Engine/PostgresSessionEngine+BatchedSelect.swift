@@ -73,7 +73,8 @@ extension PostgresSessionEngine {
         let fetch = "FETCH \(size) FROM \(name)"
         var open = SandboxCatalog.fingerprintSQL + "; "
         if ownsTransaction { open += "BEGIN; " }
-        open += "DECLARE \(name) BINARY NO SCROLL CURSOR FOR " + query.sql + "; " + fetch
+        // (A new line ends a `--` comment the statement may end with, which would otherwise swallow the FETCH.)
+        open += "DECLARE \(name) BINARY NO SCROLL CURSOR FOR " + query.sql + "\n; " + fetch
         let cursor = try connection.makeCursor()
         defer { cursor.close() }
         var ended = false
