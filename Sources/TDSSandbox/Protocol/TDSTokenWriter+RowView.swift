@@ -65,6 +65,8 @@ extension TDSTokenWriter {
                 continue
             }
             var bound = 0
+            // The end of the run of fields with a direct encoding (NULLs skipped inside it).
+            var runEnd = index
             if direct {
                 var next = index
                 while next < count {
@@ -78,17 +80,19 @@ extension TDSTokenWriter {
                     bound += fieldBound
                     next += 1
                 }
+                runEnd = next
             }
             if bound > 0 {
                 try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
                     var out = TDSRawWriter(base: memory)
-                    while index < count {
+                    // Every field of the run has a bound (checked above); one that needs another path after all
+                    // (non-ASCII text, a value out of the fast range) ends the run here.
+                    while index < runEnd {
                         if skippingNulls, row.isNull(index) {
                             index += 1
                             continue
                         }
-                        guard !unskippedNulls || !row.isNull(index),
-                            TDSFieldEncoder.rawBound(row, index, as: columns[index].type) != nil,
+                        guard
                             try TDSFieldEncoder.writeRaw(
                                 row, index, as: columns[index].type, scratch: &scratch, into: &out)
                         else { break }
