@@ -37,6 +37,11 @@ extension PostgresSessionEngine {
         _ query: PostgresQuery, kind: QueryKind, context: ExecutionContext, emit: (SandboxEvent) throws -> Void
     ) throws -> Int {
         let connection = self.connection
+        if emitsRowViews, fetchesInBatches, kind == .select, query.parameters.isEmpty,
+            Self.isPlainSelect(query.sql), let postgres = connection as? PGConnection
+        {
+            return try runBatchedSelect(query, on: postgres, emit: emit)
+        }
         if kind == .select || !query.columns.isEmpty {
             try SandboxCatalog.refresh(&state.catalog, on: connection)
         }
@@ -45,7 +50,8 @@ extension PostgresSessionEngine {
         try cursor.execute(BoundStatement(sql: query.sql, parameters: parameterValues(query, context: context)))
         guard let descriptions = cursor.columns else { return max(cursor.rowCount, 0) }
         if emitsRowViews, let postgres = cursor as? PGCursor {
-            let count = try streamRowViews(postgres, descriptions: descriptions, query: query, emit: emit)
+            var rows = SingleRowViews(cursor: postgres)
+            let count = try streamRowViews(&rows, descriptions: descriptions, query: query, emit: emit)
             if kind == .dml, cursor.rowCount >= 0 { return cursor.rowCount }
             return count
         }

@@ -22,6 +22,10 @@ public final class PostgresSessionEngine: SessionEngine, @unchecked Sendable {
     /// Whether result rows go out as ``SandboxEvent/rowView(_:)`` (read in place from PostgreSQL's result) instead
     /// of ``SandboxEvent/row(_:)``: set by the sandbox's protocol layer, which encodes them during `emit`.
     var emitsRowViews = false
+    /// Whether a plain SELECT without parameters reads its rows through a PostgreSQL cursor, many rows per
+    /// `FETCH` (see ``runBatchedSelect(_:on:emit:)``), instead of libpq's single-row mode. On by default; the
+    /// tests turn it off to compare both paths.
+    var fetchesInBatches = true
     /// Parsed declarations and translations of the parameterized statements this session ran.
     var translations = StatementTranslationCache()
 

@@ -148,11 +148,22 @@ enum SandboxCatalog {
     static func refresh(_ cache: inout CatalogCache, on connection: any DatabaseConnection) throws {
         let cursor = try connection.cursor()
         defer { cursor.close() }
-        // A fingerprint of the catalog: its row count and newest row version (inserts and updates raise xmin).
-        try cursor.execute(
-            "SELECT count(*) * 4294967296 + coalesce(max(xmin::text::bigint), 0) FROM tds_sandbox.columns")
+        try cursor.execute(fingerprintSQL)
         guard case .int(let version)? = try cursor.fetchOne()?.values.first else { return }
+        try reload(&cache, on: connection, ifNot: version)
+    }
+
+    /// A fingerprint of the catalog: its row count and newest row version (inserts and updates raise xmin).
+    /// One bigint; a query may send it ahead of its own statement in the same round trip.
+    static let fingerprintSQL =
+        "SELECT count(*) * 4294967296 + coalesce(max(xmin::text::bigint), 0) FROM tds_sandbox.columns"
+
+    /// Reloads `cache` unless it was read at the fingerprint `version` (from ``fingerprintSQL``).
+    static func reload(_ cache: inout CatalogCache, on connection: any DatabaseConnection, ifNot version: Int64) throws
+    {
         if version == cache.version, cache.isLoaded { return }
+        let cursor = try connection.cursor()
+        defer { cursor.close() }
         try cursor.execute(
             "SELECT table_oid::bigint, attnum::integer, tsql_type, original_name FROM tds_sandbox.columns")
         var columns: [CatalogCache.Key: CatalogColumn] = [:]

@@ -56,6 +56,8 @@ extension TDSTokenWriter {
         let row = view.row
         let count = view.count
         let direct = version.hasDateTimeTypes
+        // With NULL bitmaps (7.3+) a NULL field is either skipped or absent; before, a NULL goes to writeField.
+        let unskippedNulls = !version.hasNullBitmapRows
         var index = 0
         while index < count {
             if skippingNulls, row.isNull(index) {
@@ -63,6 +65,8 @@ extension TDSTokenWriter {
                 continue
             }
             var bound = 0
+            // The end of the run of fields with a direct encoding (NULLs skipped inside it).
+            var runEnd = index
             if direct {
                 var next = index
                 while next < count {
@@ -70,22 +74,25 @@ extension TDSTokenWriter {
                         next += 1
                         continue
                     }
-                    guard !row.isNull(next),
+                    guard !unskippedNulls || !row.isNull(next),
                         let fieldBound = TDSFieldEncoder.rawBound(row, next, as: columns[next].type)
                     else { break }
                     bound += fieldBound
                     next += 1
                 }
+                runEnd = next
             }
             if bound > 0 {
                 try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
                     var out = TDSRawWriter(base: memory)
-                    while index < count {
+                    // Every field of the run has a bound (checked above); one that needs another path after all
+                    // (non-ASCII text, a value out of the fast range) ends the run here.
+                    while index < runEnd {
                         if skippingNulls, row.isNull(index) {
                             index += 1
                             continue
                         }
-                        guard !row.isNull(index), TDSFieldEncoder.rawBound(row, index, as: columns[index].type) != nil,
+                        guard
                             try TDSFieldEncoder.writeRaw(
                                 row, index, as: columns[index].type, scratch: &scratch, into: &out)
                         else { break }

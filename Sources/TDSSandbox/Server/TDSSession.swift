@@ -231,9 +231,23 @@ final class TDSSession: @unchecked Sendable {
         var cancelled = false
         if startNow {
             let output = self.output
+            // An attention stops the encoding. Rows check for it every 64 rows, not under the lock on each (the
+            // engine itself stops between batches): the few rows encoded meanwhile go out before the DONE with
+            // ATTN, which the client discards, as it does SQL Server's rows already in flight.
+            var rowsUnchecked = 0
+            var attentionSeen = false
             do {
                 let outcome = try run(engine) { event in
-                    if self.withLock({ $0.attentionPending }) { return }
+                    if attentionSeen { return }
+                    var check = true
+                    if case .rowView = event {
+                        rowsUnchecked &+= 1
+                        check = rowsUnchecked & 63 == 0
+                    }
+                    if check, self.withLock({ $0.attentionPending }) {
+                        attentionSeen = true
+                        return
+                    }
                     try encoder.encode(event, into: &output.tokens)
                     try output.flushFullPackets()
                 }
