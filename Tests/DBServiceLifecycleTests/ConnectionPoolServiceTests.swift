@@ -15,10 +15,7 @@ struct ConnectionPoolServiceTests {
     func shutdownWaitsForBorrower(backend: TestBackend) async throws {
         let database = try ServiceTestDatabase(backend)
         let pool = database.pool(PoolConfiguration(maximumSize: 1, acquireTimeout: 60))
-        let group = ServiceGroup(
-            services: [ConnectionPoolService(pool, gracePeriod: .seconds(300), logger: quietLogger)],
-            logger: quietLogger)
-        let running = Task { try await group.run() }
+        let (group, running) = runningService(pool, gracePeriod: .seconds(300))
 
         // While the group runs, the pool lends connections.
         let one = try await pool.withConnection { connection in
@@ -68,22 +65,10 @@ struct ConnectionPoolServiceTests {
     func borrowerOutlivesGracePeriod(backend: TestBackend) async throws {
         let database = try ServiceTestDatabase(backend)
         let pool = database.pool()
-        let group = ServiceGroup(
-            services: [ConnectionPoolService(pool, gracePeriod: .milliseconds(200), logger: quietLogger)],
-            logger: quietLogger)
-        let running = Task { try await group.run() }
+        let (group, running) = runningService(pool, gracePeriod: .milliseconds(200))
         let borrowed = Gate()
         let finish = Gate()
-        let borrower = Task {
-            await asyncDatabaseError {
-                try await pool.withConnection { connection in
-                    _ = try await connection.query("SELECT 1 AS v")
-                    borrowed.open()
-                    await finish.wait()
-                    _ = try await connection.query("SELECT 2 AS v")
-                }
-            }
-        }
+        let borrower = holdingBorrower(pool, borrowed: borrowed, finish: finish)
         await borrowed.wait()
         await group.triggerGracefulShutdown()
         // The service returns once the grace period is over, with the borrower still holding its connection.
@@ -106,10 +91,7 @@ struct ConnectionPoolServiceTests {
     func runningStatementIsCancelled(backend: TestBackend) async throws {
         let database = try ServiceTestDatabase(backend)
         let pool = database.pool()
-        let group = ServiceGroup(
-            services: [ConnectionPoolService(pool, gracePeriod: .milliseconds(100), logger: quietLogger)],
-            logger: quietLogger)
-        let running = Task { try await group.run() }
+        let (group, running) = runningService(pool, gracePeriod: .milliseconds(100))
         let borrower = Task {
             await asyncDatabaseError {
                 try await pool.withConnection { connection in _ = try await connection.execute(backend.longStatement) }
@@ -130,22 +112,10 @@ struct ConnectionPoolServiceTests {
     func cancellationClosesAtOnce(backend: TestBackend) async throws {
         let database = try ServiceTestDatabase(backend)
         let pool = database.pool()
-        let group = ServiceGroup(
-            services: [ConnectionPoolService(pool, gracePeriod: .seconds(300), logger: quietLogger)],
-            logger: quietLogger)
-        let running = Task { try await group.run() }
+        let (_, running) = runningService(pool, gracePeriod: .seconds(300))
         let borrowed = Gate()
         let finish = Gate()
-        let borrower = Task {
-            await asyncDatabaseError {
-                try await pool.withConnection { connection in
-                    _ = try await connection.query("SELECT 1 AS v")
-                    borrowed.open()
-                    await finish.wait()
-                    _ = try await connection.query("SELECT 2 AS v")
-                }
-            }
-        }
+        let borrower = holdingBorrower(pool, borrowed: borrowed, finish: finish)
         await borrowed.wait()
         running.cancel()
         _ = try? await running.value
@@ -198,6 +168,30 @@ private final class LastBorrowService: Service {
             text = "\(error)"
         }
         outcome.withLock { $0 = text }
+    }
+}
+
+/// A `ServiceGroup` of one ``ConnectionPoolService`` for `pool`, and the task running it.
+private func runningService(
+    _ pool: ConnectionPool, gracePeriod: Duration
+) -> (group: ServiceGroup, running: Task<Void, any Error>) {
+    let group = ServiceGroup(
+        services: [ConnectionPoolService(pool, gracePeriod: gracePeriod, logger: quietLogger)], logger: quietLogger)
+    return (group, Task { try await group.run() })
+}
+
+/// A borrower that runs a statement, opens `borrowed`, waits for `finish`, then runs another; its value is the
+/// error it met (`nil`: none).
+private func holdingBorrower(_ pool: ConnectionPool, borrowed: Gate, finish: Gate) -> Task<DatabaseError?, Never> {
+    Task {
+        await asyncDatabaseError {
+            try await pool.withConnection { connection in
+                _ = try await connection.query("SELECT 1 AS v")
+                borrowed.open()
+                await finish.wait()
+                _ = try await connection.query("SELECT 2 AS v")
+            }
+        }
     }
 }
 
