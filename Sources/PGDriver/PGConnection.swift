@@ -26,7 +26,7 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     /// The automatic prepared-statement cache. Guarded by `lock`.
     var statementCache: PGStatementCache
     /// The arrays each statement's parameters are encoded into, kept from one statement to the next so that a
-    /// statement allocates none. Guarded by `lock`.
+    /// statement allocates none (up to ``PQParameters/retainedBytesLimit`` bytes of values). Guarded by `lock`.
     var parameterScratch = PQParameters()
 
     private let closedFlag = Atomic<Bool>(false)

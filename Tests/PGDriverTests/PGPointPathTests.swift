@@ -1,8 +1,9 @@
 import DBCore
 import Foundation
-import PGDriver
 import Testing
 import ThrowawayServers
+
+@testable import PGDriver
 
 /// The point-query path's shortcuts: parameters encoded into arrays the connection keeps from one statement to the
 /// next, and a prepared statement's result reusing the previous run's column descriptions after comparing only the
@@ -55,6 +56,23 @@ struct PGPointPathTests {
         }
         try cursor.execute(BoundStatement(sql: "SELECT $1::text, $2::int8", parameters: [.string("d"), .int(2)]))
         #expect(try cursor.fetchOne()?.values == [.string("d"), .int(2)])
+    }
+
+    @Test("a statement with a large value leaves none of its bytes held by the connection; small ones reuse the arrays")
+    func largeValuesAreNotKept() throws {
+        let connection = try cachedConnection()
+        defer { connection.close() }
+        let cursor = try connection.makeCursor()
+        try cursor.execute(BoundStatement(sql: "SELECT $1::text", parameters: [.string("short")]))
+        let kept = connection.parameterScratch.retainedBytes
+        #expect(kept > 0 && kept <= PQParameters.retainedBytesLimit)
+        let blob = [UInt8](repeating: 7, count: 1 << 20)
+        try cursor.execute(BoundStatement(sql: "SELECT length($1::bytea)", parameters: [.bytes(blob)]))
+        #expect(try cursor.fetchOne()?.values == [.int(1 << 20)])
+        #expect(connection.parameterScratch.retainedBytes == 0)
+        try cursor.execute(BoundStatement(sql: "SELECT $1::text", parameters: [.string("again")]))
+        #expect(try cursor.fetchOne()?.values == [.string("again")])
+        #expect(connection.parameterScratch.retainedBytes > 0)
     }
 
     @Test("NULLs, an error in the middle and negative numerics through a prepared statement")

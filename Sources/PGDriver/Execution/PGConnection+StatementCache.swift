@@ -47,10 +47,14 @@ extension PGConnection {
             }
             return (try firstResult(handle, streaming: streaming, sql: sql), nil)
         }
-        // Encoded into the connection's arrays (taken for the statement and handed back: no allocation).
+        // Encoded into the connection's arrays (taken for the statement and handed back: no allocation). Values
+        // too large to keep (a blob) are not held on to between statements.
         var parameters = PQParameters()
         swap(&parameters, &parameterScratch)
-        defer { swap(&parameters, &parameterScratch) }
+        defer {
+            if parameters.retainedBytes > PQParameters.retainedBytesLimit { parameters = PQParameters() }
+            swap(&parameters, &parameterScratch)
+        }
         try parameters.encode(statement.parameters)
         // One access to the cache (a switched-off cache answers `.unprepared` and counts nothing).
         switch statementCache.plan(sql: sql, types: parameters.types) {

@@ -35,6 +35,13 @@ struct PQParameters {
     /// The number of parameters.
     var count: Int { types.count }
 
+    /// The bytes the value buffer holds, which a kept `PQParameters` keeps between statements.
+    var retainedBytes: Int { buffer.count }
+
+    /// The most value bytes a connection keeps from one statement to the next (64 KiB); a statement with larger
+    /// values starts the next one from empty arrays, so one blob does not stay in memory as long as the connection.
+    static let retainedBytesLimit = 64 * 1024
+
     /// No parameters.
     init() {}
 
