@@ -5,7 +5,7 @@ extension ThrowawayPostgres {
     /// Makes and starts a temporary cluster: `initdb` (SCRAM-SHA-256, UTF8, C locale), a new CA and a server
     /// certificate for `localhost`/`127.0.0.1`, `ssl = on`, a free port on 127.0.0.1 and a Unix socket in the
     /// cluster's directory; then `pg_ctl start -w`. The cluster is stopped and deleted by ``stop()`` or when the
-    /// object is released.
+    /// object is released, and by a watchdog process when this process ends without either (a crash, a kill).
     ///
     /// Throws ``ThrowawayServerError`` naming the command that failed and what it printed.
     public static func start(_ options: Options = .init()) throws -> ThrowawayPostgres {
@@ -13,7 +13,10 @@ extension ThrowawayPostgres {
         let root = try makeRootDirectory(parent: options.parentDirectory)
         do {
             let password = try initializeCluster(options, root: root, binDirectory: binDirectory)
-            return try launch(options, root: root, binDirectory: binDirectory, password: password, keepsFiles: false)
+            let server = try launch(
+                options, root: root, binDirectory: binDirectory, password: password, keepsFiles: false)
+            startWatchdog(root: root, binDirectory: binDirectory)
+            return server
         } catch {
             // Leave nothing behind: stop a server that may have started, then delete the directory.
             _ = try? CommandRunner.run(

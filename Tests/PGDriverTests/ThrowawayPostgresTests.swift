@@ -1,7 +1,9 @@
 import DBCore
 import Foundation
+import PGDriver
 import Testing
-import ThrowawayServers
+
+@testable import ThrowawayServers
 
 @Suite("ThrowawayPostgres")
 struct ThrowawayPostgresTests {
@@ -16,6 +18,28 @@ struct ThrowawayPostgresTests {
         let found = try server.runSQL("SELECT count(*) FROM pg_database WHERE datname = '\(name)'")
         #expect(found.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
         try server.dropDatabase(named: name)
+    }
+
+    @Test("a cluster whose owning process ended without stopping it is stopped and deleted by its watchdog")
+    func watchdogStopsOrphanedCluster() throws {
+        let server = try ThrowawayPostgres.start()
+        defer { server.stop() }
+        let root = try #require(server.rootDirectory)
+        let binDirectory = try #require(server.binDirectory)
+        var configuration = server.configuration()
+        configuration.connectRetry = .none
+        try PGDriver.connect(configuration).close()
+        // A stand-in owner that has already ended, as a crashed or killed test process would have.
+        let owner = Process()
+        owner.executableURL = URL(fileURLWithPath: "/bin/sh")
+        owner.arguments = ["-c", "exit 0"]
+        try owner.run()
+        owner.waitUntilExit()
+        ThrowawayPostgres.startWatchdog(root: root, binDirectory: binDirectory, owner: owner.processIdentifier)
+        let deadline = Date().addingTimeInterval(60)
+        while FileManager.default.fileExists(atPath: root), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(!FileManager.default.fileExists(atPath: root))
+        #expect(throws: DatabaseError.self) { try PGDriver.connect(configuration) }
     }
 
     @Test("a separate cluster starts, reports failures with the command's output, and stop() deletes it")
