@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "DBCore", "TDSSandbox", "ThrowawayServers", .product(name: "Logging", package: "swift-log"),
+                "DBCore", "PGDriver", "TDSSandbox", "ThrowawayServers", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"),
         .testTarget(name: "DBCoreTests", dependencies: ["DBCore", "SQLLexing"]),

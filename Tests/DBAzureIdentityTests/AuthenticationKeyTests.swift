@@ -31,13 +31,13 @@ struct AuthenticationKeyTests {
 
     @Test("the same configuration and environment give the same credential, so ConnectionPools keeps one pool")
     func sameCredentialSamePool() throws {
-        let environment = ["AZURE_TENANT_ID": "tenant", "AZURE_CLIENT_ID": PoolTestDatabase.uniqueName("app")]
+        let environment = ["AZURE_TENANT_ID": "tenant", "AZURE_CLIENT_ID": identityDatabase.uniqueName("app")]
         let configuration = try adoNet("Authentication=Active Directory Default")
         let first = try #require(configuration.configuredCredential(environment: environment))
         let second = try #require(configuration.configuredCredential(environment: environment))
         #expect(first === second)
         var other = environment
-        other["AZURE_CLIENT_ID"] = PoolTestDatabase.uniqueName("other")
+        other["AZURE_CLIENT_ID"] = identityDatabase.uniqueName("other")
         #expect(configuration.configuredCredential(environment: other) !== first)
         let changedPassword = try adoNet("Authentication=Active Directory Default;Password=q")
         #expect(changedPassword.configuredCredential(environment: environment) !== first)
@@ -64,7 +64,7 @@ struct AuthenticationKeyTests {
 
     @Test("an Entra Authentication= key without a credential opens no connection: PGDriver, AsyncConnection, pool")
     func noCredentialNoConnect() async throws {
-        let valid = try PoolTestDatabase.configuration()
+        let valid = try identityDatabase.configuration()
         // The configuration itself signs in (its password is right): only the missing credential can stop it.
         try await offPool { try PGDriver.connect(valid).close() }
         var entra = valid
@@ -103,14 +103,14 @@ struct AuthenticationKeyTests {
     @Test("a token obtained elsewhere satisfies the key: signingIn(with:driver:) then PGDriver.connect signs in")
     func tokenFromElsewhere() async throws {
         let token = FakeTokens.make("elsewhere")
-        let role = PoolTestDatabase.uniqueName("entra_elsewhere")
-        let admin = try PoolTestDatabase.adminConnection()
+        let role = identityDatabase.uniqueName("entra_elsewhere")
+        let admin = try identityDatabase.adminConnection()
         defer {
             _ = try? admin.rows("DROP ROLE IF EXISTS \(role)")
             admin.close()
         }
         try admin.rows("CREATE ROLE \(role) LOGIN PASSWORD '\(token)'")
-        var configuration = try PoolTestDatabase.configuration()
+        var configuration = try identityDatabase.configuration()
         configuration.user = role
         configuration.password = nil
         configuration.authentication = .entraManagedIdentity
@@ -130,15 +130,15 @@ struct AuthenticationKeyTests {
         let token = FakeTokens.make("configured")
         let endpoint = try LoopbackHTTPServer { _ in FakeTokens.response(token) }
         defer { endpoint.stop() }
-        let role = PoolTestDatabase.uniqueName("entra_principal")
-        let admin = try PoolTestDatabase.adminConnection()
+        let role = identityDatabase.uniqueName("entra_principal")
+        let admin = try identityDatabase.adminConnection()
         defer {
             _ = try? admin.rows("DROP ROLE IF EXISTS \(role)")
             admin.close()
         }
         try admin.rows("CREATE ROLE \(role) LOGIN PASSWORD '\(token)'")
 
-        var configuration = try PoolTestDatabase.configuration()
+        var configuration = try identityDatabase.configuration()
         configuration.user = role
         configuration.password = nil
         configuration.authentication = .entraServicePrincipal

@@ -23,8 +23,8 @@ struct PasswordlessPoolTests {
                     }])
         }
         defer { server.stop() }
-        let role = PoolTestDatabase.uniqueName("entra_user")
-        let admin = try PoolTestDatabase.adminConnection()
+        let role = identityDatabase.uniqueName("entra_user")
+        let admin = try identityDatabase.adminConnection()
         defer {
             _ = try? admin.rows("DROP ROLE IF EXISTS \(role)")
             admin.close()
@@ -35,7 +35,7 @@ struct PasswordlessPoolTests {
         let credential = ClientSecretCredential(
             tenantID: "tenant", clientID: "app", clientSecret: Secret("client-secret-text"),
             authorityHost: URL(string: server.baseURL)!, clock: { now.withLock { $0 } })
-        var configuration = try PoolTestDatabase.configuration()
+        var configuration = try identityDatabase.configuration()
         configuration.user = role
         configuration.password = nil
         let (logger, logs) = CapturingLogHandler.logger()
@@ -75,8 +75,8 @@ struct PasswordlessPoolTests {
         let token = FakeTokens.make("rejected")
         let credential = StaticTokenCredential(
             AccessToken(token: Secret(token), expiresOn: Date().addingTimeInterval(3600)))
-        var configuration = try PoolTestDatabase.configuration()
-        configuration.user = PoolTestDatabase.uniqueName("no_such_entra_user")
+        var configuration = try identityDatabase.configuration()
+        configuration.user = identityDatabase.uniqueName("no_such_entra_user")
         let pool = ConnectionPool(
             driver: PGDriver(), configuration: configuration, credential: credential,
             settings: PoolConfiguration(maximumSize: 1))

@@ -38,10 +38,10 @@ struct QuickstartPasswordlessTests {
             let token = FakeTokens.make("quickstart")
             let endpoint = try LoopbackHTTPServer { _ in FakeTokens.response(token) }
             defer { endpoint.stop() }
-            let server = try PoolTestDatabase.server()
-            let role = PoolTestDatabase.uniqueName("entra_quickstart")
-            let database = PoolTestDatabase.uniqueName("qs")
-            let admin = try PoolTestDatabase.adminConnection()
+            let server = try identityDatabase.server()
+            let role = identityDatabase.uniqueName("entra_quickstart")
+            let database = identityDatabase.uniqueName("qs")
+            let admin = try identityDatabase.adminConnection()
             defer {
                 _ = try? admin.rows("DROP DATABASE IF EXISTS \(database)")
                 _ = try? admin.rows("DROP ROLE IF EXISTS \(role)")

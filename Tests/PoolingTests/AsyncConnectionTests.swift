@@ -10,7 +10,7 @@ struct AsyncConnectionTests {
     func cancelStopsStatement() async throws {
         let pool = try PoolTestDatabase.pool(PoolConfiguration(maximumSize: 1, acquireTimeout: 20))
         defer { pool.close() }
-        let marker = PoolTestDatabase.uniqueName("sleeper")
+        let marker = poolingDatabase.uniqueName("sleeper")
         let sleeper = Task {
             try await pool.withConnection { connection in
                 try await connection.execute("SELECT pg_sleep(30) AS \(unsafeRaw: marker)")
@@ -18,7 +18,7 @@ struct AsyncConnectionTests {
         }
         // Cancel once the statement runs on the server. The admin connection's blocking libpq calls and the polling
         // run off the cooperative pool: on its two threads they could starve the sleeper's and the pool's tasks.
-        let admin = try await offPool { try PoolTestDatabase.adminConnection() }
+        let admin = try await offPool { try poolingDatabase.adminConnection() }
         defer { admin.close() }
         #expect(
             try await offPool {
@@ -61,8 +61,8 @@ struct AsyncConnectionTests {
 
     @Test("AsyncConnection: connect, execute, transactions and rows in batches, over PGDriver")
     func asyncConnectionBasics() async throws {
-        let connection = try await AsyncConnection.connect(try PoolTestDatabase.configuration(), driver: PGDriver())
-        let table = PoolTestDatabase.uniqueName("async_rows")
+        let connection = try await AsyncConnection.connect(try poolingDatabase.configuration(), driver: PGDriver())
+        let table = poolingDatabase.uniqueName("async_rows")
         try await connection.execute("CREATE TABLE \(unsafeRaw: table) (id int PRIMARY KEY, name text)")
         let inserted = try await connection.execute(
             "INSERT INTO \(unsafeRaw: table) SELECT g, 'n' || g FROM generate_series(1, 2500) AS g")
@@ -103,7 +103,7 @@ struct AsyncConnectionTests {
     @Test("rows reach main-actor code in batches")
     @MainActor
     func rowsOnMainActor() async throws {
-        let connection = try await AsyncConnection.connect(try PoolTestDatabase.configuration(), driver: PGDriver())
+        let connection = try await AsyncConnection.connect(try poolingDatabase.configuration(), driver: PGDriver())
         var count = 0
         for try await _ in connection.rows("SELECT g FROM generate_series(1, 3001) AS g") { count += 1 }
         #expect(count == 3001)

@@ -28,11 +28,11 @@ struct AsyncReadAheadCancellationTests {
     /// then checks the iteration ends with `.cancelled`, the statement leaves the server within 20 s (well before
     /// one sleep would end), and the connection runs the next statement.
     private func checkCancellation(fastRows: Int, cancelInsideLoop: Bool) async throws {
-        let base = try await offPool { try PGDriver.connect(try PoolTestDatabase.configuration()) }
+        let base = try await offPool { try PGDriver.connect(try poolingDatabase.configuration()) }
         let connection = AsyncConnection(StreamingConnection(base))
-        let admin = try await offPool { try PoolTestDatabase.adminConnection() }
+        let admin = try await offPool { try poolingDatabase.adminConnection() }
         defer { admin.close() }
-        let marker = PoolTestDatabase.uniqueName("slow")
+        let marker = poolingDatabase.uniqueName("slow")
         // 100 fast rows of ~120 bytes after each batch boundary fill the server's 8 kB send buffer, so the batch
         // before them reaches the client before the sleeping starts.
         let sql = """

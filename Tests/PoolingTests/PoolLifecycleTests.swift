@@ -55,7 +55,7 @@ struct PoolLifecycleTests {
         let pool = try PoolTestDatabase.pool(settings)
         defer { pool.close() }
         let pid = try pool.withConnection { try $0.integer("SELECT pg_backend_pid()") }
-        let admin = try PoolTestDatabase.adminConnection()
+        let admin = try poolingDatabase.adminConnection()
         defer { admin.close() }
         #expect(try admin.rows("SELECT pg_terminate_backend(\(pid))")[0][0] == .bool(true))
         // The backend is gone once it no longer shows in pg_stat_activity.
@@ -73,7 +73,7 @@ struct PoolLifecycleTests {
     func sessionStateIsReset() throws {
         let pool = try PoolTestDatabase.pool(PoolConfiguration(maximumSize: 1))
         defer { pool.close() }
-        let table = PoolTestDatabase.uniqueName("pool_reset")
+        let table = poolingDatabase.uniqueName("pool_reset")
         try pool.withConnection { connection in
             try connection.setAutocommit(true)
             try connection.rows("CREATE TEMP TABLE scratch (x int)")
@@ -105,7 +105,7 @@ struct PoolLifecycleTests {
     @Test("pool events are logged without the password")
     func loggingHidesSecrets() throws {
         let (logger, store) = CapturingLogHandler.logger()
-        let configuration = try PoolTestDatabase.configuration()
+        let configuration = try poolingDatabase.configuration()
         let pool = ConnectionPool(
             driver: PGDriver(), configuration: configuration, settings: PoolConfiguration(maximumSize: 1),
             logger: logger)
@@ -121,15 +121,15 @@ struct PoolLifecycleTests {
 
     @Test("the registry hands out one pool per configuration, built from the process-wide defaults")
     func registry() throws {
-        var configuration = try PoolTestDatabase.configuration()
-        configuration.applicationName = PoolTestDatabase.uniqueName("registry")
+        var configuration = try poolingDatabase.configuration()
+        configuration.applicationName = poolingDatabase.uniqueName("registry")
         let pool = ConnectionPools.pool(driver: PGDriver(), configuration: configuration) { $0.maximumSize = 3 }
         let again = ConnectionPools.pool(driver: PGDriver(), configuration: configuration)
         #expect(pool === again)
         #expect(pool.settings.maximumSize == 3)
         #expect(pool.settings.idleTimeout == PoolConfiguration.default.idleTimeout)
         var other = configuration
-        other.applicationName = PoolTestDatabase.uniqueName("registry-other")
+        other.applicationName = poolingDatabase.uniqueName("registry-other")
         let otherPool = ConnectionPools.pool(driver: PGDriver(), configuration: other)
         #expect(otherPool !== pool)
         #expect(try pool.withConnection { try $0.integer("SELECT 3") } == 3)

@@ -2,6 +2,7 @@ import DBCore
 import Foundation
 import Logging
 import PGDriver
+import TestSupport
 import Testing
 
 /// A pooled PostgreSQL connection's automatic prepared statements across borrowers: the pool's session reset
@@ -10,7 +11,7 @@ import Testing
 struct PoolStatementCacheTests {
     @Test("the next borrower (autocommit off, in a transaction) runs the same statement prepared afresh")
     func resetBetweenBorrowers() throws {
-        var configuration = try PoolTestDatabase.configuration()
+        var configuration = try poolingDatabase.configuration()
         configuration.options["prepare_threshold"] = "0"
         let pool = ConnectionPool(
             driver: PGDriver(), configuration: configuration,

@@ -1,6 +1,7 @@
 import DBCore
 import Foundation
 import PGDriver
+import TestSupport
 import Testing
 import ThrowawayServers
 
@@ -8,11 +9,11 @@ import ThrowawayServers
 @Suite("Pooling keys in connection strings")
 struct PoolingKeyTests {
     private func configuration(_ pairs: String) throws -> ConnectionConfiguration {
-        let server = try PoolTestDatabase.server()
+        let server = try poolingDatabase.server()
         return try ConnectionConfiguration(
             connectionString: "Host=\(server.host);Port=\(server.port);Database=\(server.defaultDatabase);"
                 + "Username=\(server.superuser);Password=\(server.superuserPassword.revealed);Ssl Mode=Disable;"
-                + "Application Name=\(PoolTestDatabase.uniqueName("keys"));" + pairs)
+                + "Application Name=\(poolingDatabase.uniqueName("keys"));" + pairs)
     }
 
     @Test("Max Pool Size, Min Pool Size and Connection Lifetime become the registry pool's settings")

@@ -13,7 +13,7 @@ final class SandboxFixture: Sendable {
     let configuration: ConnectionConfiguration
 
     init() throws {
-        let postgres = try PoolTestDatabase.configuration()
+        let postgres = try poolingDatabase.configuration()
         let port = try server.start(
             host: "127.0.0.1", port: 0, engineFactory: PostgresSessionEngine.makeFactory(postgres: postgres))
         configuration = ConnectionConfiguration(
@@ -83,7 +83,7 @@ struct SQLServerPoolTests {
         let sandbox = try SandboxFixture()
         let pool = sandbox.pool(PoolConfiguration(maximumSize: 1))
         defer { pool.close() }
-        let table = PoolTestDatabase.uniqueName("mssql_reset")
+        let table = poolingDatabase.uniqueName("mssql_reset")
         try pool.withConnection { connection in
             try connection.rows("CREATE TABLE \(table) (x INT)")  // implicit transaction, never committed
             try connection.rows("INSERT INTO \(table) VALUES (1)")

@@ -85,7 +85,7 @@ struct ServerRestartTests {
     func wrongPasswordNotRetried() async throws {
         try await offPool {
             let (logger, logs) = CapturingLogHandler.logger()
-            var configuration = try PoolTestDatabase.configuration()
+            var configuration = try poolingDatabase.configuration()
             configuration.password = "Not-The-Password"
             configuration.connectRetry = ConnectRetryPolicy(count: 3, interval: 0.05, logger: logger)
             let error = try #require(databaseError { _ = try PGDriver.connect(configuration) })
