@@ -26,6 +26,8 @@ struct EngineBatchedSelectTests {
         var errors: [SQLServerMessage] = []
         var doneCounts: [Int?] = []
         var outcome: RequestOutcome = .completed
+        /// The rows of each batch event (cursor batches only).
+        var batchSizes: [Int] = []
         var rows: [[SQLValue]] { sets.flatMap(\.rows) }
     }
 
@@ -44,22 +46,28 @@ struct EngineBatchedSelectTests {
             engine.emitsRowViews = false
             engine.fetchesInBatches = true
         }
+        func record(_ view: SandboxRowView) throws {
+            let last = recording.sets.count - 1
+            var buffer = ByteBuffer()
+            do {
+                try writer.writeRow(view, columns: recording.sets[last].columns, scratch: &scratch, into: &buffer)
+                recording.sets[last].tokens.append(Array(buffer.readableBytesView))
+            } catch {
+                recording.sets[last].tokens.append(Array("\(error)".utf8))
+            }
+            recording.sets[last].rows.append(try view.values())
+            count += 1
+            afterRow(count)
+        }
         recording.outcome = try engine.executeBatch(sql) { event in
             switch event {
             case .columns(let columns):
                 recording.sets.append(ResultSet(columns: columns))
             case .rowView(let view):
-                let last = recording.sets.count - 1
-                var buffer = ByteBuffer()
-                do {
-                    try writer.writeRow(view, columns: recording.sets[last].columns, scratch: &scratch, into: &buffer)
-                    recording.sets[last].tokens.append(Array(buffer.readableBytesView))
-                } catch {
-                    recording.sets[last].tokens.append(Array("\(error)".utf8))
-                }
-                recording.sets[last].rows.append(try view.values())
-                count += 1
-                afterRow(count)
+                try record(view)
+            case .rowBatch(let rows):
+                recording.batchSizes.append(rows.count)
+                for index in 0..<rows.count { try record(rows.row(index)) }
             case .row(let values):
                 recording.sets[recording.sets.count - 1].rows.append(values)
             case .message(let message) where message.severity > 10:
@@ -127,7 +135,7 @@ struct EngineBatchedSelectTests {
         var rows = 0
         let query = PostgresQuery(sql: "SELECT g AS n FROM generate_series(1, 1500) AS g -- the end")
         let count = try engine.runQuery(query, kind: .select, context: ExecutionContext(inProcedure: false)) { event in
-            if case .rowView = event { rows += 1 }
+            if case .rowBatch(let batch) = event { rows += batch.count }
         }
         #expect(count == 1500)
         #expect(rows == 1500)
@@ -161,6 +169,9 @@ struct EngineBatchedSelectTests {
             let single = try Self.run(engine, sql, batched: false)
             #expect(batched.errors.isEmpty)
             #expect(batched.rows.count == total)
+            // One event per FETCH (none for an empty last FETCH); single-row mode sends no batches.
+            #expect(batched.batchSizes == (total == 2 * size ? [size, size] : [size, size, size, 7]))
+            #expect(single.batchSizes.isEmpty)
             #expect(batched.rows.last == [.int(Int64(total)), .string("row \(total)")])
             #expect(batched.sets.first?.tokens == single.sets.first?.tokens)
             #expect(batched.doneCounts == [total])

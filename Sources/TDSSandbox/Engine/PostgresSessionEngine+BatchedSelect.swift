@@ -90,26 +90,26 @@ extension PostgresSessionEngine {
         var descriptions: [ColumnDescription]?
         while descriptions == nil, try cursor.nextResultSet() { descriptions = cursor.columns }
         guard let descriptions else { throw DatabaseError.misuse("the cursor's FETCH returned no result set") }
-        var rows = try CursorBatchRows(
+        var batches = try CursorBatches(
             connection: connection, fetchSQL: fetch, size: size, engine: self, first: try cursor.nextRowBatch())
-        let count = try streamRowViews(&rows, descriptions: descriptions, query: query, emit: emit)
+        let count = try streamRowBatches(&batches, descriptions: descriptions, query: query, emit: emit)
         ended = true
         try runSilently(ownsTransaction ? "COMMIT" : "CLOSE \(name)")
         return count
     }
 }
 
-/// The rows of a cursor read ``PostgresSessionEngine/batchedFetchSize`` at a time: each `FETCH` result walked by
-/// index. The next `FETCH` is sent as soon as a full batch arrives (``PGConnection/sendAhead(_:)``), so that
-/// PostgreSQL produces it while this batch is encoded; a short batch is the last. A cancel is checked before each
-/// batch is read (a pending `FETCH` is then read and dropped by the statement's `ROLLBACK` or `CLOSE`).
-struct CursorBatchRows: RowViewSource {
+/// The batches of a cursor, ``PostgresSessionEngine/batchedFetchSize`` rows each: one libpq result per `FETCH`.
+/// The next `FETCH` is sent as soon as a full batch arrives (``PGConnection/sendAhead(_:)``), so that PostgreSQL
+/// produces it while this batch is encoded; a short batch is the last. A cancel is checked before each batch after
+/// the first is read (a pending `FETCH` is then read and dropped by the statement's `ROLLBACK` or `CLOSE`).
+struct CursorBatches {
     let connection: PGConnection
     let fetchSQL: String
     let size: Int
     let engine: PostgresSessionEngine
-    var batch: PGRowBatch?
-    var index = 0
+    /// The first batch, until it is taken.
+    var first: PGRowBatch?
     var pending: PGPendingRows?
 
     init(
@@ -119,27 +119,53 @@ struct CursorBatchRows: RowViewSource {
         self.fetchSQL = fetchSQL
         self.size = size
         self.engine = engine
-        self.batch = first
+        self.first = first
         if first?.count == size { pending = try connection.sendAhead(fetchSQL) }
     }
 
-    mutating func next() throws -> PGRowView? {
-        while true {
-            // (Read in place: copying the batch out would retain its result and arrays once more per row.)
-            guard let count = batch?.count else { return nil }
-            if index < count {
-                index += 1
-                return batch?.row(index - 1)
-            }
-            guard let request = pending else {
-                batch = nil
-                return nil
-            }
-            if engine.cancelRequested { throw DatabaseError(kind: .cancelled, message: "cancelled by the client") }
-            pending = nil
-            batch = try connection.receiveRows(request)
-            index = 0
-            if batch?.count == size { pending = try connection.sendAhead(fetchSQL) }
+    /// The next batch, or `nil` after the last.
+    mutating func next() throws -> PGRowBatch? {
+        if let batch = first {
+            first = nil
+            return batch
         }
+        guard let request = pending else { return nil }
+        if engine.cancelRequested { throw DatabaseError(kind: .cancelled, message: "cancelled by the client") }
+        pending = nil
+        let batch = try connection.receiveRows(request)
+        if batch?.count == size { pending = try connection.sendAhead(fetchSQL) }
+        return batch
+    }
+}
+
+extension PostgresSessionEngine {
+    /// Streams a cursor's result set as ``SandboxEvent/rowBatch(_:)`` events, one per `FETCH`; returns the rows
+    /// sent. As ``streamRowViews(_:descriptions:query:emit:)`` does, COLMETADATA goes out after the first batch is
+    /// read (an unconstrained `numeric` column's scale comes from its first ``fetchBatchSize`` rows).
+    func streamRowBatches(
+        _ batches: inout CursorBatches, descriptions: [ColumnDescription], query: PostgresQuery,
+        emit: (SandboxEvent) throws -> Void
+    ) throws -> Int {
+        let first = try batches.next()
+        // Only a `numeric` column may need the sample rows (decoded as the SQLValue path decodes them).
+        var samples: [Row] = []
+        if let first, descriptions.contains(where: { $0.nativeTypeID == 1700 }) {
+            let sampleColumns = RowColumns(descriptions)
+            for index in 0..<min(first.count, Self.fetchBatchSize) {
+                let view = first.row(index)
+                samples.append(Row(columns: sampleColumns, values: try (0..<view.count).map { try view.value($0) }))
+            }
+        }
+        let columns = try ResultTyping.columns(
+            descriptions, output: query.columns, catalog: state.catalog, sampleRows: samples)
+        try emit(.columns(columns))
+        var count = 0
+        var next = first
+        while let batch = next {
+            if batch.count > 0 { try emit(.rowBatch(SandboxRowBatch(batch: batch, columns: columns))) }
+            count += batch.count
+            next = try batches.next()
+        }
+        return count
     }
 }

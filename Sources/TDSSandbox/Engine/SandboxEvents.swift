@@ -73,6 +73,9 @@ public enum SandboxEvent: Sendable {
     /// One row of the current result set read in place from PostgreSQL's result (sent instead of ``row(_:)``
     /// only to the sandbox's own protocol layer); valid during the `emit` call only.
     case rowView(SandboxRowView)
+    /// Consecutive rows of the current result set read in place (a plain SELECT's cursor batch), sent instead of
+    /// one ``rowView(_:)`` per row only to the sandbox's own protocol layer; valid during the `emit` call only.
+    case rowBatch(SandboxRowBatch)
     /// A statement finished (DONE, or DONEINPROC inside a procedure or RPC): its row count if it has one.
     case statementDone(rowCount: Int?, inProcedure: Bool)
     /// A message (ERROR when severity > 10, else INFO).

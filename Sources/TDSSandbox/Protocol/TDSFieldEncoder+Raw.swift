@@ -123,7 +123,7 @@ extension TDSFieldEncoder {
                 out.bytes(scratch)
                 out.repeating(0x20, count: length - scratch.count)
             case .varchar(nil):
-                plpHeader(byteCount: scratch.count, into: &out)
+                out.plpHeader(byteCount: scratch.count)
                 out.bytes(scratch)
                 out.little(UInt32(0))
             case .nchar(let n), .nvarchar(.some(let n)):
@@ -132,7 +132,7 @@ extension TDSFieldEncoder {
                 out.little(UInt16(units * 2))
                 out.widened(scratch, padTo: units)
             case .nvarchar(nil):
-                plpHeader(byteCount: scratch.count * 2, into: &out)
+                out.plpHeader(byteCount: scratch.count * 2)
                 out.widened(scratch, padTo: scratch.count)
                 out.little(UInt32(0))
             default:
@@ -149,7 +149,7 @@ extension TDSFieldEncoder {
                 out.bytes(scratch)
                 out.repeating(0, count: length - scratch.count)
             case .varbinary(nil):
-                plpHeader(byteCount: scratch.count, into: &out)
+                out.plpHeader(byteCount: scratch.count)
                 out.bytes(scratch)
                 out.little(UInt32(0))
             default:
@@ -206,11 +206,6 @@ extension TDSFieldEncoder {
             return false
         }
         return true
-    }
-
-    private static func plpHeader(byteCount: Int, into out: inout TDSRawWriter) {
-        out.little(UInt64(byteCount))
-        if byteCount > 0 { out.little(UInt32(byteCount)) }
     }
 
     /// The number of decimal digits of `value` ("0" has one).

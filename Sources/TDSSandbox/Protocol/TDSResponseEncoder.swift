@@ -1,5 +1,6 @@
 import DBCore
 import NIOCore
+import PGDriver
 
 /// Turns the ``SandboxEvent``s of one request into tokens, in order, keeping the DONE bookkeeping of
 /// [MS-TDS] 2.2.7.6: each statement's DONE carries MORE when anything follows and ERROR when an error message
@@ -20,6 +21,13 @@ struct TDSResponseEncoder {
     private var command = TDSCurrentCommand.none
     /// A work array reused by every row read in place (``SandboxEvent/rowView(_:)``).
     private var scratch: [UInt8] = []
+    /// The current result set's ``TDSRowPlan``, decided at its first row read in place.
+    private var plan = PlanState.undecided
+
+    private enum PlanState {
+        case undecided, none
+        case planned(TDSRowPlan)
+    }
 
     init(writer: TDSTokenWriter, kind: Kind, inTransaction: Bool) {
         self.writer = writer
@@ -36,7 +44,11 @@ struct TDSResponseEncoder {
             return
         }
         if case .rowView(let view) = event {
-            try writer.writeRow(view, columns: columns, scratch: &scratch, into: &buffer)
+            try writeRowView(view, into: &buffer)
+            return
+        }
+        if case .rowBatch(let rows) = event {
+            for index in 0..<rows.count { try writeRowView(rows.row(index), into: &buffer) }
             return
         }
         flushPending(more: true, into: &buffer)
@@ -44,11 +56,14 @@ struct TDSResponseEncoder {
         case .columns(let newColumns):
             try writer.writeColumnMetadata(newColumns, into: &buffer)
             columns = newColumns
+            plan = .undecided
             command = TDSCurrentCommand.select
         case .row(let values):
             try writeRowChecked(values, into: &buffer)
         case .rowView(let view):
-            try writer.writeRow(view, columns: columns, scratch: &scratch, into: &buffer)
+            try writeRowView(view, into: &buffer)
+        case .rowBatch(let rows):
+            for index in 0..<rows.count { try writeRowView(rows.row(index), into: &buffer) }
         case .statementDone(let rowCount, let inProcedure):
             var status: TDSDoneStatus = []
             if rowCount != nil { status.insert(.count) }
@@ -118,6 +133,58 @@ struct TDSResponseEncoder {
         }
         errorSinceDone = false
         errorInRequest = false
+    }
+
+    /// A row read in place: by the result set's plan where it has one (7.3+), else field by field.
+    private mutating func writeRowView(_ view: SandboxRowView, into buffer: inout ByteBuffer) throws {
+        if case .undecided = plan { decidePlan(view.row) }
+        if case .planned(let rowPlan) = plan,
+            try writer.writePlannedRow(view.row, plan: rowPlan, scratch: &scratch, into: &buffer)
+        {
+            return
+        }
+        try writer.writeRow(view, columns: columns, scratch: &scratch, into: &buffer)
+    }
+
+    /// Decides the current result set's plan from its first row read in place.
+    private mutating func decidePlan(_ row: PGRowView) {
+        let version = writer.version
+        if version.hasNullBitmapRows, version.hasDateTimeTypes, let rowPlan = TDSRowPlan(row: row, columns: columns) {
+            plan = .planned(rowPlan)
+        } else {
+            plan = .none
+        }
+    }
+
+    /// Encodes a batch of rows (the hot loop of a plain SELECT), handing `buffer` to `flush` whenever it holds more
+    /// than `threshold` bytes; checks `attention` before every 64th row and returns `true`, having stopped, when it
+    /// says the client cancelled.
+    mutating func encodeRows(
+        _ rows: SandboxRowBatch, into buffer: inout ByteBuffer, threshold: Int,
+        flush: (inout ByteBuffer) throws -> Void, attention: () -> Bool
+    ) throws -> Bool {
+        let count = rows.count
+        guard count > 0 else { return false }
+        if case .undecided = plan { decidePlan(rows.batch.row(0)) }
+        guard case .planned(let rowPlan) = plan else {
+            for index in 0..<count {
+                if index & 63 == 0, attention() { return true }
+                try writer.writeRow(rows.row(index), columns: columns, scratch: &scratch, into: &buffer)
+                if buffer.readableBytes > threshold { try flush(&buffer) }
+            }
+            return false
+        }
+        let writer = self.writer
+        for index in 0..<count {
+            if index & 63 == 0, attention() { return true }
+            let row = rows.batch.row(index)
+            if try !writer.writePlannedRow(row, plan: rowPlan, scratch: &scratch, into: &buffer) {
+                try writer.writeRow(
+                    SandboxRowView(row: row, columns: columns), columns: columns, scratch: &scratch, into: &buffer)
+            }
+            if buffer.readableBytes > threshold { try flush(&buffer) }
+        }
+        return false
     }
 
     private mutating func writeRowChecked(_ values: [SQLValue], into buffer: inout ByteBuffer) throws {

@@ -34,6 +34,14 @@ final class TDSOutputStream {
     /// Once ``tokens`` holds ``chunkSize`` bytes, sends every full packet of it in one write, keeping at least one
     /// byte for the message's last packet.
     func flushFullPackets() throws {
+        try flushFullPackets(&tokens)
+    }
+
+    /// How many token bytes make ``flushFullPackets(_:)`` cut packets.
+    var flushThreshold: Int { max(packetSize - TDSPacketLayout.headerSize, Self.chunkSize) }
+
+    /// ``flushFullPackets()`` on a token buffer lent out by ``withTokens(_:)``.
+    func flushFullPackets(_ tokens: inout ByteBuffer) throws {
         let body = packetSize - TDSPacketLayout.headerSize
         guard tokens.readableBytes > max(body, Self.chunkSize) else { return }
         let count = (tokens.readableBytes - 1) / body * body
@@ -43,6 +51,15 @@ final class TDSOutputStream {
             &slice, packetSize: packetSize, spid: spid, firstPacketID: packetID, endOfMessage: false, into: &out)
         tokens.discardReadBytes()
         try send(out)
+    }
+
+    /// Lends ``tokens`` to `body` as a buffer of its own, so that a loop over many rows writes without an
+    /// exclusivity check of the class's property per row; the buffer is put back when `body` returns or throws.
+    func withTokens<Result>(_ body: (inout ByteBuffer) throws -> Result) rethrows -> Result {
+        var lent = ByteBuffer()
+        swap(&lent, &tokens)
+        defer { swap(&lent, &tokens) }
+        return try body(&lent)
     }
 
     /// Sends what is left of ``tokens`` with the EOM bit on the last packet: the response is complete.

@@ -239,6 +239,17 @@ final class TDSSession: @unchecked Sendable {
             do {
                 let outcome = try run(engine) { event in
                     if attentionSeen { return }
+                    if case .rowBatch(let rows) = event {
+                        // The rows of a batch in one loop, into the token buffer lent out once.
+                        let threshold = output.flushThreshold
+                        attentionSeen = try output.withTokens { tokens in
+                            try encoder.encodeRows(
+                                rows, into: &tokens, threshold: threshold,
+                                flush: { try output.flushFullPackets(&$0) },
+                                attention: { self.withLock { $0.attentionPending } })
+                        }
+                        return
+                    }
                     var check = true
                     if case .rowView = event {
                         rowsUnchecked &+= 1
