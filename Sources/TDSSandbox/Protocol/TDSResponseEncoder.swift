@@ -175,17 +175,48 @@ struct TDSResponseEncoder {
             return false
         }
         let writer = self.writer
-        for index in 0..<count {
-            if index & 63 == 0, attention() { return true }
-            let row = rows.batch.row(index)
-            if try !writer.writePlannedRow(row, plan: rowPlan, scratch: &scratch, into: &buffer) {
-                try writer.writeRow(
-                    SandboxRowView(row: row, columns: columns), columns: columns, scratch: &scratch, into: &buffer)
+        var index = 0
+        while index < count {
+            // Rows by the plan into one lent region at a time; a row the plan leaves to the general path (or one
+            // larger than a region) ends the run and is written alone.
+            var stopped = false
+            var general = false
+            try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.rowRegionSize) { memory in
+                var out = TDSRawWriter(base: memory)
+                while index < count {
+                    if index & 63 == 0, attention() {
+                        stopped = true
+                        break
+                    }
+                    let row = rows.batch.row(index)
+                    guard let bound = TDSTokenWriter.plannedBound(row, plan: rowPlan) else {
+                        general = true
+                        break
+                    }
+                    if out.offset + bound > memory.count {
+                        general = out.offset == 0
+                        break
+                    }
+                    guard try TDSTokenWriter.writePlannedRow(row, plan: rowPlan, scratch: &scratch, into: &out) else {
+                        general = true
+                        break
+                    }
+                    index += 1
+                }
+                return out.offset
+            }
+            if stopped { return true }
+            if general {
+                try writer.writeRow(rows.row(index), columns: columns, scratch: &scratch, into: &buffer)
+                index += 1
             }
             if buffer.readableBytes > threshold { try flush(&buffer) }
         }
         return false
     }
+
+    /// The bytes lent at a time to ``encodeRows(_:into:threshold:flush:attention:)`` for rows by the plan.
+    static let rowRegionSize = 16 * 1024
 
     private mutating func writeRowChecked(_ values: [SQLValue], into buffer: inout ByteBuffer) throws {
         try writer.writeRow(values, columns: columns, into: &buffer)

@@ -2,7 +2,7 @@ import DBCore
 import NIOCore
 import PGDriver
 
-/// ROW tokens by a ``TDSRowPlan``: one capacity check per row, one switch per field, no per-field lookup of the
+/// ROW tokens by a ``TDSRowPlan``: one capacity check per row (or per run of rows), one switch per field, no per-field lookup of the
 /// field's kind or type.
 extension TDSTokenWriter {
     /// Writes `row` as a ROW token by `plan` and returns `true`, or returns `false` having written nothing when
@@ -11,12 +11,26 @@ extension TDSTokenWriter {
     func writePlannedRow(
         _ row: PGRowView, plan: TDSRowPlan, scratch: inout [UInt8], into buffer: inout ByteBuffer
     ) throws -> Bool {
+        guard let bound = Self.plannedBound(row, plan: plan) else { return false }
+        var written = false
+        try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
+            var out = TDSRawWriter(base: memory)
+            written = try Self.writePlannedRow(row, plan: plan, scratch: &scratch, into: &out)
+            return out.offset
+        }
+        return written
+    }
+
+    /// How many bytes `row` may take by `plan`, or `nil` when it has a NULL or does not fit the plan (the general
+    /// path then writes it).
+    @inline(__always)
+    static func plannedBound(_ row: PGRowView, plan: TDSRowPlan) -> Int? {
         let fields = plan.fields
         let count = fields.count
-        guard row.count == count else { return false }
+        guard row.count == count else { return nil }
         var bound = plan.fixedBound
         for index in 0..<count {
-            if row.isNull(index) { return false }
+            if row.isNull(index) { return nil }
             if plan.hasVariableFields {
                 switch fields[index] {
                 case .nvarchar, .varchar, .nvarcharMax, .varcharMax: bound += row.byteCount(index) * 2
@@ -25,17 +39,25 @@ extension TDSTokenWriter {
                 }
             }
         }
-        var written = false
-        try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
-            var out = TDSRawWriter(base: memory)
-            out.byte(TDSToken.row.rawValue)
-            for index in 0..<count {
-                guard try Self.writePlanned(row, index, fields[index], scratch: &scratch, into: &out) else { return 0 }
+        return bound
+    }
+
+    /// Writes `row` by `plan` into memory with ``plannedBound(_:plan:)`` bytes free and returns `true`, or returns
+    /// `false` with `out` as it was (the bytes stored past it do not count).
+    @inline(__always)
+    static func writePlannedRow(
+        _ row: PGRowView, plan: TDSRowPlan, scratch: inout [UInt8], into out: inout TDSRawWriter
+    ) throws -> Bool {
+        let start = out.offset
+        let fields = plan.fields
+        out.byte(TDSToken.row.rawValue)
+        for index in 0..<fields.count {
+            guard try writePlanned(row, index, fields[index], scratch: &scratch, into: &out) else {
+                out.offset = start
+                return false
             }
-            written = true
-            return out.offset
         }
-        return written
+        return true
     }
 
     /// One non-NULL field by its plan; `false` (the row then takes the general path) for a value it leaves to it.
@@ -73,22 +95,22 @@ extension TDSTokenWriter {
             out.byte(4)
             out.little(Float(value).bitPattern)
         case .nvarchar(let limit):
-            row.copyBytes(index, into: &scratch)
+            row.copyField(index, into: &scratch)
             guard scratch.count <= limit else { return false }
             out.little(UInt16(scratch.count * 2))
             return out.widenedASCII(scratch)
         case .varchar(let limit):
-            row.copyBytes(index, into: &scratch)
+            row.copyField(index, into: &scratch)
             guard scratch.count <= limit, TDSFieldEncoder.isASCII(scratch) else { return false }
             out.little(UInt16(scratch.count))
             out.bytes(scratch)
         case .nvarcharMax:
-            row.copyBytes(index, into: &scratch)
+            row.copyField(index, into: &scratch)
             out.plpHeader(byteCount: scratch.count * 2)
             guard out.widenedASCII(scratch) else { return false }
             out.little(UInt32(0))
         case .varcharMax:
-            row.copyBytes(index, into: &scratch)
+            row.copyField(index, into: &scratch)
             guard TDSFieldEncoder.isASCII(scratch) else { return false }
             out.plpHeader(byteCount: scratch.count)
             out.bytes(scratch)
