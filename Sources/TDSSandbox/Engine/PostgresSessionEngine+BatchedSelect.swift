@@ -63,7 +63,7 @@ extension PostgresSessionEngine {
     }
 
     /// Runs a plain SELECT without parameters through a cursor (see the extension's overview) and streams its
-    /// rows as ``SandboxEvent/rowView(_:)`` events; returns the rows sent.
+    /// rows as ``SandboxEvent/rowBatch(_:)`` events, one per `FETCH`; returns the rows sent.
     func runBatchedSelect(
         _ query: PostgresQuery, on connection: PGConnection, emit: (SandboxEvent) throws -> Void
     ) throws -> Int {
