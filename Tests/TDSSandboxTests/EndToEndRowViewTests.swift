@@ -65,6 +65,26 @@ struct EndToEndRowViewTests {
         #expect(try client.batch("SELECT 1").scalar == .int(1))
     }
 
+    /// A value that fails to encode in the middle of a cursor batch: the rows before it go out, then the error (as
+    /// when rows were encoded one event at a time).
+    @Test func aValueThatFailsMidBatchComesAfterTheRowsBeforeIt() throws {
+        let sandbox = try EndToEndSandbox()
+        let client = try sandbox.client()
+        let response = try client.batch(
+            "SELECT g AS n, N'row ' + CAST(g AS nvarchar(12)) AS label, CAST(g - 1200 AS tinyint) AS t "
+                + "FROM generate_series(1201, 1600) AS g")
+        #expect(response.rows.count == 255, "\(response.rows.count) rows")
+        #expect(response.rows.last?[0] == .int(1455))
+        #expect(response.errors.count == 1, "\(response.errors)")
+        // A date before 0001-01-01 fails inside a field's raw encoding (a thrown error, not a refusal).
+        let dates = try client.batch(
+            "SELECT g AS n, CAST(DATEADD(day, -g, CAST('0001-01-10' AS date)) AS date) AS d FROM generate_series(1, 400) AS g")
+        #expect(dates.rows.count == 9, "\(dates.rows.count) rows")
+        #expect(dates.rows.last?[0] == .int(9))
+        #expect(dates.errors.count == 1, "\(dates.errors)")
+        #expect(try client.batch("SELECT 1").scalar == .int(1))
+    }
+
     @Test func repeatedPointQueriesAnswerEachValue() throws {
         let sandbox = try EndToEndSandbox()
         let client = try sandbox.client()

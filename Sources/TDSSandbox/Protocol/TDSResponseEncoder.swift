@@ -181,7 +181,7 @@ struct TDSResponseEncoder {
             // larger than a region) ends the run and is written alone.
             var stopped = false
             var general = false
-            try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.rowRegionSize) { memory in
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.rowRegionSize) { memory in
                 var out = TDSRawWriter(base: memory)
                 while index < count {
                     if index & 63 == 0, attention() {
@@ -197,7 +197,14 @@ struct TDSResponseEncoder {
                         general = out.offset == 0
                         break
                     }
-                    guard try TDSTokenWriter.writePlannedRow(row, plan: rowPlan, scratch: &scratch, into: &out) else {
+                    // A row the plan cannot write, or whose raw encoding fails, goes to the general path after the
+                    // rows before it are committed (which then writes it, or throws the same error).
+                    let start = out.offset
+                    guard
+                        (try? TDSTokenWriter.writePlannedRow(row, plan: rowPlan, scratch: &scratch, into: &out))
+                            == true
+                    else {
+                        out.offset = start
                         general = true
                         break
                     }
