@@ -78,7 +78,8 @@ struct EndToEndRowViewTests {
         #expect(response.errors.count == 1, "\(response.errors)")
         // A date before 0001-01-01 fails inside a field's raw encoding (a thrown error, not a refusal).
         let dates = try client.batch(
-            "SELECT g AS n, CAST(DATEADD(day, -g, CAST('0001-01-10' AS date)) AS date) AS d FROM generate_series(1, 400) AS g")
+            "SELECT g AS n, CAST(DATEADD(day, -g, CAST('0001-01-10' AS date)) AS date) AS d "
+                + "FROM generate_series(1, 400) AS g")
         #expect(dates.rows.count == 9, "\(dates.rows.count) rows")
         #expect(dates.rows.last?[0] == .int(9))
         #expect(dates.errors.count == 1, "\(dates.errors)")
