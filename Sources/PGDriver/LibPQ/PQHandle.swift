@@ -27,6 +27,9 @@ final class PQHandle {
     private let cancelLock = NSLock()
     /// The notices received; kept alive as long as the connection (libpq holds a raw pointer to it).
     let notices = PQNoticeCollector()
+    /// A result wrapper no one else holds, which ``nextResult()`` fills with the next result instead of allocating
+    /// one (``PGConnection/run(_:streaming:reusing:)`` sets it for a statement and drops it afterwards).
+    var spareResult: PQResult?
 
     private init(connection: OpaquePointer) {
         self.connection = connection
@@ -123,7 +126,13 @@ final class PQHandle {
     func nextResult() -> PQResult? {
         guard let connection else { return nil }
         while let pointer = PQgetResult(connection) {
-            let result = PQResult(pointer)
+            let result: PQResult
+            if let spare = spareResult.take() {
+                spare.adopt(pointer)
+                result = spare
+            } else {
+                result = PQResult(pointer)
+            }
             switch result.status {
             case PGRES_COPY_IN:
                 _ = PQputCopyEnd(connection, "COPY FROM STDIN is not supported by PGDriver")
