@@ -106,10 +106,12 @@ final class PQHandle {
         guard let connection else { throw PQHandle.closedError }
         try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
         // `withCString`, not the implicit conversion, which copies the text into a new array on every call.
+        // The count and types read outside the closures, which then capture one array, not all three.
+        let count = Int32(parameters.count)
+        let types = parameters.types
         let sent = sql.withCString { sql in
             parameters.withArrays { values, lengths, formats in
-                PQsendQueryParams(
-                    connection, sql, Int32(parameters.count), parameters.types, values, lengths, formats, 1)
+                PQsendQueryParams(connection, sql, count, types, values, lengths, formats, 1)
             }
         }
         guard sent == 1 else { throw clientError(statement: sql) }
