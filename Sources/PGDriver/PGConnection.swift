@@ -24,10 +24,15 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     /// The stream whose results are still arriving, if any. Guarded by `lock`.
     var activeStream: PGResultStream?
     /// The automatic prepared-statement cache. Guarded by `lock`.
-    var statementCache: PGStatementCache
+    ///
+    /// `@exclusivity(unchecked)`: its mutating calls made every statement pay two run-time exclusivity checks
+    /// (`swift_beginAccess`, ~80 instructions each) that the optimiser could not prove away; every access happens
+    /// under `lock`, one at a time, and none nests inside another.
+    @exclusivity(unchecked) var statementCache: PGStatementCache
     /// The arrays each statement's parameters are encoded into, kept from one statement to the next so that a
-    /// statement allocates none (up to ``PQParameters/retainedBytesLimit`` bytes of values). Guarded by `lock`.
-    var parameterScratch = PQParameters()
+    /// statement allocates none (up to ``PQParameters/retainedBytesLimit`` bytes of values). Guarded by `lock`;
+    /// unchecked at run time for the same reason as ``statementCache`` (taken with `swap` once per statement).
+    @exclusivity(unchecked) var parameterScratch = PQParameters()
 
     private let closedFlag = Atomic<Bool>(false)
     let healthyFlag = Atomic<Bool>(true)

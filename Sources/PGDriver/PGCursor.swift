@@ -48,6 +48,13 @@ public final class PGCursor: DatabaseCursor {
     private var lastDescribed: PQDescribedColumns?
     /// The prepared statement whose result `lastDescribed` describes (`nil`: an unprepared statement).
     private var lastDescribedStatement: String?
+    /// The values array of the last row ``fetchOne()`` returned, also held by that row. When the caller has let
+    /// the row go, the next row is decoded into the same buffer (its old values destroyed in place) instead of a
+    /// new array per row; while the caller still holds it, copy-on-write leaves it alone and the next row gets a
+    /// new buffer. Emptied on every statement, so no value outlives its row longer than that.
+    /// `@exclusivity(unchecked)`: swapped and emptied in place, which cost three run-time exclusivity checks per
+    /// statement; a cursor is used from one thread at a time and these accesses never nest.
+    @exclusivity(unchecked) private var recycledValues: [SQLValue] = []
 
     /// Rows affected by the last INSERT/UPDATE/DELETE (the total for ``executeMany(_:parameterSets:)``), or the
     /// rows of the current result set once known (at once when buffered, after the last row when streaming);
@@ -73,8 +80,8 @@ public final class PGCursor: DatabaseCursor {
     /// Runs a statement with `$n` placeholders; the values go as typed, server-side parameters.
     public func execute(_ statement: BoundStatement) throws {
         try checkOpen()
-        reset()
-        let (source, prepared) = try connection.run(statement, streaming: streaming)
+        let spare = reset()
+        let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: spare)
         self.source = source
         try startSet(try nextResult(), prepared: prepared)
     }
@@ -121,6 +128,7 @@ public final class PGCursor: DatabaseCursor {
         closed = true
         if case .stream(let stream) = source { connection.abandon(stream) }
         reset()
+        recycledValues = []
     }
 
     // MARK: - Result sets
@@ -130,9 +138,14 @@ public final class PGCursor: DatabaseCursor {
         if connection.isClosed { throw PQHandle.closedError }
     }
 
-    private func reset() {
+    /// Forgets the last statement's results. Returns the wrapper of its single result when nothing else holds it
+    /// (no row batch or view), for the next statement to reuse.
+    @discardableResult
+    private func reset() -> PQResult? {
         if case .stream(let stream) = source, !stream.finished { connection.abandon(stream) }
-        source = nil
+        var spare: PQResult?
+        // Moved out (`take`), not copied: no retain and release.
+        if case .single(let result) = source.take() { spare = result }
         bufferedIndex = 0
         described = nil
         current = nil
@@ -142,6 +155,12 @@ public final class PGCursor: DatabaseCursor {
         rowsSeen = 0
         pendingNext = nil
         affected = -1
+        // In place when the last row is gone (the values' memory goes now, not at the next fetch); else a new empty
+        // buffer, which the next fetch then fills.
+        if !recycledValues.isEmpty { recycledValues.removeAll(keepingCapacity: true) }
+        guard isKnownUniquelyReferenced(&spare), let spare else { return nil }
+        spare.clear()
+        return spare
     }
 
     private func nextResult() throws -> PQResult? {
@@ -232,22 +251,14 @@ public final class PGCursor: DatabaseCursor {
 
     /// The next row of the current result set, or `nil` when none is left.
     public func fetchOne() throws -> Row? {
-        try checkOpen()
-        guard let described else {
-            throw DatabaseError.misuse("no result set: the last statement returned no rows")
-        }
-        guard try refill(), let current else { return nil }
-        let values = try current.decodeRow(rowIndex, described)
-        rowIndex += 1
-        rowsSeen += 1
-        return Row(columns: described.columns, values: values)
+        try fetchRow(recycling: true)
     }
 
     /// Up to `count` further rows of the current result set.
     public func fetchMany(_ count: Int) throws -> [Row] {
         var rows: [Row] = []
         rows.reserveCapacity(max(0, min(count, 1024)))
-        while rows.count < count, let row = try fetchOne() { rows.append(row) }
+        while rows.count < count, let row = try fetchRow(recycling: false) { rows.append(row) }
         return rows
     }
 
@@ -255,7 +266,30 @@ public final class PGCursor: DatabaseCursor {
     public func fetchAll() throws -> [Row] {
         var rows: [Row] = []
         if !streaming, current != nil { rows.reserveCapacity(max(0, currentRowCount - rowIndex)) }
-        while let row = try fetchOne() { rows.append(row) }
+        while let row = try fetchRow(recycling: false) { rows.append(row) }
         return rows
+    }
+
+    /// The next row, or `nil` when none is left. `recycling`: decoded into ``recycledValues``' buffer when the
+    /// caller no longer holds the previous row (``fetchOne()``); ``fetchMany(_:)`` and ``fetchAll()`` keep every
+    /// row, so they allocate each row's array without the bookkeeping.
+    @inline(__always)
+    private func fetchRow(recycling: Bool) throws -> Row? {
+        try checkOpen()
+        guard let described else {
+            throw DatabaseError.misuse("no result set: the last statement returned no rows")
+        }
+        guard try refill(), let current else { return nil }
+        var values: [SQLValue] = []
+        if recycling {
+            swap(&values, &recycledValues)
+            // Destroys the old values in place when this cursor holds the only reference; else a new buffer.
+            if !values.isEmpty { values.removeAll(keepingCapacity: true) }
+        }
+        try current.decodeRow(rowIndex, described, into: &values)
+        if recycling { recycledValues = values }
+        rowIndex += 1
+        rowsSeen += 1
+        return Row(columns: described.columns, values: values)
     }
 }

@@ -20,14 +20,22 @@ extension PGConnection {
     ///
     /// ``withIdleHandle(_:)`` written out: a closure capturing the statement copied it (its SQL text and parameter
     /// array retained and released) on every run.
-    func run(_ statement: BoundStatement, streaming: Bool) throws -> (PGResultSource, prepared: String?) {
+    ///
+    /// `spare`: a result wrapper only the caller held (its last statement's), filled with this statement's first
+    /// result instead of allocating a new one; released (its result freed) if unused.
+    func run(
+        _ statement: BoundStatement, streaming: Bool, reusing spare: consuming PQResult? = nil
+    ) throws -> (PGResultSource, prepared: String?) {
         lock.lock()
         defer {
+            handle.spareResult = nil
             healthyFlag.store(handle.isHealthy, ordering: .relaxed)
             lock.unlock()
         }
         guard !isClosed else { throw PQHandle.closedError }
         abandonActiveStream()
+        // After the stream's results are read and dropped (they must not land in the wrapper).
+        handle.spareResult = spare
         do {
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
             maintainStatementCache(handle)

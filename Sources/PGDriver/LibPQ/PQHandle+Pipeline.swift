@@ -37,9 +37,10 @@ extension PQHandle {
     /// Queues running the unnamed prepared statement with `parameters` (binary results).
     func sendExecUnnamed(_ parameters: PQParameters) -> Bool {
         guard let connection else { return false }
+        // The count read outside the closure, which then does not capture (retain) the parameters' arrays.
+        let count = Int32(parameters.count)
         return parameters.withArrays { values, lengths, formats in
-            PQsendQueryPrepared(
-                connection, "", Int32(parameters.count), values, lengths, formats, 1)
+            PQsendQueryPrepared(connection, "", count, values, lengths, formats, 1)
         } == 1
     }
 

@@ -14,10 +14,13 @@ extension PQHandle {
     /// Sends a run of the prepared statement `name` with `parameters` (binary results) without waiting.
     func sendPrepared(name: String, _ parameters: PQParameters, statement: String) throws {
         guard let connection else { throw PQHandle.closedError }
-        // `withCString`, not the implicit conversion, which copies the text into a new array on every call.
+        // `withCString`, not the implicit conversion, which copies the text into a new array on every call. The
+        // count is read outside the closures: reading it inside captured `parameters`, retaining and releasing its
+        // three arrays on every statement.
+        let count = Int32(parameters.count)
         let sent = name.withCString { name in
             parameters.withArrays { values, lengths, formats in
-                PQsendQueryPrepared(connection, name, Int32(parameters.count), values, lengths, formats, 1)
+                PQsendQueryPrepared(connection, name, count, values, lengths, formats, 1)
             }
         }
         guard sent == 1 else { throw clientError(statement: statement) }

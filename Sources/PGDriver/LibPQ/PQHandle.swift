@@ -27,6 +27,9 @@ final class PQHandle {
     private let cancelLock = NSLock()
     /// The notices received; kept alive as long as the connection (libpq holds a raw pointer to it).
     let notices = PQNoticeCollector()
+    /// A result wrapper no one else holds, which ``nextResult()`` fills with the next result instead of allocating
+    /// one (``PGConnection/run(_:streaming:reusing:)`` sets it for a statement and drops it afterwards).
+    var spareResult: PQResult?
 
     private init(connection: OpaquePointer) {
         self.connection = connection
@@ -103,10 +106,12 @@ final class PQHandle {
         guard let connection else { throw PQHandle.closedError }
         try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
         // `withCString`, not the implicit conversion, which copies the text into a new array on every call.
+        // The count and types read outside the closures, which then capture one array, not all three.
+        let count = Int32(parameters.count)
+        let types = parameters.types
         let sent = sql.withCString { sql in
             parameters.withArrays { values, lengths, formats in
-                PQsendQueryParams(
-                    connection, sql, Int32(parameters.count), parameters.types, values, lengths, formats, 1)
+                PQsendQueryParams(connection, sql, count, types, values, lengths, formats, 1)
             }
         }
         guard sent == 1 else { throw clientError(statement: sql) }
@@ -123,7 +128,13 @@ final class PQHandle {
     func nextResult() -> PQResult? {
         guard let connection else { return nil }
         while let pointer = PQgetResult(connection) {
-            let result = PQResult(pointer)
+            let result: PQResult
+            if let spare = spareResult.take() {
+                spare.adopt(pointer)
+                result = spare
+            } else {
+                result = PQResult(pointer)
+            }
             switch result.status {
             case PGRES_COPY_IN:
                 _ = PQputCopyEnd(connection, "COPY FROM STDIN is not supported by PGDriver")
