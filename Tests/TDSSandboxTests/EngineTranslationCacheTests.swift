@@ -42,6 +42,30 @@ struct EngineTranslationCacheTests {
         #expect(engine.translations.misses == misses + 2)
     }
 
+    /// The catalog fingerprint is prepared after a few runs (the connection's statement cache); prepared, it must
+    /// still see another session's DDL: a column added there is typed by its recorded T-SQL type here.
+    @Test func aPreparedCatalogFingerprintStillSeesAnotherSessionsDDL() throws {
+        let engine = try EngineHarness.makeEngine()
+        defer { engine.close() }
+        let table = EngineBatchedSelectTests.uniqueName("prices")
+        _ = try engine.ok("CREATE TABLE \(table) (id int PRIMARY KEY)")
+        _ = try engine.ok("INSERT INTO \(table) VALUES (1)")
+        let point = "SELECT id FROM \(table) WHERE id = @id"
+        for _ in 0..<8 {
+            let result = try Self.executeSQL(
+                engine, point, "@id int", [RPCParameter(name: "@id", type: .int, value: .int(1))])
+            #expect(result.scalar == .int(1), "\(result.errors)")
+        }
+        let other = try EngineBatchedSelectTests.secondEngine(on: engine)
+        defer { other.close() }
+        _ = try other.ok("ALTER TABLE \(table) ADD price money NULL")
+        let result = try Self.executeSQL(
+            engine, "SELECT price FROM \(table) WHERE id = @id", "@id int",
+            [RPCParameter(name: "@id", type: .int, value: .int(1))])
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.resultSets.first?.columns.map(\.type) == [.money])
+    }
+
     @Test func ddlThatChangesATablesColumnsRetranslates() throws {
         let engine = try EngineHarness.makeEngine()
         defer { engine.close() }
