@@ -82,7 +82,7 @@ public final class PGCursor: DatabaseCursor {
         try checkOpen()
         let spare = reset()
         let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: spare)
-        self.source = source
+        self.source = consume source
         try startSet(try nextResult(), prepared: prepared)
     }
 
@@ -181,12 +181,13 @@ public final class PGCursor: DatabaseCursor {
     }
 
     /// Starts the result set of `result`; `prepared` names the prepared statement it came from, if any.
-    private func startSet(_ result: PQResult?, prepared: String?) throws {
-        current = nil
+    /// `result` is taken (`consuming`): stored into ``current`` without a retain and a release.
+    private func startSet(_ result: consuming PQResult?, prepared: borrowing String?) throws {
         rowIndex = 0
         currentRowCount = 0
         rowsSeen = 0
-        guard let result else {
+        guard let result = consume result else {
+            current = nil
             described = nil
             setEnded = true
             return
@@ -199,13 +200,14 @@ public final class PGCursor: DatabaseCursor {
             // Assigned only when they change (a repeated statement keeps both): each assignment retains the new
             // value and releases the old.
             if columns !== lastDescribed { lastDescribed = columns }
-            if !sameStatement { lastDescribedStatement = prepared }
-            described = columns
-            current = result
+            if !sameStatement { lastDescribedStatement = copy prepared }
+            described = consume columns
             currentRowCount = result.rowCount
             setEnded = kind == .rows
             affected = setEnded ? result.resultSetRowCount : -1
+            current = consume result
         default:
+            current = nil
             described = nil
             setEnded = true
             affected = result.affectedRows ?? -1
