@@ -278,20 +278,27 @@ public final class PGCursor: DatabaseCursor {
     @inline(__always)
     private func fetchRow(recycling: Bool) throws -> Row? {
         try checkOpen()
-        guard let described else {
+        guard self.described != nil else {
             throw DatabaseError.misuse("no result set: the last statement returned no rows")
         }
-        guard try refill(), let current else { return nil }
+        guard try refill(), self.current != nil else { return nil }
+        // Borrowed, not retained (a retain and a release each per row): the cursor's own properties keep both alive
+        // while the row is decoded, and nothing below assigns them (`decodeRow` does not reach the cursor).
+        let described = Unmanaged.passUnretained(self.described.unsafelyUnwrapped)
+        let current = Unmanaged.passUnretained(self.current.unsafelyUnwrapped)
+        let row = rowIndex
         var values: [SQLValue] = []
         if recycling {
             swap(&values, &recycledValues)
             // Destroys the old values in place when this cursor holds the only reference; else a new buffer.
             if !values.isEmpty { values.removeAll(keepingCapacity: true) }
         }
-        try current.decodeRow(rowIndex, described, into: &values)
+        try current._withUnsafeGuaranteedRef { result in
+            try described._withUnsafeGuaranteedRef { try result.decodeRow(row, $0, into: &values) }
+        }
         if recycling { recycledValues = values }
         rowIndex += 1
         rowsSeen += 1
-        return Row(columns: described.columns, values: values)
+        return Row(columns: described.takeUnretainedValue().columns, values: values)
     }
 }
