@@ -158,9 +158,10 @@ public final class PGCursor: DatabaseCursor {
         // In place when the last row is gone (the values' memory goes now, not at the next fetch); else a new empty
         // buffer, which the next fetch then fills.
         if !recycledValues.isEmpty { recycledValues.removeAll(keepingCapacity: true) }
-        guard isKnownUniquelyReferenced(&spare), let spare else { return nil }
-        spare.clear()
-        return spare
+        // Moved out of the optional (`consume`), not copied: no retain and release.
+        guard isKnownUniquelyReferenced(&spare), let result = consume spare else { return nil }
+        result.clear()
+        return result
     }
 
     private func nextResult() throws -> PQResult? {
