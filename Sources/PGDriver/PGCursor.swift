@@ -82,7 +82,7 @@ public final class PGCursor: DatabaseCursor {
         try checkOpen()
         let spare = reset()
         let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: spare)
-        self.source = source
+        self.source = consume source
         try startSet(try nextResult(), prepared: prepared)
     }
 
@@ -158,9 +158,10 @@ public final class PGCursor: DatabaseCursor {
         // In place when the last row is gone (the values' memory goes now, not at the next fetch); else a new empty
         // buffer, which the next fetch then fills.
         if !recycledValues.isEmpty { recycledValues.removeAll(keepingCapacity: true) }
-        guard isKnownUniquelyReferenced(&spare), let spare else { return nil }
-        spare.clear()
-        return spare
+        // Moved out of the optional (`consume`), not copied: no retain and release.
+        guard isKnownUniquelyReferenced(&spare), let result = consume spare else { return nil }
+        result.clear()
+        return result
     }
 
     private func nextResult() throws -> PQResult? {
@@ -181,12 +182,13 @@ public final class PGCursor: DatabaseCursor {
     }
 
     /// Starts the result set of `result`; `prepared` names the prepared statement it came from, if any.
-    private func startSet(_ result: PQResult?, prepared: String?) throws {
-        current = nil
+    /// `result` is taken (`consuming`): stored into ``current`` without a retain and a release.
+    private func startSet(_ result: consuming PQResult?, prepared: borrowing String?) throws {
         rowIndex = 0
         currentRowCount = 0
         rowsSeen = 0
-        guard let result else {
+        guard let result = consume result else {
+            current = nil
             described = nil
             setEnded = true
             return
@@ -199,13 +201,14 @@ public final class PGCursor: DatabaseCursor {
             // Assigned only when they change (a repeated statement keeps both): each assignment retains the new
             // value and releases the old.
             if columns !== lastDescribed { lastDescribed = columns }
-            if !sameStatement { lastDescribedStatement = prepared }
-            described = columns
-            current = result
+            if !sameStatement { lastDescribedStatement = copy prepared }
+            described = consume columns
             currentRowCount = result.rowCount
             setEnded = kind == .rows
             affected = setEnded ? result.resultSetRowCount : -1
+            current = consume result
         default:
+            current = nil
             described = nil
             setEnded = true
             affected = result.affectedRows ?? -1
@@ -276,20 +279,27 @@ public final class PGCursor: DatabaseCursor {
     @inline(__always)
     private func fetchRow(recycling: Bool) throws -> Row? {
         try checkOpen()
-        guard let described else {
+        guard self.described != nil else {
             throw DatabaseError.misuse("no result set: the last statement returned no rows")
         }
-        guard try refill(), let current else { return nil }
+        guard try refill(), self.current != nil else { return nil }
+        // Borrowed, not retained (a retain and a release each per row): the cursor's own properties keep both alive
+        // while the row is decoded, and nothing below assigns them (`decodeRow` does not reach the cursor).
+        let described = Unmanaged.passUnretained(self.described.unsafelyUnwrapped)
+        let current = Unmanaged.passUnretained(self.current.unsafelyUnwrapped)
+        let row = rowIndex
         var values: [SQLValue] = []
         if recycling {
             swap(&values, &recycledValues)
             // Destroys the old values in place when this cursor holds the only reference; else a new buffer.
             if !values.isEmpty { values.removeAll(keepingCapacity: true) }
         }
-        try current.decodeRow(rowIndex, described, into: &values)
+        try current._withUnsafeGuaranteedRef { result in
+            try described._withUnsafeGuaranteedRef { try result.decodeRow(row, $0, into: &values) }
+        }
         if recycling { recycledValues = values }
         rowIndex += 1
         rowsSeen += 1
-        return Row(columns: described.columns, values: values)
+        return Row(columns: described.takeUnretainedValue().columns, values: values)
     }
 }

@@ -47,14 +47,19 @@ extension PGConnection {
             }
             return (try firstResult(handle, streaming: streaming, sql: sql), nil)
         }
-        // Encoded into the connection's arrays (taken for the statement and handed back: no allocation). Values
-        // too large to keep (a blob) are not held on to between statements.
-        var parameters = PQParameters()
-        swap(&parameters, &parameterScratch)
+        // Encoded into the connection's arrays in place (no allocation, and no local copy whose three arrays are
+        // released after every statement). Values too large to keep (a blob) are not held on to between statements.
         defer {
-            if parameters.retainedBytes > PQParameters.retainedBytesLimit { parameters = PQParameters() }
-            swap(&parameters, &parameterScratch)
+            if parameterScratch.retainedBytes > PQParameters.retainedBytesLimit { parameterScratch = PQParameters() }
         }
+        return try sendWithParameters(statement, handle, streaming: streaming, &parameterScratch)
+    }
+
+    /// ``send(_:_:streaming:)`` for a statement with parameters, encoded into `parameters`. Call under `lock`.
+    private func sendWithParameters(
+        _ statement: BoundStatement, _ handle: PQHandle, streaming: Bool, _ parameters: inout PQParameters
+    ) throws -> (PQResult?, prepared: String?) {
+        let sql = statement.sql
         try parameters.encode(statement.parameters)
         // One access to the cache (a switched-off cache answers `.unprepared` and counts nothing).
         switch statementCache.plan(sql: sql, types: parameters.types) {
