@@ -100,6 +100,30 @@ struct AsyncConnectionTests {
         #expect(connection.isAlive == false)
     }
 
+    @Test("rows hands out every row once, in order, across batch boundaries, through both next() entry points")
+    func rowsInOrderAcrossBatches() async throws {
+        let connection = try await AsyncConnection.connect(try poolingDatabase.configuration(), driver: PGDriver())
+        for total in [0, 1, 2, 3, 4, 7] {
+            // Batches of 3: every total from none to more than two batches, with and without a short last batch.
+            var values: [Int] = []
+            for try await row in connection.rows(
+                "SELECT g FROM generate_series(1, \(bind: total)) AS g ORDER BY g", batchSize: 3)
+            {
+                values.append(try row.get(Int.self, at: 0))
+            }
+            #expect(values == Array(stride(from: 1, through: total, by: 1)), "total \(total)")
+
+            var iterator = connection.rows(
+                "SELECT g FROM generate_series(1, \(bind: total)) AS g ORDER BY g", batchSize: 3
+            ).makeAsyncIterator()
+            var viaNext: [Int] = []
+            while let row = try await iterator.next() { viaNext.append(try row.get(Int.self, at: 0)) }
+            #expect(viaNext == values, "total \(total)")
+            #expect(try await iterator.next() == nil)
+        }
+        await connection.close()
+    }
+
     @Test("rows reach main-actor code in batches")
     @MainActor
     func rowsOnMainActor() async throws {

@@ -180,26 +180,39 @@ public struct AsyncRows: AsyncSequence, Sendable {
 
     /// Hands out the rows of each batch in turn. Not `Sendable`: iterate from one task.
     public struct Iterator: AsyncIteratorProtocol {
-        var batches: AsyncRowBatches.Iterator
-        var batch: [Row] = []
-        var index = 0
+        @usableFromInline var batches: AsyncRowBatches.Iterator
+        @usableFromInline var batch: [Row] = []
+        @usableFromInline var index = 0
+
+        init(batches: AsyncRowBatches.Iterator) {
+            self.batches = batches
+        }
 
         /// The next row, or `nil` after the last.
         public mutating func next() async throws -> Row? {
             try await next(isolation: nil)
         }
 
-        /// The next row, delivered on the caller's actor.
+        /// The next row, delivered on the caller's actor. Inlinable: a row of the current batch is handed out in
+        /// the caller's own code, without a call into this module; only the next batch is a call.
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Row? {
-            if index == batch.count {
-                guard let next = try await batches.next(isolation: actor) else { return nil }
-                let spent = batch
-                batch = next
-                index = 0
-                batches.release(spent)
+            if index < batch.count {
+                defer { index &+= 1 }
+                return batch[index]
             }
-            defer { index += 1 }
-            return batch[index]
+            return try await firstOfNextBatch(isolation: actor)
+        }
+
+        /// Takes the next batch and hands out its first row, or returns `nil` after the last batch.
+        @usableFromInline
+        mutating func firstOfNextBatch(isolation actor: isolated (any Actor)?) async throws -> Row? {
+            guard let next = try await batches.next(isolation: actor) else { return nil }
+            let spent = batch
+            batch = next
+            index = 1
+            batches.release(spent)
+            return next[0]
         }
     }
 }
