@@ -7,7 +7,8 @@
  *                               text's UTF-8 as DB-Library converted it, the DBDATETIMEALL's fields, the decimal as
  *                               a scaled integer; DBLIB_FETCH_LENGTHS_ONLY=1: the earlier loop, which took only the
  *                               dbdatlen of the datetime2 and the decimal)
- *   dblib_bench point N ROWS    N single-row sp_executesql SELECTs by id, with latencies
+ *   dblib_bench point N ROWS    N single-row sp_executesql SELECTs by id, each row decoded as in fetch, with
+ *                               latencies
  *   dblib_bench many TABLE N    N INSERTs, one sp_executesql RPC each (what DB-Library offers), one transaction
  *   dblib_bench bcp TABLE N     N rows with bcp_bind / bcp_sendrow / bcp_done, one batch
  *
@@ -117,6 +118,23 @@ static inline int numeric_scaled(const BYTE *data, long long *unscaled, int *sca
     return 0;
 }
 
+/* Decodes DB-Library's current row of `SELECT id, t, f, ts, n` into `row` (native values, read in place) and adds
+ * its values to `checksum`; returns 0, or -1 for a decimal of more than 18 digits. */
+static inline int decode_row(DBPROCESS *db, struct native_row *row, long *checksum) {
+    memcpy(&row->id, dbdata(db, 1), sizeof row->id);
+    row->t = dbdata(db, 2);
+    row->t_len = dbdatlen(db, 2);
+    memcpy(&row->f, dbdata(db, 3), sizeof row->f);
+    DBDATETIMEALL ts;
+    memcpy(&ts, dbdata(db, 4), sizeof ts);
+    row->days = ts.date;
+    row->time = ts.time;
+    if (numeric_scaled(dbdata(db, 5), &row->n_unscaled, &row->n_scale) != 0) return -1;
+    *checksum += row->id + row->t_len + (long)row->f + row->days + (long)(row->time / 10000000u) + row->n_unscaled +
+                 row->n_scale + (row->t != NULL);
+    return 0;
+}
+
 /* The fetch workload: every row of bench_fetch decoded to native values (struct native_row) from dbdata/dbdatlen in
  * place. A function of its own so that a profiler can count it alone
  * (`valgrind --tool=callgrind --toggle-collect=fetch_rows`); returns the rows, or -1 on an error.
@@ -139,17 +157,7 @@ static __attribute__((noinline, noclone)) long fetch_rows(DBPROCESS *db, long *c
     }
     struct native_row row;
     while (dbnextrow(db) == REG_ROW) {
-        memcpy(&row.id, dbdata(db, 1), sizeof row.id);
-        row.t = dbdata(db, 2);
-        row.t_len = dbdatlen(db, 2);
-        memcpy(&row.f, dbdata(db, 3), sizeof row.f);
-        DBDATETIMEALL ts;
-        memcpy(&ts, dbdata(db, 4), sizeof ts);
-        row.days = ts.date;
-        row.time = ts.time;
-        if (numeric_scaled(dbdata(db, 5), &row.n_unscaled, &row.n_scale) != 0) return -1;
-        *checksum += row.id + row.t_len + (long)row.f + row.days + (long)(row.time / 10000000u) + row.n_unscaled +
-                     row.n_scale + (row.t != NULL);
+        if (decode_row(db, &row, checksum) != 0) return -1;
         rows++;
     }
     drain(db);
@@ -190,11 +198,12 @@ int main(int argc, char **argv) {
             param_text(db, "@params", "@P1 int");
             dbrpcparam(db, "@P1", 0, SYBINT4, -1, -1, (BYTE *)&id);
             if (dbrpcsend(db) == FAIL || dbsqlok(db) == FAIL) return 1;
-            DBINT found = 0;
+            /* Every value of the row decoded, as the fetch workload does and as the drivers' point rows do. */
+            struct native_row row = {0};
             while (dbresults(db) == SUCCEED)
-                while (dbnextrow(db) == REG_ROW) memcpy(&found, dbdata(db, 1), sizeof found);
-            if (found != id) { fprintf(stderr, "point select found no row\n"); return 1; }
-            checksum += found;
+                while (dbnextrow(db) == REG_ROW)
+                    if (decode_row(db, &row, &checksum) != 0) return 1;
+            if (row.id != id) { fprintf(stderr, "point select found no row\n"); return 1; }
             latencies[i] = (now() - q0) * 1e6;
         }
         rows = n;
