@@ -31,21 +31,20 @@ extension MSSQLConnection {
         let arguments = try statement.parameters.map(MSSQLParameterEncoder.encode)
         let text = MSSQLParameterEncoder.statement(statement, arguments)
         let declarations = MSSQLParameterEncoder.declarations(arguments)
-        if !statementCache.pendingRelease.isEmpty {
+        if statementCache.hasPendingRelease {
             try handle.unprepare(statementCache.takePendingRelease())
         }
         guard statementCache.isEnabled else {
             try Self.sendExecuteSQL(text, declarations, arguments, on: handle, statement: sql)
             return try start()
         }
-        let key = MSSQLStatementKey(sql: text, declarations: declarations)
-        switch statementCache.plan(for: key) {
+        switch statementCache.plan(sql: text, declarations: declarations) {
         case .unprepared:
             try Self.sendExecuteSQL(text, declarations, arguments, on: handle, statement: sql)
             try start()
         case .prepare:
             let prepared = try handle.prepare(text, declarations: declarations, statement: sql)
-            statementCache.didPrepare(key, prepared)
+            statementCache.didPrepare(sql: text, declarations: declarations, prepared)
             try handle.sendExecute(prepared, arguments, statement: sql)
             try start()
         case .execute(let prepared):
@@ -53,10 +52,10 @@ extension MSSQLConnection {
                 try handle.sendExecute(prepared, arguments, statement: sql)
                 try start()
             } catch let error as DatabaseError where Self.isUnknownHandle(error, prepared) {
-                statementCache.invalidate(key, release: false)
+                statementCache.invalidate(sql: text, declarations: declarations, release: false)
                 guard autocommitEnabled else { throw error }
                 let fresh = try handle.prepare(text, declarations: declarations, statement: sql)
-                statementCache.didPrepare(key, fresh)
+                statementCache.didPrepare(sql: text, declarations: declarations, fresh)
                 try handle.sendExecute(fresh, arguments, statement: sql)
                 try start()
             }
