@@ -76,16 +76,19 @@ final class DBLibHandle: @unchecked Sendable {
     /// are discarded and the call throws ``DatabaseError/Kind/cancelled``. A `dbresults` step that finds the end
     /// of the results (``ResultStep/end``, from ``nextResult(statement:)``) ends the statement in flight, after
     /// which a cancel has nothing left to stop.
-    func waiting<T>(statement: String?, timed: Bool = false, _ body: (OpaquePointer) throws -> T) throws -> T {
+    /// `startsStatement`: the call sends a new statement, which becomes the statement in flight (marked before the
+    /// call, in the same hold of the messages' lock as the start of the wait).
+    func waiting<T>(
+        statement: String?, timed: Bool = false, startsStatement: Bool = false, _ body: (OpaquePointer) throws -> T
+    ) throws -> T {
         let dbproc = try live(statement)
-        guard messages.beginWaiting(timeout: timed ? queryTimeout : nil) else {
+        guard messages.beginWaiting(timeout: timed ? queryTimeout : nil, startingStatement: startsStatement) else {
             throw interrupted(dbproc, by: .cancel, statement: statement)
         }
         let result: Result<T, any Error> = Result { try body(dbproc) }
-        let failed: Bool
-        if case .failure = result { failed = true } else { failed = messages.hasErrors }
-        let interruption = messages.endWaiting(failed: failed)
-        let errors = messages.takeErrors()
+        let bodyFailed: Bool
+        if case .failure = result { bodyFailed = true } else { bodyFailed = false }
+        let (interruption, errors) = messages.finishWaiting(bodyFailed: bodyFailed)
         if let interruption {
             throw interrupted(dbproc, by: interruption, statement: statement)
         }
@@ -146,10 +149,11 @@ final class DBLibHandle: @unchecked Sendable {
         if dbdead(dbproc) == 0 {
             messages.beginDiscarding()
             dbcancel(dbproc)
-            messages.endWaiting()
+            messages.endDiscarding()
+        } else {
+            _ = messages.takeErrors()
+            messages.endStatement()
         }
-        _ = messages.takeErrors()
-        messages.endStatement()
     }
 
     /// Discards pending results (`dbcancel`) and ends the statement in flight.
@@ -162,8 +166,7 @@ final class DBLibHandle: @unchecked Sendable {
     /// ``requestCancel()`` stops until its results end or are discarded.
     func sendBatch(_ sql: String) throws {
         try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
-        messages.beginStatement()
-        try waiting(statement: sql, timed: true) { dbproc in
+        try waiting(statement: sql, timed: true, startsStatement: true) { dbproc in
             guard dbcmd(dbproc, sql) == SUCCEED, dbsqlexec(dbproc) == SUCCEED else {
                 throw DatabaseError(kind: .other, message: "DB-Library could not run the batch", statement: sql)
             }
@@ -183,8 +186,7 @@ final class DBLibHandle: @unchecked Sendable {
         for parameter in parameters {
             try DatabaseError.checkNoNUL(in: parameter.name ?? "", what: "a parameter name", statement: statement)
         }
-        messages.beginStatement()
-        try waiting(statement: statement, timed: true) { dbproc in
+        try waiting(statement: statement, timed: true, startsStatement: true) { dbproc in
             // dbrpcparam keeps the value pointers until dbrpcsend: the buffers live until this closure returns.
             var buffers: [UnsafeMutableRawBufferPointer] = []
             defer { buffers.forEach { $0.deallocate() } }
