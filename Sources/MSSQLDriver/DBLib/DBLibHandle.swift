@@ -23,6 +23,13 @@ final class DBLibHandle: @unchecked Sendable {
     let messages: DBLibMessages
     /// The per-statement timeout in seconds, enforced by the interrupt handler.
     var queryTimeout: Double?
+    /// The prepared statement whose `sp_execute` is the statement in flight, `nil` for any other statement.
+    var executingHandle: Int32?
+    /// How many result sets with columns of the statement in flight were described so far.
+    var resultSetsDescribed = 0
+    /// The first result set of the prepared statement run last by handle, as described: reused for the next run of
+    /// the same handle when its columns still match (``PreparedResultShape``). Any other statement forgets it.
+    var lastPreparedResult: PreparedResultShape?
 
     init(dbproc: OpaquePointer, messages: DBLibMessages) {
         self.dbproc = dbproc
@@ -156,6 +163,14 @@ final class DBLibHandle: @unchecked Sendable {
         }
     }
 
+    /// Notes which statement goes out next: the `sp_execute` of `preparedHandle`, or (`nil`) any other, which
+    /// forgets the last prepared statement's result columns (it may change what a prepared statement returns).
+    private func startStatement(preparedHandle: Int32?) {
+        executingHandle = preparedHandle
+        resultSetsDescribed = 0
+        if preparedHandle == nil { lastPreparedResult = nil }
+    }
+
     /// Discards pending results (`dbcancel`) and ends the statement in flight.
     func discardResults() {
         guard let dbproc else { return }
@@ -166,6 +181,7 @@ final class DBLibHandle: @unchecked Sendable {
     /// ``requestCancel()`` stops until its results end or are discarded.
     func sendBatch(_ sql: String) throws {
         try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
+        startStatement(preparedHandle: nil)
         try waiting(statement: sql, timed: true, startsStatement: true) { dbproc in
             guard dbcmd(dbproc, sql) == SUCCEED, dbsqlexec(dbproc) == SUCCEED else {
                 throw DatabaseError(kind: .other, message: "DB-Library could not run the batch", statement: sql)
@@ -175,8 +191,12 @@ final class DBLibHandle: @unchecked Sendable {
 
     /// Sends an RPC (`dbrpcinit` + `dbrpcparam` + `dbrpcsend` + `dbsqlok`); it becomes the statement in flight.
     /// `sendsStatement`: whether `statement` travels in the call (`sp_executesql`, `sp_prepare`), and is checked;
-    /// `sp_execute` sends only a handle, of a text checked when it was prepared.
-    func sendRPC(_ name: String, _ parameters: [RPCParameter], statement: String?, sendsStatement: Bool = true) throws {
+    /// `sp_execute` sends only a handle, of a text checked when it was prepared. `preparedHandle`: the handle an
+    /// `sp_execute` runs.
+    func sendRPC(
+        _ name: String, _ parameters: [RPCParameter], statement: String?, sendsStatement: Bool = true,
+        preparedHandle: Int32? = nil
+    ) throws {
         try DatabaseError.checkNoNUL(in: name, what: "the procedure name", statement: statement)
         // sp_executesql's statement travels as a counted parameter, but the server and the tools behind it treat
         // it as text; refused like a batch's SQL text, so both paths behave the same.
@@ -186,6 +206,7 @@ final class DBLibHandle: @unchecked Sendable {
         for parameter in parameters {
             try DatabaseError.checkNoNUL(in: parameter.name ?? "", what: "a parameter name", statement: statement)
         }
+        startStatement(preparedHandle: preparedHandle)
         try waiting(statement: statement, timed: true, startsStatement: true) { dbproc in
             // dbrpcparam keeps the value pointers until dbrpcsend: the buffers live until this closure returns.
             var buffers: [UnsafeMutableRawBufferPointer] = []
