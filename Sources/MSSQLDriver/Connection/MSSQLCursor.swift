@@ -28,6 +28,10 @@ public final class MSSQLCursor: DatabaseCursor {
     private var pendingError: (any Error)?
     /// The columns of the last result set, kept across statements to be reused when the next ones are equal.
     private var cachedColumns: RowColumns?
+    /// The descriptions last found equal to `cachedColumns`' (the newest array of them): a prepared statement's
+    /// result reuses its descriptions array (``DBLibHandle/lastPreparedResult``), which then compares equal at
+    /// once, by identity, instead of column by column.
+    private var cachedDescriptions: [ColumnDescription] = []
     /// The connection's wire claim this cursor's results belong to (``MSSQLConnection/claimCount``).
     private var claim = 0
     /// The current row ``forEachRowView(_:)`` reads in place (made on its first use, reused after).
@@ -113,11 +117,13 @@ public final class MSSQLCursor: DatabaseCursor {
             case .rows(let descriptions, let columnTypes):
                 columns = descriptions
                 // A statement run again (point queries) returns the same columns: their name index is built once.
-                if let cached = cachedColumns, cached.descriptions == descriptions {
+                if let cached = cachedColumns, cachedDescriptions == descriptions {
                     rowColumns = cached
+                    cachedDescriptions = descriptions
                 } else {
                     let made = RowColumns(descriptions)
                     cachedColumns = made
+                    cachedDescriptions = descriptions
                     rowColumns = made
                 }
                 types = columnTypes
