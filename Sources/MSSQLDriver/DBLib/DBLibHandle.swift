@@ -207,39 +207,53 @@ final class DBLibHandle: @unchecked Sendable {
             try DatabaseError.checkNoNUL(in: parameter.name ?? "", what: "a parameter name", statement: statement)
         }
         startStatement(preparedHandle: preparedHandle)
+        // Each value's slot in one buffer, 16-byte aligned (a zero-length value gets a slot of its own too).
+        var total = 0
+        for parameter in parameters {
+            if let bytes = parameter.value.bytes { total += Self.slotSize(bytes.count) }
+        }
         try waiting(statement: statement, timed: true, startsStatement: true) { dbproc in
-            // dbrpcparam keeps the value pointers until dbrpcsend: the buffers live until this closure returns.
-            var buffers: [UnsafeMutableRawBufferPointer] = []
-            defer { buffers.forEach { $0.deallocate() } }
-            guard dbrpcinit(dbproc, name, 0) == SUCCEED else {
-                throw DatabaseError(kind: .other, message: "dbrpcinit failed for \(name)", statement: statement)
-            }
-            for parameter in parameters {
-                var pointer: UnsafeMutablePointer<UInt8>?
-                var length: Int32 = 0
-                if let bytes = parameter.value.bytes {
-                    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-                    buffers.append(buffer)
-                    buffer.copyBytes(from: bytes)
-                    pointer = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    // The real length for every type: dbrpcparam turns it into -1 itself for fixed types, and
-                    // nullable fixed types (UNIQUEIDENTIFIER) need it.
-                    length = Int32(bytes.count)
+            // dbrpcparam keeps the value pointers until dbrpcsend: the values are copied into one buffer that lives
+            // until dbrpcsend returned (on the stack when it is small).
+            try withUnsafeTemporaryAllocation(byteCount: max(total, 16), alignment: 16) { storage in
+                guard dbrpcinit(dbproc, name, 0) == SUCCEED else {
+                    throw DatabaseError(kind: .other, message: "dbrpcinit failed for \(name)", statement: statement)
                 }
-                let status = UInt8(parameter.isOutput ? DBRPCRETURN : 0)
-                let maxLength: Int32 = parameter.isOutput ? parameter.maxLength : -1
-                let rc = dbrpcparam(
-                    dbproc, parameter.name, status, Int32(parameter.value.type), maxLength, length, pointer)
-                guard rc == SUCCEED else {
+                var offset = 0
+                for parameter in parameters {
+                    var pointer: UnsafeMutablePointer<UInt8>?
+                    var length: Int32 = 0
+                    if let bytes = parameter.value.bytes {
+                        let slot = storage.baseAddress! + offset
+                        UnsafeMutableRawBufferPointer(start: slot, count: bytes.count).copyBytes(from: bytes)
+                        pointer = slot.assumingMemoryBound(to: UInt8.self)
+                        offset += Self.slotSize(bytes.count)
+                        // The real length for every type: dbrpcparam turns it into -1 itself for fixed types, and
+                        // nullable fixed types (UNIQUEIDENTIFIER) need it.
+                        length = Int32(bytes.count)
+                    }
+                    let status = UInt8(parameter.isOutput ? DBRPCRETURN : 0)
+                    let maxLength: Int32 = parameter.isOutput ? parameter.maxLength : -1
+                    let rc = dbrpcparam(
+                        dbproc, parameter.name, status, Int32(parameter.value.type), maxLength, length, pointer)
+                    guard rc == SUCCEED else {
+                        throw DatabaseError(
+                            kind: .invalidParameters,
+                            message: "DB-Library refused parameter \(parameter.name ?? "?")", statement: statement)
+                    }
+                }
+                guard dbrpcsend(dbproc) == SUCCEED, dbsqlok(dbproc) == SUCCEED else {
                     throw DatabaseError(
-                        kind: .invalidParameters, message: "DB-Library refused parameter \(parameter.name ?? "?")",
-                        statement: statement)
+                        kind: .other, message: "DB-Library could not run \(name)", statement: statement)
                 }
-            }
-            guard dbrpcsend(dbproc) == SUCCEED, dbsqlok(dbproc) == SUCCEED else {
-                throw DatabaseError(kind: .other, message: "DB-Library could not run \(name)", statement: statement)
             }
         }
+    }
+
+    /// The bytes a value of `count` bytes takes in ``sendRPC(_:_:statement:sendsStatement:preparedHandle:)``'s
+    /// buffer: at least one, rounded up to 16.
+    private static func slotSize(_ count: Int) -> Int {
+        (max(count, 1) + 15) & ~15
     }
 }
 
