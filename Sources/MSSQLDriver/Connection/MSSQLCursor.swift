@@ -19,8 +19,10 @@ public final class MSSQLCursor: DatabaseCursor {
     private var statementText: String?
     private var closed = false
     /// Rows read ahead from the wire (``DBLibHandle/readRows(types:limit:into:statement:)``), handed out from
-    /// `bufferIndex`.
-    private var buffer: [[SQLValue]] = []
+    /// `bufferIndex`. Only this cursor's own methods touch it, and none calls out to the caller's code while
+    /// modifying it (the one long access, the `inout` of `readRows`, decodes rows only), so the dynamic
+    /// exclusivity checks are left out.
+    @exclusivity(unchecked) private var buffer: [[SQLValue]] = []
     private var bufferIndex = 0
     /// Whether the read that filled `buffer` reached the end of the result set's rows.
     private var bufferReachedEnd = false
