@@ -34,6 +34,9 @@ struct MSSQLStatementCache {
     private var lastHandle: Int32?
     private var lastSQL = ""
     private var lastDeclarations = ""
+    /// The declarations of the memo's arguments one by one (`lastDeclarations` is made of them): a repeat is
+    /// recognised from them before its `@params` text is built (``repeatedHandle(sql:arguments:)``).
+    private var lastArgumentDeclarations: [String] = []
 
     /// Whether statements may be prepared at all. Stored, like ``hasPendingRelease``: both are read on every
     /// statement, where a computed property forwarding to `core` copied the whole cache.
@@ -60,10 +63,24 @@ struct MSSQLStatementCache {
         hasPendingRelease = !core.pendingRelease.isEmpty
     }
 
-    /// What to do with the statement `sql` declared as `declarations` now; counts the run. A repeat of the
-    /// statement run last by handle is answered without building a ``MSSQLStatementKey``. `.unprepared`, counting
-    /// nothing, while preparing is off.
-    mutating func plan(sql: String, declarations: String) -> Plan {
+    /// The handle of the statement run last by handle when `sql` with `arguments` is that statement again (the same
+    /// text, and arguments declared the same, so the same `@params` text), counted as a hit; `nil` otherwise (then
+    /// ask ``plan(sql:declarations:arguments:)``).
+    mutating func repeatedHandle(sql: String, arguments: [EncodedParameter]) -> Int32? {
+        guard let lastHandle, arguments.count == lastArgumentDeclarations.count, Self.sameBytes(lastSQL, sql) else {
+            return nil
+        }
+        for index in arguments.indices where arguments[index].declaration != lastArgumentDeclarations[index] {
+            return nil
+        }
+        core.countHit()
+        return lastHandle
+    }
+
+    /// What to do with the statement `sql` declared as `declarations` (the `@params` text of `arguments`) now;
+    /// counts the run. A repeat of the statement run last by handle is answered without building a
+    /// ``MSSQLStatementKey``. `.unprepared`, counting nothing, while preparing is off.
+    mutating func plan(sql: String, declarations: String, arguments: [EncodedParameter]) -> Plan {
         guard isEnabled else { return .unprepared }
         // `lastHandle` is set only while preparing is on (switching it off clears it).
         if let lastHandle, Self.sameBytes(lastSQL, sql), Self.sameBytes(lastDeclarations, declarations) {
@@ -76,6 +93,7 @@ struct MSSQLStatementCache {
         case .prepare: return .prepare
         case .execute(let handle):
             (lastHandle, lastSQL, lastDeclarations) = (handle, sql, declarations)
+            lastArgumentDeclarations = arguments.map(\.declaration)
             return .execute(handle)
         }
     }
