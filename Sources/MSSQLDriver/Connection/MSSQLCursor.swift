@@ -81,7 +81,8 @@ public final class MSSQLCursor: DatabaseCursor {
     }
 
     private func clearBuffer() {
-        buffer.removeAll(keepingCapacity: true)
+        // Twice per statement (reset, then the first result set): the second time there is nothing to remove.
+        if !buffer.isEmpty { buffer.removeAll(keepingCapacity: true) }
         bufferIndex = 0
         bufferReachedEnd = false
         pendingError = nil

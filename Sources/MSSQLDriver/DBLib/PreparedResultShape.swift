@@ -15,8 +15,9 @@ import DBCore
 /// Reused only for the same handle, with no other statement in between on the connection (which forgets it), and
 /// only when what DB-Library says of each column cheaply still matches: its name, type, length, precision, scale
 /// and `dbvarylen`. What that check cannot see is a change of the server's own type or of nullability alone
-/// (another session's `ALTER TABLE` between two runs of the statement).
-struct PreparedResultShape {
+/// (another session's `ALTER TABLE` between two runs of the statement). A class: reading it on every run retains
+/// one object, where a struct of eight arrays was copied (eight retains and releases).
+final class PreparedResultShape {
     /// The prepared statement's handle.
     let handle: Int32
     /// The columns as described, and their DB-Library types.
