@@ -36,7 +36,10 @@ extension DatabaseError {
     /// `what` names the text (`the SQL text`, `the procedure name`); the error gives the NUL's 1-based character
     /// position, never the text itself.
     public static func checkNoNUL(in text: String, what: String, statement: String? = nil) throws {
-        guard text.utf8.contains(0) else { return }
+        // A native string's bytes scanned in place: the generic `UTF8View.contains` costs about 30 instructions a
+        // byte.
+        let found = text.utf8.withContiguousStorageIfAvailable { $0.contains(0) }
+        guard found ?? text.utf8.contains(0) else { return }
         let position = (text.firstIndex(of: "\0").map { text.distance(from: text.startIndex, to: $0) } ?? 0) + 1
         throw DatabaseError(
             kind: .invalidParameters,

@@ -30,36 +30,52 @@ extension MSSQLConnection {
         let sql = statement.sql
         let arguments = try statement.parameters.map(MSSQLParameterEncoder.encode)
         let text = MSSQLParameterEncoder.statement(statement, arguments)
-        let declarations = MSSQLParameterEncoder.declarations(arguments)
-        if !statementCache.pendingRelease.isEmpty {
+        if statementCache.hasPendingRelease {
             try handle.unprepare(statementCache.takePendingRelease())
         }
+        // The statement run last by handle, again: its `@params` text is not even built (only the retry needs it).
+        if let prepared = statementCache.repeatedHandle(sql: text, arguments: arguments) {
+            return try execute(
+                prepared, text, MSSQLParameterEncoder.declarations, arguments, on: handle, statement: sql, start: start)
+        }
+        let declarations = MSSQLParameterEncoder.declarations(arguments)
         guard statementCache.isEnabled else {
             try Self.sendExecuteSQL(text, declarations, arguments, on: handle, statement: sql)
             return try start()
         }
-        let key = MSSQLStatementKey(sql: text, declarations: declarations)
-        switch statementCache.plan(for: key) {
+        switch statementCache.plan(sql: text, declarations: declarations, arguments: arguments) {
         case .unprepared:
             try Self.sendExecuteSQL(text, declarations, arguments, on: handle, statement: sql)
             try start()
         case .prepare:
             let prepared = try handle.prepare(text, declarations: declarations, statement: sql)
-            statementCache.didPrepare(key, prepared)
+            statementCache.didPrepare(sql: text, declarations: declarations, prepared)
             try handle.sendExecute(prepared, arguments, statement: sql)
             try start()
         case .execute(let prepared):
-            do {
-                try handle.sendExecute(prepared, arguments, statement: sql)
-                try start()
-            } catch let error as DatabaseError where Self.isUnknownHandle(error, prepared) {
-                statementCache.invalidate(key, release: false)
-                guard autocommitEnabled else { throw error }
-                let fresh = try handle.prepare(text, declarations: declarations, statement: sql)
-                statementCache.didPrepare(key, fresh)
-                try handle.sendExecute(fresh, arguments, statement: sql)
-                try start()
-            }
+            try execute(prepared, text, { _ in declarations }, arguments, on: handle, statement: sql, start: start)
+        }
+    }
+
+    /// Runs prepared statement `prepared` (of `text` with the `@params` text `declarations(arguments)`, made only
+    /// if needed) by handle, and calls `start`. A handle the server reports unknown is forgotten, and with
+    /// autocommit on the statement is prepared again and run once more (see
+    /// ``runParameterized(_:on:start:)``).
+    private func execute(
+        _ prepared: Int32, _ text: String, _ declarations: ([EncodedParameter]) -> String,
+        _ arguments: [EncodedParameter], on handle: DBLibHandle, statement sql: String, start: () throws -> Void
+    ) throws {
+        do {
+            try handle.sendExecute(prepared, arguments, statement: sql)
+            try start()
+        } catch let error as DatabaseError where Self.isUnknownHandle(error, prepared) {
+            let declarations = declarations(arguments)
+            statementCache.invalidate(sql: text, declarations: declarations, release: false)
+            guard autocommitEnabled else { throw error }
+            let fresh = try handle.prepare(text, declarations: declarations, statement: sql)
+            statementCache.didPrepare(sql: text, declarations: declarations, fresh)
+            try handle.sendExecute(fresh, arguments, statement: sql)
+            try start()
         }
     }
 

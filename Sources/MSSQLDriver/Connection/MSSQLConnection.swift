@@ -32,8 +32,9 @@ public final class MSSQLConnection: DatabaseConnection, @unchecked Sendable {
     var closeDeferred = false
     /// A ``release(_:)`` of the reading cursor asked for from inside such a body, done likewise. Guarded by `lock`.
     var releaseDeferred = false
-    /// The automatic prepared-statement cache (``MSSQLStatementCache``). Guarded by `lock`.
-    var statementCache: MSSQLStatementCache
+    /// The automatic prepared-statement cache (``MSSQLStatementCache``). Guarded by `lock`, under which its
+    /// accesses never overlap: no dynamic exclusivity checks.
+    @exclusivity(unchecked) var statementCache: MSSQLStatementCache
     /// The configuration the connection was opened with (the password stays hidden in its description).
     public let configuration: ConnectionConfiguration
 

@@ -19,8 +19,10 @@ public final class MSSQLCursor: DatabaseCursor {
     private var statementText: String?
     private var closed = false
     /// Rows read ahead from the wire (``DBLibHandle/readRows(types:limit:into:statement:)``), handed out from
-    /// `bufferIndex`.
-    private var buffer: [[SQLValue]] = []
+    /// `bufferIndex`. Only this cursor's own methods touch it, and none calls out to the caller's code while
+    /// modifying it (the one long access, the `inout` of `readRows`, decodes rows only), so the dynamic
+    /// exclusivity checks are left out.
+    @exclusivity(unchecked) private var buffer: [[SQLValue]] = []
     private var bufferIndex = 0
     /// Whether the read that filled `buffer` reached the end of the result set's rows.
     private var bufferReachedEnd = false
@@ -28,6 +30,10 @@ public final class MSSQLCursor: DatabaseCursor {
     private var pendingError: (any Error)?
     /// The columns of the last result set, kept across statements to be reused when the next ones are equal.
     private var cachedColumns: RowColumns?
+    /// The descriptions last found equal to `cachedColumns`' (the newest array of them): a prepared statement's
+    /// result reuses its descriptions array (``DBLibHandle/lastPreparedResult``), which then compares equal at
+    /// once, by identity, instead of column by column.
+    private var cachedDescriptions: [ColumnDescription] = []
     /// The connection's wire claim this cursor's results belong to (``MSSQLConnection/claimCount``).
     private var claim = 0
     /// The current row ``forEachRowView(_:)`` reads in place (made on its first use, reused after).
@@ -75,7 +81,8 @@ public final class MSSQLCursor: DatabaseCursor {
     }
 
     private func clearBuffer() {
-        buffer.removeAll(keepingCapacity: true)
+        // Twice per statement (reset, then the first result set): the second time there is nothing to remove.
+        if !buffer.isEmpty { buffer.removeAll(keepingCapacity: true) }
         bufferIndex = 0
         bufferReachedEnd = false
         pendingError = nil
@@ -113,11 +120,13 @@ public final class MSSQLCursor: DatabaseCursor {
             case .rows(let descriptions, let columnTypes):
                 columns = descriptions
                 // A statement run again (point queries) returns the same columns: their name index is built once.
-                if let cached = cachedColumns, cached.descriptions == descriptions {
+                if let cached = cachedColumns, cachedDescriptions == descriptions {
                     rowColumns = cached
+                    cachedDescriptions = descriptions
                 } else {
                     let made = RowColumns(descriptions)
                     cachedColumns = made
+                    cachedDescriptions = descriptions
                     rowColumns = made
                 }
                 types = columnTypes

@@ -33,7 +33,7 @@ extension DBLibHandle {
         var parameters = [RPCParameter(name: nil, value: Self.handle(handle))]
         parameters.reserveCapacity(arguments.count + 1)
         for argument in arguments { parameters.append(RPCParameter(name: nil, value: argument)) }
-        try sendRPC("sp_execute", parameters, statement: statement, sendsStatement: false)
+        try sendRPC("sp_execute", parameters, statement: statement, sendsStatement: false, preparedHandle: handle)
     }
 
     /// Drops prepared statements on the server (`sp_unprepare`, one RPC each), best effort: a handle the server no

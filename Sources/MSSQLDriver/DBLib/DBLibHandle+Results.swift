@@ -11,6 +11,14 @@ extension DBLibHandle {
                 if count == 0 {
                     return .done(rowCount: dbiscount(dbproc) != 0 ? Int(dbcount(dbproc)) : nil)
                 }
+                defer { resultSetsDescribed += 1 }
+                // The first result set of a prepared statement run again: its columns as last time, when they match.
+                let preparedFirst = resultSetsDescribed == 0 ? executingHandle : nil
+                if let preparedFirst, let shape = lastPreparedResult, shape.handle == preparedFirst,
+                    shape.matches(dbproc, count: count)
+                {
+                    return .rows(shape.descriptions, types: shape.types)
+                }
                 var columns: [ColumnDescription] = []
                 var types: [Int] = []
                 columns.reserveCapacity(count)
@@ -18,6 +26,10 @@ extension DBLibHandle {
                     let type = Int(dbcoltype(dbproc, index))
                     types.append(type)
                     columns.append(describeColumn(dbproc, index, type: type))
+                }
+                if let preparedFirst {
+                    lastPreparedResult = PreparedResultShape(
+                        dbproc, handle: preparedFirst, descriptions: columns, types: types)
                 }
                 return .rows(columns, types: types)
             case NO_MORE_RESULTS:

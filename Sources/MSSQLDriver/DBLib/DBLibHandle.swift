@@ -23,6 +23,13 @@ final class DBLibHandle: @unchecked Sendable {
     let messages: DBLibMessages
     /// The per-statement timeout in seconds, enforced by the interrupt handler.
     var queryTimeout: Double?
+    /// The prepared statement whose `sp_execute` is the statement in flight, `nil` for any other statement.
+    var executingHandle: Int32?
+    /// How many result sets with columns of the statement in flight were described so far.
+    var resultSetsDescribed = 0
+    /// The first result set of the prepared statement run last by handle, as described: reused for the next run of
+    /// the same handle when its columns still match (``PreparedResultShape``). Any other statement forgets it.
+    var lastPreparedResult: PreparedResultShape?
 
     init(dbproc: OpaquePointer, messages: DBLibMessages) {
         self.dbproc = dbproc
@@ -76,16 +83,19 @@ final class DBLibHandle: @unchecked Sendable {
     /// are discarded and the call throws ``DatabaseError/Kind/cancelled``. A `dbresults` step that finds the end
     /// of the results (``ResultStep/end``, from ``nextResult(statement:)``) ends the statement in flight, after
     /// which a cancel has nothing left to stop.
-    func waiting<T>(statement: String?, timed: Bool = false, _ body: (OpaquePointer) throws -> T) throws -> T {
+    /// `startsStatement`: the call sends a new statement, which becomes the statement in flight (marked before the
+    /// call, in the same hold of the messages' lock as the start of the wait).
+    func waiting<T>(
+        statement: String?, timed: Bool = false, startsStatement: Bool = false, _ body: (OpaquePointer) throws -> T
+    ) throws -> T {
         let dbproc = try live(statement)
-        guard messages.beginWaiting(timeout: timed ? queryTimeout : nil) else {
+        guard messages.beginWaiting(timeout: timed ? queryTimeout : nil, startingStatement: startsStatement) else {
             throw interrupted(dbproc, by: .cancel, statement: statement)
         }
         let result: Result<T, any Error> = Result { try body(dbproc) }
-        let failed: Bool
-        if case .failure = result { failed = true } else { failed = messages.hasErrors }
-        let interruption = messages.endWaiting(failed: failed)
-        let errors = messages.takeErrors()
+        let bodyFailed: Bool
+        if case .failure = result { bodyFailed = true } else { bodyFailed = false }
+        let (interruption, errors) = messages.finishWaiting(bodyFailed: bodyFailed)
         if let interruption {
             throw interrupted(dbproc, by: interruption, statement: statement)
         }
@@ -146,10 +156,19 @@ final class DBLibHandle: @unchecked Sendable {
         if dbdead(dbproc) == 0 {
             messages.beginDiscarding()
             dbcancel(dbproc)
-            messages.endWaiting()
+            messages.endDiscarding()
+        } else {
+            _ = messages.takeErrors()
+            messages.endStatement()
         }
-        _ = messages.takeErrors()
-        messages.endStatement()
+    }
+
+    /// Notes which statement goes out next: the `sp_execute` of `preparedHandle`, or (`nil`) any other, which
+    /// forgets the last prepared statement's result columns (it may change what a prepared statement returns).
+    private func startStatement(preparedHandle: Int32?) {
+        executingHandle = preparedHandle
+        resultSetsDescribed = 0
+        if preparedHandle == nil { lastPreparedResult = nil }
     }
 
     /// Discards pending results (`dbcancel`) and ends the statement in flight.
@@ -162,8 +181,8 @@ final class DBLibHandle: @unchecked Sendable {
     /// ``requestCancel()`` stops until its results end or are discarded.
     func sendBatch(_ sql: String) throws {
         try DatabaseError.checkNoNUL(in: sql, what: "the SQL text", statement: sql)
-        messages.beginStatement()
-        try waiting(statement: sql, timed: true) { dbproc in
+        startStatement(preparedHandle: nil)
+        try waiting(statement: sql, timed: true, startsStatement: true) { dbproc in
             guard dbcmd(dbproc, sql) == SUCCEED, dbsqlexec(dbproc) == SUCCEED else {
                 throw DatabaseError(kind: .other, message: "DB-Library could not run the batch", statement: sql)
             }
@@ -172,8 +191,12 @@ final class DBLibHandle: @unchecked Sendable {
 
     /// Sends an RPC (`dbrpcinit` + `dbrpcparam` + `dbrpcsend` + `dbsqlok`); it becomes the statement in flight.
     /// `sendsStatement`: whether `statement` travels in the call (`sp_executesql`, `sp_prepare`), and is checked;
-    /// `sp_execute` sends only a handle, of a text checked when it was prepared.
-    func sendRPC(_ name: String, _ parameters: [RPCParameter], statement: String?, sendsStatement: Bool = true) throws {
+    /// `sp_execute` sends only a handle, of a text checked when it was prepared. `preparedHandle`: the handle an
+    /// `sp_execute` runs.
+    func sendRPC(
+        _ name: String, _ parameters: [RPCParameter], statement: String?, sendsStatement: Bool = true,
+        preparedHandle: Int32? = nil
+    ) throws {
         try DatabaseError.checkNoNUL(in: name, what: "the procedure name", statement: statement)
         // sp_executesql's statement travels as a counted parameter, but the server and the tools behind it treat
         // it as text; refused like a batch's SQL text, so both paths behave the same.
@@ -183,40 +206,54 @@ final class DBLibHandle: @unchecked Sendable {
         for parameter in parameters {
             try DatabaseError.checkNoNUL(in: parameter.name ?? "", what: "a parameter name", statement: statement)
         }
-        messages.beginStatement()
-        try waiting(statement: statement, timed: true) { dbproc in
-            // dbrpcparam keeps the value pointers until dbrpcsend: the buffers live until this closure returns.
-            var buffers: [UnsafeMutableRawBufferPointer] = []
-            defer { buffers.forEach { $0.deallocate() } }
-            guard dbrpcinit(dbproc, name, 0) == SUCCEED else {
-                throw DatabaseError(kind: .other, message: "dbrpcinit failed for \(name)", statement: statement)
-            }
-            for parameter in parameters {
-                var pointer: UnsafeMutablePointer<UInt8>?
-                var length: Int32 = 0
-                if let bytes = parameter.value.bytes {
-                    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-                    buffers.append(buffer)
-                    buffer.copyBytes(from: bytes)
-                    pointer = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    // The real length for every type: dbrpcparam turns it into -1 itself for fixed types, and
-                    // nullable fixed types (UNIQUEIDENTIFIER) need it.
-                    length = Int32(bytes.count)
+        startStatement(preparedHandle: preparedHandle)
+        // Each value's slot in one buffer, 16-byte aligned (a zero-length value gets a slot of its own too).
+        var total = 0
+        for parameter in parameters {
+            if let bytes = parameter.value.bytes { total += Self.slotSize(bytes.count) }
+        }
+        try waiting(statement: statement, timed: true, startsStatement: true) { dbproc in
+            // dbrpcparam keeps the value pointers until dbrpcsend: the values are copied into one buffer that lives
+            // until dbrpcsend returned (on the stack when it is small).
+            try withUnsafeTemporaryAllocation(byteCount: max(total, 16), alignment: 16) { storage in
+                guard dbrpcinit(dbproc, name, 0) == SUCCEED else {
+                    throw DatabaseError(kind: .other, message: "dbrpcinit failed for \(name)", statement: statement)
                 }
-                let status = UInt8(parameter.isOutput ? DBRPCRETURN : 0)
-                let maxLength: Int32 = parameter.isOutput ? parameter.maxLength : -1
-                let rc = dbrpcparam(
-                    dbproc, parameter.name, status, Int32(parameter.value.type), maxLength, length, pointer)
-                guard rc == SUCCEED else {
+                var offset = 0
+                for parameter in parameters {
+                    var pointer: UnsafeMutablePointer<UInt8>?
+                    var length: Int32 = 0
+                    if let bytes = parameter.value.bytes {
+                        let slot = storage.baseAddress! + offset
+                        UnsafeMutableRawBufferPointer(start: slot, count: bytes.count).copyBytes(from: bytes)
+                        pointer = slot.assumingMemoryBound(to: UInt8.self)
+                        offset += Self.slotSize(bytes.count)
+                        // The real length for every type: dbrpcparam turns it into -1 itself for fixed types, and
+                        // nullable fixed types (UNIQUEIDENTIFIER) need it.
+                        length = Int32(bytes.count)
+                    }
+                    let status = UInt8(parameter.isOutput ? DBRPCRETURN : 0)
+                    let maxLength: Int32 = parameter.isOutput ? parameter.maxLength : -1
+                    let rc = dbrpcparam(
+                        dbproc, parameter.name, status, Int32(parameter.value.type), maxLength, length, pointer)
+                    guard rc == SUCCEED else {
+                        throw DatabaseError(
+                            kind: .invalidParameters,
+                            message: "DB-Library refused parameter \(parameter.name ?? "?")", statement: statement)
+                    }
+                }
+                guard dbrpcsend(dbproc) == SUCCEED, dbsqlok(dbproc) == SUCCEED else {
                     throw DatabaseError(
-                        kind: .invalidParameters, message: "DB-Library refused parameter \(parameter.name ?? "?")",
-                        statement: statement)
+                        kind: .other, message: "DB-Library could not run \(name)", statement: statement)
                 }
-            }
-            guard dbrpcsend(dbproc) == SUCCEED, dbsqlok(dbproc) == SUCCEED else {
-                throw DatabaseError(kind: .other, message: "DB-Library could not run \(name)", statement: statement)
             }
         }
+    }
+
+    /// The bytes a value of `count` bytes takes in ``sendRPC(_:_:statement:sendsStatement:preparedHandle:)``'s
+    /// buffer: at least one, rounded up to 16.
+    private static func slotSize(_ count: Int) -> Int {
+        (max(count, 1) + 15) & ~15
     }
 }
 

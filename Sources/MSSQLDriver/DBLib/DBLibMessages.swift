@@ -22,22 +22,29 @@ final class DBLibMessages: @unchecked Sendable {
 
     /// How long the server has to acknowledge an attention before the socket is given up.
     static let attentionAcknowledgementTimeout: Duration = .seconds(10)
+    /// ``attentionAcknowledgementTimeout`` in nanoseconds.
+    private static let attentionAcknowledgementNanoseconds = MonotonicTime.nanoseconds(attentionAcknowledgementTimeout)
 
     private let lock = NSLock()
-    private var errors: [DatabaseError] = []
-    private var notices: [DatabaseNotice] = []
-    /// A DB-Library call that may wait on the server is running (``beginWaiting(timeout:)`` … ``endWaiting(failed:)``).
-    private var callRunning = false
+    // Every field below is read and written only while `lock` is held, so two accesses never overlap: the
+    // dynamic exclusivity checks (`swift_beginAccess`, several per DB-Library wait) are left out.
+    @exclusivity(unchecked) private var errors: [DatabaseError] = []
+    @exclusivity(unchecked) private var notices: [DatabaseNotice] = []
+    /// A DB-Library call that may wait on the server is running (``beginWaiting(timeout:startingStatement:)`` …
+    /// ``endWaiting(failed:)``).
+    @exclusivity(unchecked) private var callRunning = false
     /// A statement was sent and its results are not all read or discarded.
-    private var statementInFlight = false
-    private var cancelRequested = false
-    private var deadline: ContinuousClock.Instant?
-    private var interruption: Interruption?
-    private var attentionSentAt: ContinuousClock.Instant?
+    @exclusivity(unchecked) private var statementInFlight = false
+    @exclusivity(unchecked) private var cancelRequested = false
+    /// The query deadline and the time the attention went out, in ``MonotonicTime`` nanoseconds: plain integers,
+    /// where `ContinuousClock.Instant?` (a resilient type) cost value-witness calls on every wait.
+    @exclusivity(unchecked) private var deadline: UInt64?
+    @exclusivity(unchecked) private var interruption: Interruption?
+    @exclusivity(unchecked) private var attentionSentAt: UInt64?
     /// Server message numbers reported as notices only while logging in, then dropped (database and language
     /// changes, 5701 and 5703).
     private let loginNoise: Set<Int> = [5701, 5703]
-    private var loggingIn = false
+    @exclusivity(unchecked) private var loggingIn = false
 
     /// Stops dropping login noise once the login is done.
     func setLoggingIn(_ value: Bool) {
@@ -79,7 +86,7 @@ final class DBLibMessages: @unchecked Sendable {
             if number == MSSQLErrorMapping.DBLibNumber.timeout, callRunning {
                 if attentionSentAt != nil { return .cancel }
                 if interruption == nil { interruption = cancelRequested ? .cancel : .timeout }
-                attentionSentAt = ContinuousClock.now
+                attentionSentAt = MonotonicTime.now()
                 return .sendAttention
             }
             var message = text
@@ -112,16 +119,25 @@ final class DBLibMessages: @unchecked Sendable {
     }
 
     /// Marks the start of a call that may wait on the server; `timeout` (seconds) arms the query deadline.
+    /// `startingStatement`: the call sends a new statement, marked first as ``beginStatement()`` does (in the same
+    /// hold of the lock).
     ///
     /// Returns `false` without starting anything when a cancel is already pending for the statement in flight:
     /// the caller must not make the call but discard the statement's results instead (``beginDiscarding()``).
-    func beginWaiting(timeout: Double?) -> Bool {
+    func beginWaiting(timeout: Double?, startingStatement: Bool = false) -> Bool {
         lock.withLock {
-            if cancelRequested && statementInFlight { return false }
+            if startingStatement {
+                statementInFlight = true
+                cancelRequested = false
+            } else if cancelRequested && statementInFlight {
+                return false
+            }
             callRunning = true
             interruption = nil
             attentionSentAt = nil
-            deadline = timeout.map { ContinuousClock.now + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+            deadline = timeout.map {
+                MonotonicTime.now() &+ MonotonicTime.nanoseconds(milliseconds: ($0 * 1000).rounded(.up))
+            }
             return true
         }
     }
@@ -133,8 +149,22 @@ final class DBLibMessages: @unchecked Sendable {
         lock.withLock {
             callRunning = true
             interruption = .cancel
-            attentionSentAt = ContinuousClock.now
+            attentionSentAt = MonotonicTime.now()
             deadline = nil
+        }
+    }
+
+    /// Ends a discarding call begun with ``beginDiscarding()``, drops the errors it produced and ends the statement
+    /// in flight: ``endWaiting(failed:)``, ``takeErrors()`` and ``endStatement()`` in one hold of the lock.
+    func endDiscarding() {
+        lock.withLock {
+            callRunning = false
+            deadline = nil
+            interruption = nil
+            attentionSentAt = nil
+            errors.removeAll()
+            statementInFlight = false
+            cancelRequested = false
         }
     }
 
@@ -144,15 +174,29 @@ final class DBLibMessages: @unchecked Sendable {
     /// flight, e.g. for the calls of a bulk copy).
     @discardableResult
     func endWaiting(failed: Bool = false) -> Interruption? {
+        lock.withLock { endWaitingLocked(failed: failed) }
+    }
+
+    /// ``endWaiting(failed:)`` after a call whose body failed when `bodyFailed`, or when an error was collected
+    /// during it, and ``takeErrors()``, in one hold of the lock: why the call was interrupted, if it was, and the
+    /// errors collected.
+    func finishWaiting(bodyFailed: Bool) -> (interruption: Interruption?, errors: [DatabaseError]) {
         lock.withLock {
-            callRunning = false
-            deadline = nil
-            let reason = attentionSentAt != nil ? interruption : (failed && cancelRequested ? .cancel : nil)
-            if reason != nil || !statementInFlight { cancelRequested = false }
-            interruption = nil
-            attentionSentAt = nil
-            return reason
+            let interruption = endWaitingLocked(failed: bodyFailed || !errors.isEmpty)
+            guard !errors.isEmpty else { return (interruption, []) }
+            defer { errors.removeAll() }
+            return (interruption, errors)
         }
+    }
+
+    private func endWaitingLocked(failed: Bool) -> Interruption? {
+        callRunning = false
+        deadline = nil
+        let reason = attentionSentAt != nil ? interruption : (failed && cancelRequested ? .cancel : nil)
+        if reason != nil || !statementInFlight { cancelRequested = false }
+        interruption = nil
+        attentionSentAt = nil
+        return reason
     }
 
     /// Asks the statement in flight, if any, to stop: the interrupt handler sees it within about a second while a
@@ -168,8 +212,8 @@ final class DBLibMessages: @unchecked Sendable {
     func shouldInterrupt() -> Bool {
         lock.withLock {
             guard callRunning else { return false }
-            let now = ContinuousClock.now
-            if let sent = attentionSentAt { return now - sent >= Self.attentionAcknowledgementTimeout }
+            let now = MonotonicTime.now()
+            if let sent = attentionSentAt { return now &- sent >= Self.attentionAcknowledgementNanoseconds }
             if cancelRequested { return true }
             if let deadline, now >= deadline { return true }
             return false
