@@ -49,9 +49,9 @@ public final class PGCursor: DatabaseCursor {
     /// The prepared statement whose result `lastDescribed` describes (`nil`: an unprepared statement).
     private var lastDescribedStatement: String?
     /// The values array of the last row ``fetchOne()`` returned, also held by that row. When the caller has let
-    /// the row go, the next row is decoded into the same buffer (its old values destroyed in place) instead of a
-    /// new array per row; while the caller still holds it, copy-on-write leaves it alone and the next row gets a
-    /// new buffer. Emptied on every statement, so no value outlives its row longer than that.
+    /// the row go, the next row is decoded into the same buffer (its old values overwritten in place) instead of
+    /// a new array per row; while the caller still holds it, copy-on-write leaves it alone and the next row gets
+    /// a copy. Its values are set to `.null` on every statement, so no value outlives its row longer than that.
     /// `@exclusivity(unchecked)`: swapped and emptied in place, which cost three run-time exclusivity checks per
     /// statement; a cursor is used from one thread at a time and these accesses never nest.
     @exclusivity(unchecked) private var recycledValues: [SQLValue] = []
@@ -155,9 +155,15 @@ public final class PGCursor: DatabaseCursor {
         rowsSeen = 0
         pendingNext = nil
         affected = -1
-        // In place when the last row is gone (the values' memory goes now, not at the next fetch); else a new empty
-        // buffer, which the next fetch then fills.
-        if !recycledValues.isEmpty { recycledValues.removeAll(keepingCapacity: true) }
+        // The last row's values go now, not at the next fetch: each set to `.null` in place (destroyed by code
+        // specialised for `SQLValue`; emptying the array went through the runtime's generic per-element destroy),
+        // so the next fetch of as many columns overwrites them. A buffer a row the caller holds still shares is
+        // copied first (the caller's row keeps its values).
+        if !recycledValues.isEmpty {
+            recycledValues.withUnsafeMutableBufferPointer { values in
+                for index in values.indices { values[index] = .null }
+            }
+        }
         // Moved out of the optional (`consume`), not copied: no retain and release.
         guard isKnownUniquelyReferenced(&spare), let result = consume spare else { return nil }
         result.clear()
@@ -289,13 +295,22 @@ public final class PGCursor: DatabaseCursor {
         let current = Unmanaged.passUnretained(self.current.unsafelyUnwrapped)
         let row = rowIndex
         var values: [SQLValue] = []
+        var overwrite = false
         if recycling {
             swap(&values, &recycledValues)
-            // Destroys the old values in place when this cursor holds the only reference; else a new buffer.
-            if !values.isEmpty { values.removeAll(keepingCapacity: true) }
+            // The same number of columns: each old value is overwritten in place (destroyed by specialised code;
+            // a buffer a row the caller holds still shares is copied first). Else emptied and appended to.
+            overwrite = values.count == described._withUnsafeGuaranteedRef { $0.decoders.count }
+            if !overwrite, !values.isEmpty { values.removeAll(keepingCapacity: true) }
         }
         try current._withUnsafeGuaranteedRef { result in
-            try described._withUnsafeGuaranteedRef { try result.decodeRow(row, $0, into: &values) }
+            try described._withUnsafeGuaranteedRef {
+                if overwrite {
+                    try result.decodeRow(row, $0, overwriting: &values)
+                } else {
+                    try result.decodeRow(row, $0, into: &values)
+                }
+            }
         }
         if recycling { recycledValues = values }
         rowIndex += 1
