@@ -51,7 +51,9 @@ public final class PGCursor: DatabaseCursor {
     /// The values array of the last row ``fetchOne()`` returned, also held by that row. When the caller has let
     /// the row go, the next row is decoded into the same buffer (its old values overwritten in place) instead of
     /// a new array per row; while the caller still holds it, copy-on-write leaves it alone and the next row gets
-    /// a copy. Its values are set to `.null` on every statement, so no value outlives its row longer than that.
+    /// a copy. The next statement's first row overwrites its values when it has as many columns; otherwise they are
+    /// set to `.null` when that statement's result arrives (or it fails), as at the end of a result set, so no
+    /// value outlives its row past the next statement.
     /// `@exclusivity(unchecked)`: swapped and emptied in place, which cost three run-time exclusivity checks per
     /// statement; a cursor is used from one thread at a time and these accesses never nest.
     @exclusivity(unchecked) private var recycledValues: [SQLValue] = []
@@ -81,9 +83,15 @@ public final class PGCursor: DatabaseCursor {
     public func execute(_ statement: BoundStatement) throws {
         try checkOpen()
         let spare = reset()
-        let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: spare)
-        self.source = consume source
-        try startSet(try nextResult(), prepared: prepared)
+        do {
+            let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: spare)
+            self.source = consume source
+            try startSet(try nextResult(), prepared: prepared)
+        } catch {
+            // No result set: the last row's values go now (``startSet(_:prepared:)`` lets them go otherwise).
+            releaseRecycledValues()
+            throw error
+        }
     }
 
     /// Runs one statement once per parameter set, prepared once and pipelined (libpq pipeline mode: the sets go
@@ -95,6 +103,7 @@ public final class PGCursor: DatabaseCursor {
     public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
         try checkOpen()
         reset()
+        releaseRecycledValues()
         affected = try connection.runMany(sql, parameterSets: parameterSets)
     }
 
@@ -155,19 +164,21 @@ public final class PGCursor: DatabaseCursor {
         rowsSeen = 0
         pendingNext = nil
         affected = -1
-        // The last row's values go now, not at the next fetch: each set to `.null` in place (destroyed by code
-        // specialised for `SQLValue`; emptying the array went through the runtime's generic per-element destroy),
-        // so the next fetch of as many columns overwrites them. A buffer a row the caller holds still shares is
-        // copied first (the caller's row keeps its values).
-        if !recycledValues.isEmpty {
-            recycledValues.withUnsafeMutableBufferPointer { values in
-                for index in values.indices { values[index] = .null }
-            }
-        }
         // Moved out of the optional (`consume`), not copied: no retain and release.
         guard isKnownUniquelyReferenced(&spare), let result = consume spare else { return nil }
         result.clear()
         return result
+    }
+
+    /// Lets the last row's values go: each set to `.null` in place (destroyed by code specialised for `SQLValue`;
+    /// emptying the array goes through the runtime's generic per-element destroy), so that a later fetch of as
+    /// many columns overwrites them. A buffer a row the caller holds still shares is copied first (the caller's row
+    /// keeps its values).
+    private func releaseRecycledValues() {
+        guard !recycledValues.isEmpty else { return }
+        recycledValues.withUnsafeMutableBufferPointer { values in
+            for index in values.indices { values[index] = .null }
+        }
     }
 
     private func nextResult() throws -> PQResult? {
@@ -197,6 +208,7 @@ public final class PGCursor: DatabaseCursor {
             current = nil
             described = nil
             setEnded = true
+            releaseRecycledValues()
             return
         }
         let kind = result.kind
@@ -208,6 +220,8 @@ public final class PGCursor: DatabaseCursor {
             // value and releases the old.
             if columns !== lastDescribed { lastDescribed = columns }
             if !sameStatement { lastDescribedStatement = copy prepared }
+            // Kept for the first row to overwrite when it has as many columns; else let go now.
+            if recycledValues.count != columns.decoders.count { releaseRecycledValues() }
             described = consume columns
             currentRowCount = result.rowCount
             setEnded = kind == .rows
@@ -218,6 +232,7 @@ public final class PGCursor: DatabaseCursor {
             described = nil
             setEnded = true
             affected = result.affectedRows ?? -1
+            releaseRecycledValues()
         }
     }
 
@@ -288,7 +303,11 @@ public final class PGCursor: DatabaseCursor {
         guard self.described != nil else {
             throw DatabaseError.misuse("no result set: the last statement returned no rows")
         }
-        guard try refill(), self.current != nil else { return nil }
+        guard try refill(), self.current != nil else {
+            // The end of the set: the last row's values go now, not at the next statement.
+            releaseRecycledValues()
+            return nil
+        }
         // Borrowed, not retained (a retain and a release each per row): the cursor's own properties keep both alive
         // while the row is decoded, and nothing below assigns them (`decodeRow` does not reach the cursor).
         let described = Unmanaged.passUnretained(self.described.unsafelyUnwrapped)
