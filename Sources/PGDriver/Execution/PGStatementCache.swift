@@ -105,6 +105,13 @@ struct PGStatementCache {
     /// Whether the two texts have the same UTF-8 bytes: ``StatementText/sameBytes(_:_:)`` without copying the
     /// strings into `var`s for `withUTF8` (a retain and release each) when both are native strings.
     private static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        // The same string value (one storage and length, or one small string's bytes) is the same text: told from
+        // its two words without reaching the bytes (the usual case, a caller running its one SQL string again).
+        if MemoryLayout<String>.size == MemoryLayout<(UInt64, UInt64)>.size,
+            unsafeBitCast(lhs, to: (UInt64, UInt64).self) == unsafeBitCast(rhs, to: (UInt64, UInt64).self)
+        {
+            return true
+        }
         let same = lhs.utf8.withContiguousStorageIfAvailable { left in
             rhs.utf8.withContiguousStorageIfAvailable { right in
                 left.count == right.count
