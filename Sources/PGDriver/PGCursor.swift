@@ -181,6 +181,8 @@ public final class PGCursor: DatabaseCursor {
         }
     }
 
+    /// The next result of the statement (inlined: a call per statement for the one result cost ~20 instructions).
+    @inline(__always)
     private func nextResult() throws -> PQResult? {
         switch source {
         case .buffered(let results):
@@ -303,7 +305,9 @@ public final class PGCursor: DatabaseCursor {
         guard self.described != nil else {
             throw DatabaseError.misuse("no result set: the last statement returned no rows")
         }
-        guard try refill(), self.current != nil else {
+        // A row left in the current result (checked here first: the call cost ~25 instructions a row).
+        let ready = self.current != nil && rowIndex < currentRowCount
+        guard try ready || refill(), self.current != nil else {
             // The end of the set: the last row's values go now, not at the next statement.
             releaseRecycledValues()
             return nil
