@@ -217,7 +217,17 @@ public final class PGCursor: DatabaseCursor {
         switch kind {
         case .rows, .singleRow:
             let sameStatement = prepared != nil && prepared == lastDescribedStatement
-            let columns = result.describedColumns(reusing: lastDescribed, sameStatement: sameStatement)
+            let columns: PQDescribedColumns
+            if self.lastDescribed != nil {
+                // Borrowed, not retained for the call (a retain and a release per statement): nothing assigns
+                // `lastDescribed` until the call returns.
+                let last = Unmanaged.passUnretained(self.lastDescribed.unsafelyUnwrapped)
+                columns = last._withUnsafeGuaranteedRef {
+                    result.describedColumns(reusing: $0, sameStatement: sameStatement)
+                }
+            } else {
+                columns = result.describedColumns(reusing: nil)
+            }
             // Assigned only when they change (a repeated statement keeps both): each assignment retains the new
             // value and releases the old.
             if columns !== lastDescribed { lastDescribed = columns }
@@ -317,25 +327,30 @@ public final class PGCursor: DatabaseCursor {
         let described = Unmanaged.passUnretained(self.described.unsafelyUnwrapped)
         let current = Unmanaged.passUnretained(self.current.unsafelyUnwrapped)
         let row = rowIndex
-        var values: [SQLValue] = []
-        var overwrite = false
+        let values: [SQLValue]
         if recycling {
-            swap(&values, &recycledValues)
-            // The same number of columns: each old value is overwritten in place (destroyed by specialised code;
-            // a buffer a row the caller holds still shares is copied first). Else emptied and appended to.
-            overwrite = values.count == described._withUnsafeGuaranteedRef { $0.decoders.count }
-            if !overwrite, !values.isEmpty { values.removeAll(keepingCapacity: true) }
-        }
-        try current._withUnsafeGuaranteedRef { result in
-            try described._withUnsafeGuaranteedRef {
-                if overwrite {
-                    try result.decodeRow(row, $0, overwriting: &values)
-                } else {
-                    try result.decodeRow(row, $0, into: &values)
+            // Decoded in place in ``recycledValues`` (no swap in and out: a release per row). The same number of
+            // columns: each old value is overwritten (destroyed by specialised code; a buffer a row the caller holds
+            // still shares is copied first). Else emptied and appended to.
+            let overwrite = recycledValues.count == described._withUnsafeGuaranteedRef { $0.decoders.count }
+            if !overwrite, !recycledValues.isEmpty { recycledValues.removeAll(keepingCapacity: true) }
+            try current._withUnsafeGuaranteedRef { result in
+                try described._withUnsafeGuaranteedRef {
+                    if overwrite {
+                        try result.decodeRow(row, $0, overwriting: &recycledValues)
+                    } else {
+                        try result.decodeRow(row, $0, into: &recycledValues)
+                    }
                 }
             }
+            values = recycledValues
+        } else {
+            var decoded: [SQLValue] = []
+            try current._withUnsafeGuaranteedRef { result in
+                try described._withUnsafeGuaranteedRef { try result.decodeRow(row, $0, into: &decoded) }
+            }
+            values = decoded
         }
-        if recycling { recycledValues = values }
         rowIndex += 1
         rowsSeen += 1
         return Row(columns: described.takeUnretainedValue().columns, values: values)
