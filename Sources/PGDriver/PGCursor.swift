@@ -84,7 +84,7 @@ public final class PGCursor: DatabaseCursor {
         try checkOpen()
         let spare = reset()
         do {
-            let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: spare)
+            let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: consume spare)
             self.source = consume source
             try startSet(try nextResult(), prepared: prepared)
         } catch {
