@@ -49,9 +49,11 @@ public final class PGCursor: DatabaseCursor {
     /// The prepared statement whose result `lastDescribed` describes (`nil`: an unprepared statement).
     private var lastDescribedStatement: String?
     /// The values array of the last row ``fetchOne()`` returned, also held by that row. When the caller has let
-    /// the row go, the next row is decoded into the same buffer (its old values destroyed in place) instead of a
-    /// new array per row; while the caller still holds it, copy-on-write leaves it alone and the next row gets a
-    /// new buffer. Emptied on every statement, so no value outlives its row longer than that.
+    /// the row go, the next row is decoded into the same buffer (its old values overwritten in place) instead of
+    /// a new array per row; while the caller still holds it, copy-on-write leaves it alone and the next row gets
+    /// a copy. The next statement's first row overwrites its values when it has as many columns; otherwise they are
+    /// set to `.null` when that statement's result arrives (or it fails), as at the end of a result set, so no
+    /// value outlives its row past the next statement.
     /// `@exclusivity(unchecked)`: swapped and emptied in place, which cost three run-time exclusivity checks per
     /// statement; a cursor is used from one thread at a time and these accesses never nest.
     @exclusivity(unchecked) private var recycledValues: [SQLValue] = []
@@ -81,9 +83,15 @@ public final class PGCursor: DatabaseCursor {
     public func execute(_ statement: BoundStatement) throws {
         try checkOpen()
         let spare = reset()
-        let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: spare)
-        self.source = consume source
-        try startSet(try nextResult(), prepared: prepared)
+        do {
+            let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: consume spare)
+            self.source = consume source
+            try startSet(try nextResult(), prepared: prepared)
+        } catch {
+            // No result set: the last row's values go now (``startSet(_:prepared:)`` lets them go otherwise).
+            releaseRecycledValues()
+            throw error
+        }
     }
 
     /// Runs one statement once per parameter set, prepared once and pipelined (libpq pipeline mode: the sets go
@@ -95,6 +103,7 @@ public final class PGCursor: DatabaseCursor {
     public func executeMany(_ sql: String, parameterSets: [[SQLValue]]) throws {
         try checkOpen()
         reset()
+        releaseRecycledValues()
         affected = try connection.runMany(sql, parameterSets: parameterSets)
     }
 
@@ -155,15 +164,25 @@ public final class PGCursor: DatabaseCursor {
         rowsSeen = 0
         pendingNext = nil
         affected = -1
-        // In place when the last row is gone (the values' memory goes now, not at the next fetch); else a new empty
-        // buffer, which the next fetch then fills.
-        if !recycledValues.isEmpty { recycledValues.removeAll(keepingCapacity: true) }
         // Moved out of the optional (`consume`), not copied: no retain and release.
         guard isKnownUniquelyReferenced(&spare), let result = consume spare else { return nil }
         result.clear()
         return result
     }
 
+    /// Lets the last row's values go: each set to `.null` in place (destroyed by code specialised for `SQLValue`;
+    /// emptying the array goes through the runtime's generic per-element destroy), so that a later fetch of as
+    /// many columns overwrites them. A buffer a row the caller holds still shares is copied first (the caller's row
+    /// keeps its values).
+    private func releaseRecycledValues() {
+        guard !recycledValues.isEmpty else { return }
+        recycledValues.withUnsafeMutableBufferPointer { values in
+            for index in values.indices { values[index] = .null }
+        }
+    }
+
+    /// The next result of the statement (inlined: a call per statement for the one result cost ~20 instructions).
+    @inline(__always)
     private func nextResult() throws -> PQResult? {
         switch source {
         case .buffered(let results):
@@ -191,17 +210,30 @@ public final class PGCursor: DatabaseCursor {
             current = nil
             described = nil
             setEnded = true
+            releaseRecycledValues()
             return
         }
         let kind = result.kind
         switch kind {
         case .rows, .singleRow:
             let sameStatement = prepared != nil && prepared == lastDescribedStatement
-            let columns = result.describedColumns(reusing: lastDescribed, sameStatement: sameStatement)
+            let columns: PQDescribedColumns
+            if self.lastDescribed != nil {
+                // Borrowed, not retained for the call (a retain and a release per statement): nothing assigns
+                // `lastDescribed` until the call returns.
+                let last = Unmanaged.passUnretained(self.lastDescribed.unsafelyUnwrapped)
+                columns = last._withUnsafeGuaranteedRef {
+                    result.describedColumns(reusing: $0, sameStatement: sameStatement)
+                }
+            } else {
+                columns = result.describedColumns(reusing: nil)
+            }
             // Assigned only when they change (a repeated statement keeps both): each assignment retains the new
             // value and releases the old.
             if columns !== lastDescribed { lastDescribed = columns }
             if !sameStatement { lastDescribedStatement = copy prepared }
+            // Kept for the first row to overwrite when it has as many columns; else let go now.
+            if recycledValues.count != columns.decoders.count { releaseRecycledValues() }
             described = consume columns
             currentRowCount = result.rowCount
             setEnded = kind == .rows
@@ -212,6 +244,7 @@ public final class PGCursor: DatabaseCursor {
             described = nil
             setEnded = true
             affected = result.affectedRows ?? -1
+            releaseRecycledValues()
         }
     }
 
@@ -282,22 +315,42 @@ public final class PGCursor: DatabaseCursor {
         guard self.described != nil else {
             throw DatabaseError.misuse("no result set: the last statement returned no rows")
         }
-        guard try refill(), self.current != nil else { return nil }
+        // A row left in the current result (checked here first: the call cost ~25 instructions a row).
+        let ready = self.current != nil && rowIndex < currentRowCount
+        guard try ready || refill(), self.current != nil else {
+            // The end of the set: the last row's values go now, not at the next statement.
+            releaseRecycledValues()
+            return nil
+        }
         // Borrowed, not retained (a retain and a release each per row): the cursor's own properties keep both alive
         // while the row is decoded, and nothing below assigns them (`decodeRow` does not reach the cursor).
         let described = Unmanaged.passUnretained(self.described.unsafelyUnwrapped)
         let current = Unmanaged.passUnretained(self.current.unsafelyUnwrapped)
         let row = rowIndex
-        var values: [SQLValue] = []
+        let values: [SQLValue]
         if recycling {
-            swap(&values, &recycledValues)
-            // Destroys the old values in place when this cursor holds the only reference; else a new buffer.
-            if !values.isEmpty { values.removeAll(keepingCapacity: true) }
+            // Decoded in place in ``recycledValues`` (no swap in and out: a release per row). The same number of
+            // columns: each old value is overwritten (destroyed by specialised code; a buffer a row the caller holds
+            // still shares is copied first). Else emptied and appended to.
+            let overwrite = recycledValues.count == described._withUnsafeGuaranteedRef { $0.decoders.count }
+            if !overwrite, !recycledValues.isEmpty { recycledValues.removeAll(keepingCapacity: true) }
+            try current._withUnsafeGuaranteedRef { result in
+                try described._withUnsafeGuaranteedRef {
+                    if overwrite {
+                        try result.decodeRow(row, $0, overwriting: &recycledValues)
+                    } else {
+                        try result.decodeRow(row, $0, into: &recycledValues)
+                    }
+                }
+            }
+            values = recycledValues
+        } else {
+            var decoded: [SQLValue] = []
+            try current._withUnsafeGuaranteedRef { result in
+                try described._withUnsafeGuaranteedRef { try result.decodeRow(row, $0, into: &decoded) }
+            }
+            values = decoded
         }
-        try current._withUnsafeGuaranteedRef { result in
-            try described._withUnsafeGuaranteedRef { try result.decodeRow(row, $0, into: &values) }
-        }
-        if recycling { recycledValues = values }
         rowIndex += 1
         rowsSeen += 1
         return Row(columns: described.takeUnretainedValue().columns, values: values)

@@ -78,6 +78,43 @@ struct PGRowRecyclingTests {
         #expect(try batch.row(0).value(1) == .string("batch"))
     }
 
+    @Test("the recycled values across failing, rowless and differently shaped statements")
+    func recycledValuesAcrossStatementKinds() throws {
+        let connection = try cachedConnection()
+        defer { connection.close() }
+        let cursor = try connection.makeCursor()
+        let sql = "SELECT $1::int8, $2::text"
+        try cursor.execute(BoundStatement(sql: sql, parameters: [.int(1), .string("one")]))
+        #expect(try cursor.fetchOne()?.values == [.int(1), .string("one")])
+        // A statement that fails leaves no result set behind.
+        #expect(throws: DatabaseError.self) {
+            try cursor.execute(BoundStatement(sql: "SELECT 1 / $1::int4, 'x'::text", parameters: [.int(0)]))
+        }
+        #expect(throws: DatabaseError.self) { try cursor.fetchOne() }
+        // The next row of as many columns, with a NULL, overwrites the kept values.
+        try cursor.execute(BoundStatement(sql: sql, parameters: [.int(2), .null]))
+        let held = try #require(try cursor.fetchOne())
+        #expect(held.values == [.int(2), .null])
+        // A row the caller holds is left alone by the next one.
+        try cursor.execute(BoundStatement(sql: sql, parameters: [.int(3), .string("three")]))
+        #expect(try cursor.fetchOne()?.values == [.int(3), .string("three")])
+        #expect(held.values == [.int(2), .null])
+        // No rows, a command, another width, then the first shape again.
+        try cursor.execute(BoundStatement(sql: sql + " WHERE false", parameters: [.int(4), .string("none")]))
+        #expect(try cursor.fetchOne() == nil)
+        try cursor.execute("SET application_name = 'recycling'")
+        #expect(throws: DatabaseError.self) { try cursor.fetchOne() }
+        let wide = "SELECT $1::int8, $2::text, $3::float8"
+        try cursor.execute(BoundStatement(sql: wide, parameters: [.int(5), .string("five"), .double(5.5)]))
+        #expect(try cursor.fetchOne()?.values == [.int(5), .string("five"), .double(5.5)])
+        for index in 6...7 {
+            try cursor.execute(BoundStatement(sql: sql, parameters: [.int(Int64(index)), .string("row \(index)")]))
+            #expect(try cursor.fetchOne()?.values == [.int(Int64(index)), .string("row \(index)")])
+            #expect(try cursor.fetchOne() == nil)
+        }
+        #expect(held.values == [.int(2), .null])
+    }
+
     @Test("text decodes as String(decoding:as:): short and long, ASCII and not, ill-formed bytes repaired")
     func textDecoding() throws {
         let samples: [[UInt8]] = [

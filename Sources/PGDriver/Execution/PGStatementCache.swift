@@ -62,6 +62,9 @@ struct PGStatementCache {
     private var lastTypes: [UInt32] = []
     private var provisionalCount = 0
     private var nextNumber = 0
+    /// Hits of the repeated statement, counted here rather than through the generic core's `countHit()` (a call
+    /// and a metadata lookup per statement); ``currentStatistics`` adds them to the core's.
+    private var repeatHits = 0
 
     /// Whether statements may be prepared at all. Stored, like ``needsMaintenance``: both are read on every
     /// statement, and a computed property forwarding to `core` made the connection copy the whole cache to read it.
@@ -87,7 +90,11 @@ struct PGStatementCache {
     }
 
     /// The counters, with the number of statements held now.
-    var currentStatistics: StatementCacheStatistics { core.currentStatistics }
+    var currentStatistics: StatementCacheStatistics {
+        var statistics = core.currentStatistics
+        statistics.hits += repeatHits
+        return statistics
+    }
 
     /// What to do with the statement `sql` with parameters of `types` now; counts the run. A repeat of the
     /// statement run last is answered without building a ``Key`` (two retains and releases). `.unprepared`,
@@ -96,7 +103,7 @@ struct PGStatementCache {
         guard isEnabled else { return .unprepared }
         // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
         if let lastName, lastTypes == types, Self.sameBytes(lastSQL, sql) {
-            core.countHit()
+            repeatHits += 1
             return .execute(lastName)
         }
         return plan(for: Key(sql: sql, types: types))
@@ -104,7 +111,15 @@ struct PGStatementCache {
 
     /// Whether the two texts have the same UTF-8 bytes: ``StatementText/sameBytes(_:_:)`` without copying the
     /// strings into `var`s for `withUTF8` (a retain and release each) when both are native strings.
+    @inline(__always)
     private static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        // The same string value (one storage and length, or one small string's bytes) is the same text: told from
+        // its two words without reaching the bytes (the usual case, a caller running its one SQL string again).
+        if MemoryLayout<String>.size == MemoryLayout<(UInt64, UInt64)>.size,
+            unsafeBitCast(lhs, to: (UInt64, UInt64).self) == unsafeBitCast(rhs, to: (UInt64, UInt64).self)
+        {
+            return true
+        }
         let same = lhs.utf8.withContiguousStorageIfAvailable { left in
             rhs.utf8.withContiguousStorageIfAvailable { right in
                 left.count == right.count
@@ -119,7 +134,7 @@ struct PGStatementCache {
     mutating func plan(for key: Key) -> Plan {
         // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
         if let lastName, lastTypes == key.types, Self.sameBytes(lastSQL, key.sql) {
-            core.countHit()
+            repeatHits += 1
             return .execute(lastName)
         }
         switch core.plan(for: key) {

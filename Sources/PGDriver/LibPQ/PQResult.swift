@@ -159,6 +159,37 @@ final class PQResult {
         }
     }
 
+    /// Decodes row `row` over the values of an earlier row in `values`, which holds exactly one value per column:
+    /// each old value is destroyed as its column's new value is assigned, through code specialised for
+    /// ``SQLValue`` (emptying the array first goes through the runtime's generic per-element destroy). Writing
+    /// makes the buffer unique first, so a row that still shares it keeps its values.
+    func decodeRow(_ row: Int, _ columns: PQDescribedColumns, overwriting values: inout [SQLValue]) throws {
+        let rowIndex = Int32(row)
+        let decoders = columns.decoders
+        let binary = columns.binary
+        let count = decoders.count
+        precondition(values.count == count, "decodeRow(overwriting:) needs one value per column")
+        try values.withUnsafeMutableBufferPointer { values in
+            try decoders.withUnsafeBufferPointer { decoders in
+                try binary.withUnsafeBufferPointer { binary in
+                    for column in 0..<count {
+                        let columnIndex = Int32(column)
+                        let length = Int(PQgetlength(pointer, rowIndex, columnIndex))
+                        if length == 0, PQgetisnull(pointer, rowIndex, columnIndex) != 0 {
+                            values[column] = .null
+                            continue
+                        }
+                        let bytes = UnsafeRawBufferPointer(
+                            start: PQgetvalue(pointer, rowIndex, columnIndex), count: length)
+                        let decoder = decoders[column]
+                        values[column] =
+                            binary[column] ? try decoder.decodeBinary(bytes) : try decoder.decodeText(bytes)
+                    }
+                }
+            }
+        }
+    }
+
     /// The error this result reports, with the server's fields.
     func error(statement: String?, cancelRequested: Bool, connectionBroken: Bool) -> DatabaseError {
         func field(_ code: Int32) -> String? {
