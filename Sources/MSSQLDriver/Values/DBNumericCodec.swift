@@ -53,6 +53,16 @@ enum DBNumericCodec {
         guard precision >= 1, precision <= maxPrecision, scale <= precision else {
             throw DatabaseError.typeMismatch("a DECIMAL with precision \(precision) and scale \(scale)")
         }
+        let width = bytesPerPrecision[precision] &- 1
+        if width <= 8, raw.count >= 11 {
+            // Precision ≤ 19: the magnitude's `width` big-endian bytes are the top of one 8-byte load (a full
+            // `DBNUMERIC` is 35 bytes, so the load stays inside the value), shifted down past the bytes after them.
+            let word = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 3, as: UInt64.self))
+            let magnitude = word >> UInt64(truncatingIfNeeded: (8 &- width) &* 8)
+            guard magnitude <= UInt64(Int64.max) else { return nil }
+            let value = Int64(magnitude)
+            return (raw[2] != 0 ? -value : value, scale)
+        }
         let end = min(raw.count, 2 &+ bytesPerPrecision[precision])
         var magnitude: UInt64 = 0
         var index = 3

@@ -1,0 +1,55 @@
+import DBCore
+import Testing
+
+@testable import MSSQLDriver
+
+/// `DBNumericCodec.scaled`, which reads a magnitude of up to 8 bytes with one load, against `decode`, which reads it
+/// a byte at a time: the same value for every precision up to 19, in a full 35-byte `DBNUMERIC` whose bytes after
+/// the magnitude are not zero, and in one cut to its magnitude.
+@Suite("DB-Library DECIMAL as a scaled integer")
+struct ScaledDecimalCodecTests {
+    /// A `DBNUMERIC` of `precision` and `scale` holding `magnitude` (big-endian in FreeTDS's width), its sign byte
+    /// set when `negative`; `full`: 35 bytes, the rest filled with 0xAB, else cut after the magnitude.
+    func numeric(precision: Int, scale: Int, magnitude: UInt64, negative: Bool, full: Bool) -> [UInt8] {
+        let width = DBNumericCodec.bytesPerPrecision[precision] - 1
+        var bytes: [UInt8] = [UInt8(precision), UInt8(scale), negative ? 1 : 0]
+        for index in 0..<width {
+            let shift = (width - 1 - index) * 8
+            bytes.append(shift < 64 ? UInt8(truncatingIfNeeded: magnitude >> UInt64(shift)) : 0)
+        }
+        if full { bytes += [UInt8](repeating: 0xAB, count: DBNumericCodec.size - bytes.count) }
+        return bytes
+    }
+
+    /// The largest magnitude of `precision` digits that fits an Int64.
+    func largest(_ precision: Int) -> UInt64 {
+        precision >= 19 ? UInt64(Int64.max) : (1...precision).reduce(UInt64(1)) { product, _ in product * 10 } - 1
+    }
+
+    @Test("every precision up to 19 reads the same value as the byte-at-a-time decoder", arguments: [false, true])
+    func samePerPrecision(full: Bool) throws {
+        for precision in 1...19 {
+            let scale = precision / 3
+            for magnitude in [0, 1, 7, largest(precision) / 3, largest(precision)] {
+                for negative in [false, true] {
+                    let bytes = numeric(
+                        precision: precision, scale: scale, magnitude: magnitude, negative: negative, full: full)
+                    let scaled = try bytes.withUnsafeBytes { try DBNumericCodec.scaled($0) }
+                    let decoded = try bytes.withUnsafeBytes { try DBNumericCodec.decode($0) }
+                    let expected = Int64(magnitude) * (negative ? -1 : 1)
+                    #expect(scaled?.unscaled == expected, "precision \(precision), \(magnitude), full \(full)")
+                    #expect(scaled?.scale == scale)
+                    let text = DBNumericCodec.canonicalDecimal(magnitude: magnitude, scale: scale, negative: negative)
+                    #expect(decoded == text, "precision \(precision), \(magnitude), full \(full)")
+                }
+            }
+        }
+    }
+
+    @Test("a precision-19 magnitude beyond Int64 is nil, full or cut", arguments: [false, true])
+    func beyondInt64(full: Bool) throws {
+        let bytes = numeric(
+            precision: 19, scale: 0, magnitude: UInt64(Int64.max) + 1, negative: false, full: full)
+        #expect(try bytes.withUnsafeBytes { try DBNumericCodec.scaled($0) } == nil)
+    }
+}
