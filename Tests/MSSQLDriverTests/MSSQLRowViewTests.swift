@@ -264,6 +264,26 @@ struct MSSQLRowViewTests {
         }
     }
 
+    @Test(
+        "a view read after its cursor and connection were freed still stops the process (its row's memory is pooled)")
+    func viewOutlivingItsCursor() async {
+        await #expect(processExitsWith: .signal(SIGILL)) {
+            var kept: (any RowView)?
+            do {
+                let connection = try RealSandbox.connect()
+                defer { connection.close() }
+                let cursor = try connection.makeCursor()
+                try cursor.execute("SELECT 1 AS a UNION ALL SELECT 2")
+                try cursor.forEachRowView { view in kept = kept ?? view }
+            }
+            // A new cursor may take the pooled row: the kept view's sequence number is still not its current one.
+            let connection = try RealSandbox.connect()
+            let cursor = try connection.makeCursor()
+            try cursor.execute("SELECT 3 AS a")
+            try cursor.forEachRowView { _ in _ = try kept?.int64(at: 0) }
+        }
+    }
+
     @Test("scaledDecimal reads DECIMAL bytes as an integer and a scale; wider than Int64 is a type mismatch")
     func scaledDecimals() async throws {
         try await offPool {

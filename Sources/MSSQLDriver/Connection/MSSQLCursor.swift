@@ -36,7 +36,8 @@ public final class MSSQLCursor: DatabaseCursor {
     private var cachedDescriptions: [ColumnDescription] = []
     /// The connection's wire claim this cursor's results belong to (``MSSQLConnection/claimCount``).
     private var claim = 0
-    /// The current row ``forEachRowView(_:)`` reads in place (made on its first use, reused after).
+    /// The current row ``forEachRowView(_:)`` reads in place (taken from the pool on its first use, reused after,
+    /// given back when the cursor is freed).
     private var currentRow: DBLibCurrentRow?
     /// Whether a ``forEachRowView(_:)`` call is running: the cursor refuses other calls until it returns.
     private var viewing = false
@@ -55,6 +56,7 @@ public final class MSSQLCursor: DatabaseCursor {
 
     deinit {
         if !closed { connection.release(ObjectIdentifier(self)) }
+        if let currentRow { DBLibCurrentRow.recycle(currentRow) }
     }
 
     /// `SQLDialect.sqlServer`.
@@ -235,7 +237,7 @@ public final class MSSQLCursor: DatabaseCursor {
             pendingError = nil
             throw error
         }
-        let row = currentRow ?? DBLibCurrentRow()
+        let row = currentRow ?? DBLibCurrentRow.take()
         currentRow = row
         row.begin(columns: resultColumns, types: types)
         viewing = true

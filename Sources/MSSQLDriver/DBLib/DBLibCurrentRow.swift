@@ -1,5 +1,6 @@
 import CSybDB
 import DBCore
+import Foundation
 
 /// DB-Library's current row (`dbnextrow`), read in place through `dbdata` / `dbdatlen`: the state behind
 /// ``MSSQLRowView``. One per cursor, set up per result set (its columns, their DB-Library type codes, the length of
@@ -8,7 +9,11 @@ import DBCore
 /// copies nothing.
 ///
 /// ``current`` is the sequence number of the one row whose view may read now (0: none), so a view kept past its
-/// call fails a precondition instead of reading another row, or a `DBPROCESS` no longer held. The properties are
+/// call fails a precondition instead of reading another row, or a `DBPROCESS` no longer held. Views refer to their
+/// current row without a reference count (no retain and release per row handed out): a current row is never freed
+/// but goes back to a process-wide pool when its cursor is freed (``recycle(_:)``) and serves the next cursor
+/// (``take()``), its sequence numbers still rising, so a view kept past its cursor still finds its row's memory and
+/// still fails the precondition. The properties are
 /// read on every value a view decodes: they skip the dynamic exclusivity checks of class properties
 /// (`@exclusivity(unchecked)`), which is safe because a cursor, and so its current row, is used from one thread at
 /// a time (it is not `Sendable`) and no access to them overlaps another.
@@ -108,6 +113,13 @@ final class DBLibCurrentRow {
         return UnsafeRawBufferPointer(start: data, count: Int(size))
     }
 
+    /// Makes the row no view may read and forgets its columns, before it goes back to the pool.
+    private func clear() {
+        leave()
+        columns = RowColumns([])
+        columnCount = 0
+    }
+
     /// The date `days` after 1900-01-01: the civil date is worked out once for a run of values on the same day
     /// (rows ordered or clustered by time), as the last one is kept.
     @inline(__always)
@@ -117,5 +129,29 @@ final class DBLibCurrentRow {
             lastDays1900 = days
         }
         return lastDate
+    }
+}
+
+extension DBLibCurrentRow {
+    /// The lock of ``idle``.
+    private static let idleLock = NSLock()
+    /// Current rows whose cursors were freed, for the next cursors (as many as cursors ever read views at once).
+    nonisolated(unsafe) private static var idle: [DBLibCurrentRow] = []
+
+    /// A current row for a cursor: one a freed cursor left, or a new one. It must go back with ``recycle(_:)``
+    /// when the cursor is freed (views hold no reference to it).
+    static func take() -> DBLibCurrentRow {
+        idleLock.lock()
+        defer { idleLock.unlock() }
+        return idle.popLast() ?? DBLibCurrentRow()
+    }
+
+    /// Takes back the current row of a cursor being freed: no view reads it any more (a view kept past its call
+    /// fails its precondition, as the row's next sequence numbers never repeat one).
+    static func recycle(_ row: DBLibCurrentRow) {
+        row.clear()
+        idleLock.lock()
+        defer { idleLock.unlock() }
+        idle.append(row)
     }
 }

@@ -5,23 +5,39 @@ import DBCore
 /// here equals the one a ``Row`` holds); text becomes a `String` only when asked.
 ///
 /// Valid only during the ``MSSQLCursor/forEachRowView(_:)`` call that receives it: ``DBLibCurrentRow/current``
-/// names the one row whose view may read, and reading after the call fails a precondition.
+/// names the one row whose view may read, and reading after the call fails a precondition. The view holds its
+/// row unreferenced (`Unmanaged`, read through `_withUnsafeGuaranteedRef`: handing out a view and reading it
+/// retain and release nothing); that is safe because a ``DBLibCurrentRow`` is never freed (its cursor gives it back
+/// to a pool), so even a view kept past its cursor reads valid memory and fails the precondition.
 struct MSSQLRowView: RowView {
-    let row: DBLibCurrentRow
+    private let unmanagedRow: Unmanaged<DBLibCurrentRow>
     let sequence: Int
 
-    var columns: RowColumns { row.columns }
+    init(row: DBLibCurrentRow, sequence: Int) {
+        unmanagedRow = .passUnretained(row)
+        self.sequence = sequence
+    }
+
+    var columns: RowColumns { withRow { $0.columns } }
+
+    /// Calls `body` with the row, without retaining it (it is never freed, see above).
+    @inline(__always)
+    private func withRow<R>(_ body: (DBLibCurrentRow) throws -> R) rethrows -> R {
+        try unmanagedRow._withUnsafeGuaranteedRef(body)
+    }
 
     /// The DB-Library type code and bytes (`nil` for NULL) of the value at `index`.
     @inline(__always)
     private func raw(_ index: Int) throws -> (type: Int, bytes: UnsafeRawBufferPointer?) {
-        precondition(row.current == sequence, "a RowView was used after the call that received it returned")
-        guard index >= 0, index < row.columnCount else { throw outOfRange(index) }
-        return (row.types[index], row.raw(index))
+        try withRow { row in
+            precondition(row.current == sequence, "a RowView was used after the call that received it returned")
+            guard index >= 0, index < row.columnCount else { throw outOfRange(index, columns: row.columnCount) }
+            return (row.types[index], row.raw(index))
+        }
     }
 
-    private func outOfRange(_ index: Int) -> DatabaseError {
-        DatabaseError.misuse("column index \(index) is out of range; the row has \(row.columnCount) columns")
+    private func outOfRange(_ index: Int, columns: Int) -> DatabaseError {
+        DatabaseError.misuse("column index \(index) is out of range; the row has \(columns) columns")
     }
 
     func value(at index: Int) throws -> SQLValue {
@@ -106,7 +122,8 @@ struct MSSQLRowView: RowView {
             guard bytes.count >= 16 else { return try DBDateTimeCodec.decodeDateTime2(bytes) }
             let time = try DBDateTimeCodec.sqlTime(units100ns: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
             return SQLTimestamp(
-                date: row.date(days1900: bytes.loadUnaligned(fromByteOffset: 8, as: Int32.self)), time: time)
+                date: withRow { $0.date(days1900: bytes.loadUnaligned(fromByteOffset: 8, as: Int32.self)) },
+                time: time)
         case TDSTypeCode.datetime, TDSTypeCode.datetimeN: return try DBDateTimeCodec.decodeDateTime(bytes)
         case TDSTypeCode.datetime4: return try DBDateTimeCodec.decodeDateTime4(bytes)
         default: break
