@@ -76,4 +76,14 @@ struct DateTimeCodecTests {
             + withUnsafeBytes(of: UInt16(61).littleEndian) { Array($0) }
         #expect(try decode(TDSTypeCode.datetime4, bytes) == .timestamp(SQLTimestamp(iso: "1900-01-02 01:01")!))
     }
+
+    @Test("a time of day at or past midnight, huge ones included, is a type mismatch, not a trap")
+    func timeBeyondOneDay() throws {
+        let lastUnit = DBDateTimeCodec.units100nsPerDay - 1
+        #expect(try DBDateTimeCodec.sqlTime(units100ns: lastUnit).nanosecondsSinceMidnight == Int64(lastUnit) * 100)
+        #expect(try DBDateTimeCodec.sqlTime(units100ns: 0).nanosecondsSinceMidnight == 0)
+        for units in [DBDateTimeCodec.units100nsPerDay, UInt64(Int64.max) / 50, UInt64.max] {
+            #expect(throws: DatabaseError.self) { try DBDateTimeCodec.sqlTime(units100ns: units) }
+        }
+    }
 }

@@ -52,11 +52,22 @@ enum DBDateTimeCodec {
 
     static func sqlDate(days1900: Int) -> SQLDate { SQLDate(daysSince1970: days1900 - days1900To1970) }
 
+    /// The 100 ns units of one day.
+    static let units100nsPerDay: UInt64 = 864_000_000_000
+
+    /// The time of day `units100ns` × 100 ns after midnight; throws beyond one day (inlined in the row views'
+    /// `timestamp(at:)`; the error is made out of line).
+    @inline(__always)
     static func sqlTime(units100ns: UInt64) throws -> SQLTime {
-        guard let time = SQLTime(nanosecondsSinceMidnight: Int64(clamping: units100ns) * 100) else {
-            throw DatabaseError.typeMismatch("a time of \(units100ns) × 100 ns is not within one day")
-        }
+        guard units100ns < units100nsPerDay,
+            let time = SQLTime(nanosecondsSinceMidnight: Int64(truncatingIfNeeded: units100ns) &* 100)
+        else { throw timeBeyondOneDay(units100ns) }
         return time
+    }
+
+    @inline(never)
+    private static func timeBeyondOneDay(_ units100ns: UInt64) -> DatabaseError {
+        DatabaseError.typeMismatch("a time of \(units100ns) × 100 ns is not within one day")
     }
 
     /// Decodes a `DBDATETIMEALL` as the value of a column of `type` (`SYBMSDATE`, `SYBMSTIME`, `SYBMSDATETIME2`,

@@ -31,7 +31,10 @@ struct MSSQLRowView: RowView {
     private func raw(_ index: Int) throws -> (type: Int, bytes: UnsafeRawBufferPointer?) {
         try withRow { row in
             precondition(row.current == sequence, "a RowView was used after the call that received it returned")
-            guard index >= 0, index < row.columnCount else { throw outOfRange(index, columns: row.columnCount) }
+            // One unsigned compare: a negative index wraps to a huge one.
+            guard UInt(bitPattern: index) < UInt(bitPattern: row.columnCount) else {
+                throw outOfRange(index, columns: row.columnCount)
+            }
             return (row.types[index], row.raw(index))
         }
     }
