@@ -13,10 +13,11 @@ import Foundation
 /// current row without a reference count (no retain and release per row handed out): a current row is never freed
 /// but goes back to a process-wide pool when its cursor is freed (``recycle(_:)``) and serves the next cursor
 /// (``take()``), its sequence numbers still rising, so a view kept past its cursor still finds its row's memory and
-/// still fails the precondition. The properties are
-/// read on every value a view decodes: they skip the dynamic exclusivity checks of class properties
-/// (`@exclusivity(unchecked)`), which is safe because a cursor, and so its current row, is used from one thread at
-/// a time (it is not `Sendable`) and no access to them overlaps another.
+/// still fails the precondition.
+///
+/// The properties are read on every value a view decodes: they skip the dynamic exclusivity checks of class
+/// properties (`@exclusivity(unchecked)`), which is safe because a cursor, and so its current row, is used from one
+/// thread at a time (it is not `Sendable`) and no access to them overlaps another.
 final class DBLibCurrentRow {
     /// The `DBPROCESS` whose current row the views read; `nil` outside a body's call.
     @exclusivity(unchecked) private var dbproc: OpaquePointer?
