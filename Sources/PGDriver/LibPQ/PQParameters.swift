@@ -154,9 +154,16 @@ struct PQParameters {
         return (oid, 0)
     }
 
-    /// Appends an integer in network byte order straight into the buffer (no intermediate array).
+    /// Appends an integer in network byte order straight into the buffer (no intermediate array): stored as one
+    /// unaligned word, not copied through ``put(_:)``'s `memcpy` call.
     private mutating func appendBinaryInteger<T: FixedWidthInteger>(_ oid: UInt32, _ value: T) -> (UInt32, Int32) {
-        withUnsafeBytes(of: value.bigEndian) { put($0) }
+        let start = used
+        let end = start + MemoryLayout<T>.size
+        if end > buffer.count {
+            buffer.append(contentsOf: repeatElement(0, count: max(end - buffer.count, buffer.count)))
+        }
+        buffer.withUnsafeMutableBytes { $0.storeBytes(of: value.bigEndian, toByteOffset: start, as: T.self) }
+        used = end
         return (oid, 1)
     }
 
