@@ -76,9 +76,12 @@ struct PQParameters {
                 let end = format == 0 ? used - 1 : used
                 (length, offset) = (Int32(truncatingIfNeeded: end - start), Int32(truncatingIfNeeded: start))
             }
-            layout[index] = max(format, 0)
-            layout[count + index] = length
-            layout[2 * count + index] = offset
+            // One uniqueness check for the three entries (each subscript assignment made its own).
+            layout.withUnsafeMutableBufferPointer { layout in
+                layout[index] = max(format, 0)
+                layout[count + index] = length
+                layout[2 * count + index] = offset
+            }
         }
         // The buffer is never empty: a zero-length value's pointer stays non-nil (nil means NULL to libpq).
     }
