@@ -21,7 +21,33 @@ public struct SQLDate: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Creates the date that is `days` days after 1970-01-01 (negative for earlier dates).
     public init(daysSince1970 days: Int) {
-        // Howard Hinnant's civil_from_days.
+        // Neri and Schneider's Euclidean affine functions ("Euclidean affine functions and their application to
+        // calendar algorithms", 2022) in 32-bit unsigned arithmetic: multiplications and shifts where the general
+        // form divides. Exact (checked against the general form for every day of the range) from 1 March of the
+        // year -32,800 to 5 June 2,907,005; outside that range, the general form.
+        // Days from 0000-03-01 minus 82 eras (400 years each) to 1970-01-01: shifted by it, every day of the fast
+        // range is a non-negative day number, and 4 × that number + 3 must fit in 32 bits.
+        let shift = 719_468 + 146_097 * 82
+        if days >= -shift, days < (1 << 30) - shift {
+            let n = UInt32(truncatingIfNeeded: days &+ shift)
+            let n1 = 4 &* n &+ 3
+            let century = n1 / 146_097
+            let dayOfCentury = n1 % 146_097 / 4
+            let n2 = UInt64(4 &* dayOfCentury &+ 3) &* 2_939_745
+            let yearOfCentury = UInt32(truncatingIfNeeded: n2 >> 32)
+            let dayOfYear = UInt32(truncatingIfNeeded: n2) / 2_939_745 / 4
+            let n3 = 2141 &* dayOfYear &+ 197_913
+            let january = dayOfYear >= 306
+            self.year = Int(100 &* century &+ yearOfCentury) &- 32_800 &+ (january ? 1 : 0)
+            self.month = Int(january ? (n3 >> 16) &- 12 : n3 >> 16)
+            self.day = Int((n3 & 0xFFFF) / 2141) &+ 1
+        } else {
+            (year, month, day) = SQLDate.civil(fromDays: days)
+        }
+    }
+
+    /// The year, month and day `days` days after 1970-01-01, for any day (Howard Hinnant's civil_from_days).
+    private static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -30,9 +56,7 @@ public struct SQLDate: Sendable, Hashable, Comparable, CustomStringConvertible {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self.month = m
-        self.day = d
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// Days from 1970-01-01 to this date (negative for earlier dates).

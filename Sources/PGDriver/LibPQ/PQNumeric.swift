@@ -9,6 +9,15 @@ enum PQNumeric {
     private static let positiveInfinity: UInt16 = 0xD000
     private static let negativeInfinity: UInt16 = 0xF000
 
+    /// "00", "01", …, "99": the two digits of `n` at offset `2 * n`.
+    private static var digitPairs: StaticString {
+        """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
+    }
+
     /// The exact value of a binary `numeric`: `.decimal`, or `.string` for `NaN`, `Infinity` and `-Infinity`
     /// (which ``SQLDecimal`` does not represent).
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> SQLValue {
@@ -46,41 +55,60 @@ enum PQNumeric {
                 text[length] = byte
                 length &+= 1
             }
+            // Two digits at a time from a table of "00" to "99" (a load per pair, where each digit cost a division
+            // by a constant, done as a multiplication and a shift).
+            @inline(__always) func putPair(_ pair: Int) {
+                text[length] = digitPairs.utf8Start[2 &* pair]
+                text[length &+ 1] = digitPairs.utf8Start[2 &* pair &+ 1]
+                length &+= 2
+            }
+            @inline(__always) func putGroup(_ group: Int) {
+                let high = group / 100
+                putPair(high)
+                putPair(group &- 100 &* high)
+            }
             if minus { put(UInt8(ascii: "-")) }
             // Integer part: groups 0...weight; the first without leading zeros.
             if weight < 0 {
                 put(UInt8(ascii: "0"))
             } else {
                 let first = digit(0)
-                if first >= 1000 { put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first / 1000)) }
-                if first >= 100 { put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first / 100 % 10)) }
-                if first >= 10 { put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first / 10 % 10)) }
-                put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first % 10))
+                if first >= 1000 {
+                    putGroup(first)
+                } else if first >= 100 {
+                    put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first / 100))
+                    putPair(first % 100)
+                } else if first >= 10 {
+                    putPair(first)
+                } else {
+                    put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first))
+                }
                 if weight >= 1 {
-                    for index in 1...weight {
-                        let group = digit(index)
-                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group / 1000))
-                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group / 100 % 10))
-                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group / 10 % 10))
-                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group % 10))
-                    }
+                    for index in 1...weight { putGroup(digit(index)) }
                 }
             }
-            // Fraction: `scale` digits from groups weight+1, weight+2, ...
+            // Fraction: `scale` digits from groups weight+1, weight+2, ...: whole groups, then the first digits of
+            // the next.
             if scale > 0 {
                 put(UInt8(ascii: "."))
-                var written = 0
+                var left = scale
                 var index = weight + 1
-                while written < scale {
-                    var group = digit(index)
-                    var divisor = 1000
-                    for _ in 0..<4 where written < scale {
-                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: group / divisor))
-                        group %= divisor
-                        divisor /= 10
-                        written += 1
-                    }
+                while left >= 4 {
+                    putGroup(digit(index))
                     index += 1
+                    left -= 4
+                }
+                if left > 0 {
+                    let group = digit(index)
+                    let high = group / 100
+                    if left >= 2 {
+                        putPair(high)
+                        if left == 3 {
+                            put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: (group &- 100 &* high) / 10))
+                        }
+                    } else {
+                        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: high / 10))
+                    }
                 }
             }
             return length

@@ -40,6 +40,24 @@ struct SQLDateTests {
         #expect((year, month, day) == (10_000, 1, 1))
     }
 
+    /// Around the ends of the 32-bit fast conversion's range (1 March -32,800 to 5 June 2,907,005) and far beyond:
+    /// consecutive days give consecutive dates, each converting back to its day number.
+    @Test func fastRangeEnds() throws {
+        let first = try #require(SQLDate(year: -32_800, month: 3, day: 1))
+        let last = try #require(SQLDate(year: 2_907_005, month: 6, day: 5))
+        #expect(SQLDate(daysSince1970: first.daysSince1970) == first)
+        #expect(SQLDate(daysSince1970: last.daysSince1970) == last)
+        #expect(SQLDate(daysSince1970: first.daysSince1970 - 1) == SQLDate(year: -32_800, month: 2, day: 29))
+        #expect(SQLDate(daysSince1970: last.daysSince1970 + 1) == SQLDate(year: 2_907_005, month: 6, day: 6))
+        for anchor in [first.daysSince1970, last.daysSince1970 + 1, -400_000_000, 900_000_000, 2_000_000_000] {
+            for days in anchor - 800...anchor + 800 {
+                let date = SQLDate(daysSince1970: days)
+                #expect(date.daysSince1970 == days, "\(date)")
+                #expect(SQLDate(year: date.year, month: date.month, day: date.day) == date)
+            }
+        }
+    }
+
     @Test func invalidDates() {
         #expect(SQLDate(year: 2023, month: 2, day: 29) == nil)
         #expect(SQLDate(year: 1900, month: 2, day: 29) == nil)
