@@ -144,16 +144,7 @@ final class PQResult {
         try decoders.withUnsafeBufferPointer { decoders in
             try binary.withUnsafeBufferPointer { binary in
                 for column in 0..<count {
-                    let columnIndex = Int32(column)
-                    // `PQgetlength` is 0 for NULL: only an empty value needs `PQgetisnull` to tell.
-                    let length = Int(PQgetlength(pointer, rowIndex, columnIndex))
-                    if length == 0, PQgetisnull(pointer, rowIndex, columnIndex) != 0 {
-                        values.append(.null)
-                        continue
-                    }
-                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(pointer, rowIndex, columnIndex), count: length)
-                    let decoder = decoders[column]
-                    values.append(binary[column] ? try decoder.decodeBinary(bytes) : try decoder.decodeText(bytes))
+                    values.append(try value(rowIndex, column, decoders[column], binary: binary[column]))
                 }
             }
         }
@@ -173,21 +164,23 @@ final class PQResult {
             try decoders.withUnsafeBufferPointer { decoders in
                 try binary.withUnsafeBufferPointer { binary in
                     for column in 0..<count {
-                        let columnIndex = Int32(column)
-                        let length = Int(PQgetlength(pointer, rowIndex, columnIndex))
-                        if length == 0, PQgetisnull(pointer, rowIndex, columnIndex) != 0 {
-                            values[column] = .null
-                            continue
-                        }
-                        let bytes = UnsafeRawBufferPointer(
-                            start: PQgetvalue(pointer, rowIndex, columnIndex), count: length)
-                        let decoder = decoders[column]
-                        values[column] =
-                            binary[column] ? try decoder.decodeBinary(bytes) : try decoder.decodeText(bytes)
+                        values[column] = try value(rowIndex, column, decoders[column], binary: binary[column])
                     }
                 }
             }
         }
+    }
+
+    /// The value in row `rowIndex`, column `column`, decoded by `decoder` from its binary or text form (inlined
+    /// into both ``decodeRow(_:_:into:)`` and ``decodeRow(_:_:overwriting:)``).
+    @inline(__always)
+    private func value(_ rowIndex: Int32, _ column: Int, _ decoder: PQColumnDecoder, binary: Bool) throws -> SQLValue {
+        let columnIndex = Int32(column)
+        // `PQgetlength` is 0 for NULL: only an empty value needs `PQgetisnull` to tell.
+        let length = Int(PQgetlength(pointer, rowIndex, columnIndex))
+        if length == 0, PQgetisnull(pointer, rowIndex, columnIndex) != 0 { return .null }
+        let bytes = UnsafeRawBufferPointer(start: PQgetvalue(pointer, rowIndex, columnIndex), count: length)
+        return binary ? try decoder.decodeBinary(bytes) : try decoder.decodeText(bytes)
     }
 
     /// The error this result reports, with the server's fields.
