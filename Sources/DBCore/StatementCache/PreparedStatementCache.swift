@@ -156,9 +156,25 @@ package enum StatementText {
         return hash
     }
 
-    /// Whether the two texts have the same UTF-8 bytes.
-    @inlinable
+    /// Whether the two texts have the same UTF-8 bytes. Read on every statement by the drivers' caches, so the
+    /// usual cases are told cheaply: the same string value (one storage and length, or one small string's bytes)
+    /// from its two words, and native strings from their storage in place, without copying them into `var`s for
+    /// `withUTF8` (a retain and release each).
+    @inlinable @inline(__always)
     package static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        if MemoryLayout<String>.size == MemoryLayout<(UInt64, UInt64)>.size,
+            unsafeBitCast(lhs, to: (UInt64, UInt64).self) == unsafeBitCast(rhs, to: (UInt64, UInt64).self)
+        {
+            return true
+        }
+        let same = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                left.count == right.count
+                    && (left.isEmpty || left.baseAddress == right.baseAddress
+                        || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+            }
+        }
+        if let same, let same { return same }
         var (lhs, rhs) = (lhs, rhs)
         return lhs.withUTF8 { left in
             rhs.withUTF8 { right in

@@ -67,7 +67,8 @@ struct MSSQLStatementCache {
     /// text, and arguments declared the same, so the same `@params` text), counted as a hit; `nil` otherwise (then
     /// ask ``plan(sql:declarations:arguments:)``).
     mutating func repeatedHandle(sql: String, arguments: [EncodedParameter]) -> Int32? {
-        guard let lastHandle, arguments.count == lastArgumentDeclarations.count, Self.sameBytes(lastSQL, sql) else {
+        guard let lastHandle, arguments.count == lastArgumentDeclarations.count, StatementText.sameBytes(lastSQL, sql)
+        else {
             return nil
         }
         for index in arguments.indices where arguments[index].declaration != lastArgumentDeclarations[index] {
@@ -83,7 +84,9 @@ struct MSSQLStatementCache {
     mutating func plan(sql: String, declarations: String, arguments: [EncodedParameter]) -> Plan {
         guard isEnabled else { return .unprepared }
         // `lastHandle` is set only while preparing is on (switching it off clears it).
-        if let lastHandle, Self.sameBytes(lastSQL, sql), Self.sameBytes(lastDeclarations, declarations) {
+        if let lastHandle, StatementText.sameBytes(lastSQL, sql),
+            StatementText.sameBytes(lastDeclarations, declarations)
+        {
             core.countHit()
             return .execute(lastHandle)
         }
@@ -96,19 +99,6 @@ struct MSSQLStatementCache {
             lastArgumentDeclarations = arguments.map(\.declaration)
             return .execute(handle)
         }
-    }
-
-    /// Whether the two texts have the same UTF-8 bytes: ``StatementText/sameBytes(_:_:)`` without copying the
-    /// strings into `var`s for `withUTF8` when both are native strings.
-    private static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
-        let same = lhs.utf8.withContiguousStorageIfAvailable { left in
-            rhs.utf8.withContiguousStorageIfAvailable { right in
-                left.count == right.count
-                    && (left.isEmpty || left.baseAddress == right.baseAddress
-                        || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
-            }
-        }
-        return (same ?? nil) ?? StatementText.sameBytes(lhs, rhs)
     }
 
     /// Records that `sql` with `declarations` was prepared as `handle`; a handle evicted to make room waits to be

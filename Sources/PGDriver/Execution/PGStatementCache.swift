@@ -102,38 +102,17 @@ struct PGStatementCache {
     mutating func plan(sql: String, types: [UInt32]) -> Plan {
         guard isEnabled else { return .unprepared }
         // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
-        if let lastName, lastTypes == types, Self.sameBytes(lastSQL, sql) {
+        if let lastName, lastTypes == types, StatementText.sameBytes(lastSQL, sql) {
             repeatHits += 1
             return .execute(lastName)
         }
         return plan(for: Key(sql: sql, types: types))
     }
 
-    /// Whether the two texts have the same UTF-8 bytes: ``StatementText/sameBytes(_:_:)`` without copying the
-    /// strings into `var`s for `withUTF8` (a retain and release each) when both are native strings.
-    @inline(__always)
-    private static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
-        // The same string value (one storage and length, or one small string's bytes) is the same text: told from
-        // its two words without reaching the bytes (the usual case, a caller running its one SQL string again).
-        if MemoryLayout<String>.size == MemoryLayout<(UInt64, UInt64)>.size,
-            unsafeBitCast(lhs, to: (UInt64, UInt64).self) == unsafeBitCast(rhs, to: (UInt64, UInt64).self)
-        {
-            return true
-        }
-        let same = lhs.utf8.withContiguousStorageIfAvailable { left in
-            rhs.utf8.withContiguousStorageIfAvailable { right in
-                left.count == right.count
-                    && (left.isEmpty || left.baseAddress == right.baseAddress
-                        || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
-            }
-        }
-        return (same ?? nil) ?? StatementText.sameBytes(lhs, rhs)
-    }
-
     /// What to do with `key` now; counts the run.
     mutating func plan(for key: Key) -> Plan {
         // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
-        if let lastName, lastTypes == key.types, Self.sameBytes(lastSQL, key.sql) {
+        if let lastName, lastTypes == key.types, StatementText.sameBytes(lastSQL, key.sql) {
             repeatHits += 1
             return .execute(lastName)
         }
