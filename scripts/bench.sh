@@ -8,7 +8,8 @@
 #     competitors in the same run, prints the table and writes benchmarks/RESULTS.md.
 #   - the release build of `tds-sandbox`, started by `bench` as a separate process that every SQL Server
 #     contender (MSSQLDriver, the raw C loop, pymssql) talks to, so each one's client CPU is its own.
-# Environment: BENCH_SCALE (e.g. 0.1 for a quick run), BENCH_REPEAT (runs per figure, default 3).
+# Environment: BENCH_SCALE (e.g. 0.1 for a quick run), BENCH_REPEAT (runs per figure, default 3), BENCH_PIN=1 (the
+# clients on one CPU, PostgreSQL and the sandbox on the others; Linux, two CPUs or more).
 # `scripts/bench.sh sqlserver` runs only the SQL Server rows and writes them to .build-bench/RESULTS-sqlserver.md
 # (BENCH_SQLSERVER_RESULTS overrides), leaving benchmarks/RESULTS.md alone.
 # BENCH_SQLSERVER='sqlserver://user:password@host:port/db?encrypt=false' (or host:port,user,password,db) runs the

@@ -27,6 +27,9 @@ struct BenchOptions: ParsableCommand {
               BENCH_MSSQL_ROWS      1: MSSQLDriver's fetch reads Rows, not
                                     row views (forEachRowView)
               BENCH_PREPARE_THRESHOLD  the statement cache of point-swift
+              BENCH_PIN             1: this process and its children on one
+                                    CPU, PostgreSQL and the sandbox on the
+                                    others (client CPU without preemption)
               BENCH_RESULTS         the report (default benchmarks/RESULTS.md)
               BENCH_TDS_SANDBOX     the tds-sandbox executable (default: the
                                     one next to bench)

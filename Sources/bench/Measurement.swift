@@ -69,8 +69,13 @@ enum Clock {
     }
 }
 
-/// The median run (by wall time) of several.
+/// The median run (by wall time) of several, with the median client CPU per row of all of them: the CPU of the
+/// run whose wall time is the median is not the median CPU (a run the server slowed down can spend less CPU per
+/// row, one whose client was preempted more spends more).
 func median(_ runs: [Measurement]) -> Measurement? {
     let sorted = runs.sorted { $0.seconds < $1.seconds }
-    return sorted.isEmpty ? nil : sorted[sorted.count / 2]
+    guard var middle = sorted.isEmpty ? nil : sorted[sorted.count / 2] else { return nil }
+    let cpuPerRow = runs.map { $0.rows > 0 ? $0.cpuSeconds / Double($0.rows) : 0 }.sorted()
+    middle.cpuSeconds = cpuPerRow[cpuPerRow.count / 2] * Double(middle.rows)
+    return middle
 }

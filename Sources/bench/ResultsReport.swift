@@ -21,7 +21,8 @@ struct ResultsReport {
         lines.append(
             "raw C loop's and by the peer's (psycopg 3 / pymssql) measured in the same run; above 1 is faster.")
         lines.append("CPU is the client process's user+system time per row (getrusage of the bench process for our")
-        lines.append("driver; each competitor child reports its own getrusage / process_time around the workload).")
+        lines.append("driver; each competitor child reports its own getrusage / process_time around the workload), the")
+        lines.append("median over the repeated runs.")
         lines.append("")
         lines.append(
             "Workloads: (1) `SELECT id, t, f, ts, n` of 1M rows (int4, text, float8, timestamp, numeric(12,2)),")
@@ -104,6 +105,7 @@ struct ResultsReport {
         facts.append(("CPU", model ?? "unknown"))
         facts.append(("OS", ProcessInfo.processInfo.operatingSystemVersionString))
         facts.append(("PostgreSQL server", serverVersion))
+        facts.append(("CPU pinning (BENCH_PIN)", CPUPinning.description))
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ")
         facts.append(
             ("load average at the end (1, 5, 15 min)", load.map { $0.prefix(3).joined(separator: ", ") } ?? "?"))

@@ -51,6 +51,7 @@ final class SandboxProcess {
             throw BenchSkip(reason: "tds-sandbox did not start (it printed \"\(line)\")")
         }
         self.port = port
+        CPUPinning.pinServer(process.processIdentifier)
     }
 
     /// Stops the sandbox (SIGTERM) and waits for it.

@@ -12,6 +12,9 @@ _ = BenchOptions.parseOrExit()  // `bench --help` lists the environment variable
 let sizes = BenchSizes.fromEnvironment()
 print("starting PostgreSQL…")
 let server = try ThrowawayPostgres.shared()
+// BENCH_PIN=1: PostgreSQL on the server CPUs, this process and its children on the client CPU.
+CPUPinning.pinPostgres(dataDirectory: server.dataDirectory)
+CPUPinning.pinThisProcess()
 let configuration = server.configuration(tls: .disable)
 let childEnvironment: [String: String] = [
     "PGHOST": configuration.host, "PGPORT": String(configuration.port ?? 5432),
@@ -142,6 +145,7 @@ let postgresOnly = ProcessInfo.processInfo.environment["BENCH_POSTGRES_ONLY"] ==
 let sqlServerResults = postgresOnly ? [] : SQLServerBench.run(server: server, sizes: sizes)
 results += sqlServerResults
 print("running the TDS sandbox SELECT benchmark…")
+CPUPinning.unpinThisProcess()  // that section's sandbox runs in this process
 let sandboxSelect = postgresOnly ? nil : try runSandboxSelectBenchmark(rows: sizes.fetchRows)
 
 /// A target line: `ours / other` against `goal`.
