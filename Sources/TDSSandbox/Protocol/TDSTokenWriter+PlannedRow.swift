@@ -66,22 +66,10 @@ extension TDSTokenWriter {
         _ row: PGRowView, _ index: Int, _ field: TDSRowPlan.Field, scratch: inout [UInt8], into out: inout TDSRawWriter
     ) throws -> Bool {
         switch field {
-        case .int:
-            guard let value = row.integer(index), let int = Int32(exactly: value) else { return false }
-            out.byte(4)
-            out.little(int)
-        case .bigint:
-            guard let value = row.integer(index) else { return false }
-            out.byte(8)
-            out.little(value)
-        case .smallint:
-            guard let value = row.integer(index), let small = Int16(exactly: value) else { return false }
-            out.byte(2)
-            out.little(small)
-        case .tinyint:
-            guard let value = row.integer(index), let tiny = UInt8(exactly: value) else { return false }
-            out.byte(1)
-            out.byte(tiny)
+        case .int: return writeInteger(row, index, as: Int32.self, into: &out)
+        case .bigint: return writeInteger(row, index, as: Int64.self, into: &out)
+        case .smallint: return writeInteger(row, index, as: Int16.self, into: &out)
+        case .tinyint: return writeInteger(row, index, as: UInt8.self, into: &out)
         case .bit:
             guard let value = row.integer(index) else { return false }
             out.byte(1)
@@ -129,6 +117,18 @@ extension TDSTokenWriter {
         case .raw(let type):
             return try TDSFieldEncoder.writeRaw(row, index, as: type, scratch: &scratch, into: &out)
         }
+        return true
+    }
+
+    /// An integer field as an `intN` of `T`'s width (its length byte, then the value little-endian); `false` when the
+    /// value does not fit `T`.
+    @inline(__always)
+    private static func writeInteger<T: FixedWidthInteger>(
+        _ row: PGRowView, _ index: Int, as type: T.Type, into out: inout TDSRawWriter
+    ) -> Bool {
+        guard let value = row.integer(index), let narrowed = T(exactly: value) else { return false }
+        out.byte(UInt8(MemoryLayout<T>.size))
+        out.little(narrowed)
         return true
     }
 
