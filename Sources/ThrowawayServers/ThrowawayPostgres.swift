@@ -104,22 +104,14 @@ public final class ThrowawayPostgres: Sendable {
 
     /// Stops a temporary cluster (`pg_ctl stop -m fast`) and deletes its directory (a kept cluster's stays).
     /// Idempotent; does nothing for an existing server. Failures are ignored: there is nothing left to do about them.
-    public func stop() {
-        guard !isExternal else { return }
-        let wasRunning = running.withLock { state -> Bool in
-            defer { state = false }
-            return state
-        }
-        guard wasRunning, let dataDirectory, let rootDirectory, let binDirectory else { return }
-        _ = try? CommandRunner.run(
-            "\(binDirectory)/pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"],
-            asUser: ThrowawayPostgres.clusterOwner, workingDirectory: rootDirectory, allowFailure: true)
-        if !keepsFiles { try? FileManager.default.removeItem(atPath: rootDirectory) }
-    }
+    public func stop() { stopCluster(mode: "fast") }
 
     /// Stops a temporary cluster without waiting for clients and deletes it, as a crash would (`pg_ctl stop -m
     /// immediate`). For tests of lost connections.
-    public func kill() {
+    public func kill() { stopCluster(mode: "immediate") }
+
+    /// `pg_ctl stop -m mode`, once, then the directory deleted unless kept.
+    private func stopCluster(mode: String) {
         guard !isExternal else { return }
         let wasRunning = running.withLock { state -> Bool in
             defer { state = false }
@@ -127,7 +119,7 @@ public final class ThrowawayPostgres: Sendable {
         }
         guard wasRunning, let dataDirectory, let rootDirectory, let binDirectory else { return }
         _ = try? CommandRunner.run(
-            "\(binDirectory)/pg_ctl", ["stop", "-D", dataDirectory, "-m", "immediate", "-w", "-t", "60"],
+            "\(binDirectory)/pg_ctl", ["stop", "-D", dataDirectory, "-m", mode, "-w", "-t", "60"],
             asUser: ThrowawayPostgres.clusterOwner, workingDirectory: rootDirectory, allowFailure: true)
         if !keepsFiles { try? FileManager.default.removeItem(atPath: rootDirectory) }
     }

@@ -126,37 +126,50 @@ extension TSQLTranslator {
         }
         var arguments: [ProcedureArgument] = []
         if !tokens.isEmpty {
-            for var item in TSQLRewriter.splitAtCommas(tokens) {
-                guard let first = item.first else { throw .incorrectSyntax(near: tokens.first) }
-                var argumentName: String?
-                if first.kind == .variable, item.count > 2, item[item.startIndex + 1].isSymbol("=") {
-                    argumentName = first.text.lowercased()
-                    item = item.dropFirst(2)
-                }
-                var outputVariable: String?
-                if let last = item.last, last.isWord("OUTPUT") || last.isWord("OUT") {
-                    item = item.dropLast()
-                    guard item.count == 1, let variable = item.first, variable.kind == .variable else {
-                        throw .incorrectSyntax(near: last)
-                    }
-                    guard variables[variable.text.lowercased()] != nil else {
-                        throw .undeclaredVariable(variable.text, line: variable.line)
-                    }
-                    outputVariable = variable.text.lowercased()
+            for item in TSQLRewriter.splitAtCommas(tokens) {
+                let argument = try Self.splitArgument(item, in: tokens)
+                if let variable = argument.outputVariable, variables[variable.text.lowercased()] == nil {
+                    throw .undeclaredVariable(variable.text, line: variable.line)
                 }
                 var value: PostgresQuery?
-                if !(item.count == 1 && item.first?.isWord("DEFAULT") == true) {
-                    guard !item.isEmpty else { throw .incorrectSyntax(near: first) }
+                let valueTokens = argument.value
+                if !(valueTokens.count == 1 && valueTokens.first?.isWord("DEFAULT") == true) {
+                    guard !valueTokens.isEmpty else { throw .incorrectSyntax(near: item.first) }
                     var rewriter = TSQLRewriter(variables: variables)
                     value = PostgresQuery(
-                        sql: "SELECT " + (try rewriter.rewrite(item)), parameters: rewriter.parameters)
+                        sql: "SELECT " + (try rewriter.rewrite(valueTokens)), parameters: rewriter.parameters)
                 }
-                arguments.append(ProcedureArgument(name: argumentName, value: value, outputVariable: outputVariable))
+                arguments.append(
+                    ProcedureArgument(
+                        name: argument.name, value: value, outputVariable: argument.outputVariable?.text.lowercased()))
             }
         }
         return .execute(
             ProcedureCall(
                 name: ProcedureName(parts: name), statusVariable: statusVariable?.text.lowercased(),
                 arguments: arguments))
+    }
+
+    /// One argument of `EXEC` or `EXEC sp_executesql`, `[@name =] value [OUTPUT | OUT]`, split into its name
+    /// (lowercased), its value's tokens and the variable an `OUTPUT` names (which must then be the value, alone).
+    static func splitArgument(
+        _ tokens: ArraySlice<TSQLToken>, in statement: ArraySlice<TSQLToken>
+    ) throws(SQLServerMessage) -> (name: String?, value: ArraySlice<TSQLToken>, outputVariable: TSQLToken?) {
+        var item = tokens
+        guard let first = item.first else { throw .incorrectSyntax(near: statement.first) }
+        var name: String?
+        if first.kind == .variable, item.count > 2, item[item.startIndex + 1].isSymbol("=") {
+            name = first.text.lowercased()
+            item = item.dropFirst(2)
+        }
+        var outputVariable: TSQLToken?
+        if let last = item.last, last.isWord("OUTPUT") || last.isWord("OUT") {
+            item = item.dropLast()
+            guard item.count == 1, let variable = item.first, variable.kind == .variable else {
+                throw .incorrectSyntax(near: last)
+            }
+            outputVariable = variable
+        }
+        return (name, item, outputVariable)
     }
 }

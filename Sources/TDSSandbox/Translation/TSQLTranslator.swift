@@ -224,27 +224,14 @@ struct TSQLTranslator {
         _ tokens: ArraySlice<TSQLToken>
     ) throws(SQLServerMessage) -> TranslatedStatement.Action {
         var arguments: [ExecuteArgument] = []
-        for var item in TSQLRewriter.splitAtCommas(tokens) {
-            guard let first = item.first else { throw .incorrectSyntax(near: tokens.first) }
-            var name: String?
-            if first.kind == .variable, item.count > 2, item[item.startIndex + 1].isSymbol("=") {
-                name = first.text.lowercased()
-                item = item.dropFirst(2)
-            }
-            var outputVariable: String?
-            if let last = item.last, last.isWord("OUTPUT") || last.isWord("OUT") {
-                item = item.dropLast()
-                guard item.count == 1, let variable = item.first, variable.kind == .variable else {
-                    throw .incorrectSyntax(near: last)
-                }
-                outputVariable = variable.text.lowercased()
-            }
+        for item in TSQLRewriter.splitAtCommas(tokens) {
+            let argument = try Self.splitArgument(item, in: tokens)
             var rewriter = TSQLRewriter(variables: variables)
-            let sql = "SELECT " + (try rewriter.rewrite(item))
+            let sql = "SELECT " + (try rewriter.rewrite(argument.value))
             arguments.append(
                 ExecuteArgument(
-                    name: name, value: PostgresQuery(sql: sql, parameters: rewriter.parameters),
-                    outputVariable: outputVariable))
+                    name: argument.name, value: PostgresQuery(sql: sql, parameters: rewriter.parameters),
+                    outputVariable: argument.outputVariable?.text.lowercased()))
         }
         return .executeSQL(arguments: arguments)
     }
