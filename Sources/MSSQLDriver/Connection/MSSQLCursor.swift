@@ -253,9 +253,9 @@ public final class MSSQLCursor: DatabaseCursor {
             }
             let end = try connection.withHandle(owner: id) { handle in
                 try connection.readingInPlace {
-                    try handle.readRowsInPlace(limit: Self.readAhead, statement: statementText) { dbproc in
+                    try handle.readRowsInPlace(into: row, limit: Self.readAhead, statement: statementText) {
                         fetchedInResult += 1
-                        try body(MSSQLRowView(row: row, sequence: row.enter(dbproc)))
+                        try body(MSSQLRowView(row: row, sequence: $0))
                         // The body may have closed this cursor or the connection (done when the batch ends).
                         return !closed && connection.claimCount == claim
                     }

@@ -49,17 +49,23 @@ extension DBLibHandle {
 
 extension DBLibHandle {
     /// Makes up to `limit` rows of the current result set current in turn (`dbnextrow`), in ONE wait (as
-    /// ``readRows(types:limit:into:statement:)``), and calls `body` with the `DBPROCESS` while each is DB-Library's
-    /// current row, for ``MSSQLRowView`` to read in place; stops after a row for which `body` returns `false`
-    /// (`.full`). The rows after one whose `body` throws stay unread in DB-Library, for the next read.
-    func readRowsInPlace(limit: Int, statement: String?, _ body: (OpaquePointer) throws -> Bool) throws -> RowBatchEnd {
+    /// ``readRows(types:limit:into:statement:)``), with `row` attached to the `DBPROCESS` for the batch
+    /// (``DBLibCurrentRow/attach(_:)``), and calls `body` with the sequence number of each row's view
+    /// (``DBLibCurrentRow/enter()``) while it is DB-Library's current row, for ``MSSQLRowView`` to read in place;
+    /// stops after a row for which `body` returns `false` (`.full`). The rows after one whose `body` throws stay
+    /// unread in DB-Library, for the next read.
+    func readRowsInPlace(
+        into row: DBLibCurrentRow, limit: Int, statement: String?, _ body: (Int) throws -> Bool
+    ) throws -> RowBatchEnd {
         try waiting(statement: statement) { dbproc in
+            row.attach(dbproc)
+            defer { row.detach(dbproc) }
             var count = 0
             while count < limit {
                 switch dbnextrow(dbproc) {
                 case REG_ROW:
                     count += 1
-                    guard try body(dbproc) else { return .full }
+                    guard try body(row.enter()) else { return .full }
                 case NO_MORE_ROWS:
                     return .endOfRows
                 case FAIL:

@@ -35,7 +35,7 @@ struct MSSQLRowView: RowView {
             guard UInt(bitPattern: index) < UInt(bitPattern: row.columnCount) else {
                 throw outOfRange(index, columns: row.columnCount)
             }
-            return (row.types[index], row.raw(index))
+            return row.value(index)
         }
     }
 
