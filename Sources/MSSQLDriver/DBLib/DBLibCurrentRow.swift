@@ -159,15 +159,22 @@ final class DBLibCurrentRow {
     func value(_ column: Int) -> (type: Int, bytes: UnsafeRawBufferPointer?) {
         let slot = slots + column
         let type = Int(slot.pointee.type)
-        guard let data = slot.pointee.data else { return (type, uncached(column)) }
+        guard let data = slot.pointee.data else {
+            guard slot.pointee.length == 0 else { return (type, uncached(column)) }
+            // A type whose values vary in length (text, binary, blobs): `dbdata` and `dbdatlen` on every row.
+            let dbproc = self.dbproc.unsafelyUnwrapped
+            let number = Int32(truncatingIfNeeded: column &+ 1)
+            guard let data = dbdata(dbproc, number) else { return (type, nil) }
+            return (type, UnsafeRawBufferPointer(start: data, count: Int(max(dbdatlen(dbproc, number), 0))))
+        }
         assert(holdsCached(column), "DB-Library moved a non-blob column's value within a result set")
         let bytes =
             slot.pointee.indicator < 0 ? nil : UnsafeRawBufferPointer(start: data, count: Int(slot.pointee.length))
         return (type, bytes)
     }
 
-    /// The bytes of column `column` from `dbdata` (and `dbdatlen` when the length is not known), caching the address
-    /// of a one-size column's value for the rest of the batch.
+    /// The bytes of one-size column `column` from `dbdata` (and `dbdatlen` while its length is not known), caching
+    /// the address of its value for the rest of the batch.
     @inline(never)
     private func uncached(_ column: Int) -> UnsafeRawBufferPointer? {
         let dbproc = self.dbproc.unsafelyUnwrapped
