@@ -76,6 +76,28 @@ enum DBNumericCodec {
         return (raw[2] != 0 ? -value : value, scale)
     }
 
+    /// `bytesPerPrecision[p] - 2` (the magnitude's bytes less one) for the precisions p = 1…19, 3 bits each, p = 1
+    /// in the lowest bits.
+    static let magnitudeWidthsUpTo19: UInt64 = 0x1ffd_ad92_3692_240
+
+    /// A `DBNUMERIC` of precision 1…19 as its unscaled integer and scale, read with one 8-byte load (as
+    /// ``scaled(_:)``), from its first byte `value` of a value at least 11 bytes long; `nil` for any other precision,
+    /// a scale above the precision, or a magnitude above `Int64.max`, which ``scaled(_:)`` then reads or refuses.
+    @inline(__always)
+    static func scaledUpTo19Digits(_ value: UnsafeRawPointer) -> (unscaled: Int64, scale: Int)? {
+        let precision = Int(value.load(as: UInt8.self))
+        let scale = Int(value.load(fromByteOffset: 1, as: UInt8.self))
+        guard UInt(bitPattern: precision &- 1) < 19, scale <= precision else { return nil }
+        let width =
+            Int(truncatingIfNeeded: (magnitudeWidthsUpTo19 >> UInt64(truncatingIfNeeded: (precision &- 1) &* 3)) & 7)
+            &+ 1
+        let word = UInt64(bigEndian: value.loadUnaligned(fromByteOffset: 3, as: UInt64.self))
+        let magnitude = word >> UInt64(truncatingIfNeeded: (8 &- width) &* 8)
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        let unscaled = Int64(magnitude)
+        return (value.load(fromByteOffset: 2, as: UInt8.self) != 0 ? -unscaled : unscaled, scale)
+    }
+
     /// The two ASCII digits of 0…99, in order.
     private static let digitPairs: StaticString = """
         0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
