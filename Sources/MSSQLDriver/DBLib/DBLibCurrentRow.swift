@@ -40,6 +40,8 @@ final class DBLibCurrentRow {
         /// -1 when the current row's value is NULL, 0 when not: written by DB-Library on every `dbnextrow` while
         /// ``attach(_:)`` has it bound (one-size columns; the others leave it alone).
         var indicator: Int32
+        /// Whether the type is text (``MSSQLValueDecoder/isText(_:)``), whose bytes are its UTF-8.
+        var isText: Bool
     }
 
     /// The `DBPROCESS` whose current row the views read; `nil` outside a batch.
@@ -86,7 +88,7 @@ final class DBLibCurrentRow {
             (slots + index).initialize(
                 to: Column(
                     data: nil, type: Int32(truncatingIfNeeded: type), length: Self.hasOneSize(type) ? -1 : 0,
-                    indicator: 0))
+                    indicator: 0, isText: MSSQLValueDecoder.isText(type)))
         }
         leave()
     }
@@ -160,17 +162,22 @@ final class DBLibCurrentRow {
         let slot = slots + column
         let type = Int(slot.pointee.type)
         guard let data = slot.pointee.data else {
-            guard slot.pointee.length == 0 else { return (type, uncached(column)) }
-            // A type whose values vary in length (text, binary, blobs): `dbdata` and `dbdatlen` on every row.
-            let dbproc = self.dbproc.unsafelyUnwrapped
-            let number = Int32(truncatingIfNeeded: column &+ 1)
-            guard let data = dbdata(dbproc, number) else { return (type, nil) }
-            return (type, UnsafeRawBufferPointer(start: data, count: Int(max(dbdatlen(dbproc, number), 0))))
+            return (type, slot.pointee.length == 0 ? varying(column) : uncached(column))
         }
         assert(holdsCached(column), "DB-Library moved a non-blob column's value within a result set")
         let bytes =
             slot.pointee.indicator < 0 ? nil : UnsafeRawBufferPointer(start: data, count: Int(slot.pointee.length))
         return (type, bytes)
+    }
+
+    /// The bytes of column `column`, of a type whose values vary in length (text, binary, blobs), or `nil` for
+    /// NULL: `dbdata` and `dbdatlen` on every row.
+    @inline(__always)
+    func varying(_ column: Int) -> UnsafeRawBufferPointer? {
+        let dbproc = self.dbproc.unsafelyUnwrapped
+        let number = Int32(truncatingIfNeeded: column &+ 1)
+        guard let data = dbdata(dbproc, number) else { return nil }
+        return UnsafeRawBufferPointer(start: data, count: Int(max(dbdatlen(dbproc, number), 0)))
     }
 
     /// The bytes of one-size column `column` from `dbdata` (and `dbdatlen` while its length is not known), caching
@@ -203,6 +210,12 @@ final class DBLibCurrentRow {
         leave()
         columns = RowColumns([])
         columnCount = 0
+    }
+
+    /// The civil date ``date(days1900:)`` kept, when it is the one of `days` after 1900-01-01.
+    @inline(__always)
+    func keptDate(days1900 days: Int32) -> SQLDate? {
+        days == lastDays1900 ? lastDate : nil
     }
 
     /// The date `days` after 1900-01-01: the civil date is worked out once for a run of values on the same day

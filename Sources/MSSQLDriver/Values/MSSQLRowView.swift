@@ -128,7 +128,20 @@ struct MSSQLRowView: RowView {
         return try RowViewConversion.string(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
     }
 
+    @inline(__always)
     func withUTF8<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
+        let isText = withRow { row in
+            precondition(row.current == sequence, "a RowView was used after the call that received it returned")
+            return UInt(bitPattern: index) < UInt(bitPattern: row.columnCount) && row.slots[index].isText
+        }
+        guard isText else { return try withUTF8Read(at: index, body) }
+        // DB-Library converted the column to the client charset, UTF-8: its bytes are the text's UTF-8.
+        guard let bytes = withRow({ $0.varying(index) }) else { return nil }
+        return try body(bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    @inline(never)
+    private func withUTF8Read<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         if MSSQLValueDecoder.isText(type) {
@@ -181,13 +194,14 @@ struct MSSQLRowView: RowView {
         if let column = cached(index), let data = column.data {
             if column.indicator < 0 { return nil }
             if column.type == TDSTypeCode.msDatetime2 && column.length >= 16 {
+                // The fast path takes the civil date the row kept (the last value's day); a new day goes out of
+                // line, which works it out and keeps it.
                 let units = data.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
-                if units < DBDateTimeCodec.units100nsPerDay,
+                let days = data.loadUnaligned(fromByteOffset: 8, as: Int32.self)
+                if units < DBDateTimeCodec.units100nsPerDay, let date = withRow({ $0.keptDate(days1900: days) }),
                     let time = SQLTime(nanosecondsSinceMidnight: Int64(truncatingIfNeeded: units) &* 100)
                 {
-                    return SQLTimestamp(
-                        date: withRow { $0.date(days1900: data.loadUnaligned(fromByteOffset: 8, as: Int32.self)) },
-                        time: time)
+                    return SQLTimestamp(date: date, time: time)
                 }
             }
         }
