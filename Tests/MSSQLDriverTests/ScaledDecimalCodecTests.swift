@@ -73,6 +73,14 @@ struct ScaledDecimalCodecTests {
                 }
             }
         }
+        // A shape read only values whose precision and scale are its own.
+        let five = numeric(precision: 12, scale: 2, magnitude: 500, negative: true, full: true)
+        let other = numeric(precision: 12, scale: 3, magnitude: 500, negative: true, full: true)
+        let shape = try #require(five.withUnsafeBytes { DBNumericCodec.shapeUpTo19Digits($0.baseAddress!) })
+        #expect(five.withUnsafeBytes { DBNumericCodec.scaled($0.baseAddress!, shape: shape) }?.unscaled == -500)
+        #expect(five.withUnsafeBytes { DBNumericCodec.scaled($0.baseAddress!, shape: shape) }?.scale == 2)
+        #expect(other.withUnsafeBytes { DBNumericCodec.scaled($0.baseAddress!, shape: shape) } == nil)
+        #expect(five.withUnsafeBytes { DBNumericCodec.scaled($0.baseAddress!, shape: 0) } == nil)
         let wide = numeric(precision: 19, scale: 0, magnitude: UInt64(Int64.max) + 1, negative: false, full: true)
         #expect(wide.withUnsafeBytes { DBNumericCodec.scaledUpTo19Digits($0.baseAddress!) } == nil)
         for (precision, scale) in [(0, 0), (20, 2), (38, 10), (5, 6)] {

@@ -42,6 +42,9 @@ final class DBLibCurrentRow {
         var indicator: Int32
         /// Whether the type is text (``MSSQLValueDecoder/isText(_:)``), whose bytes are its UTF-8.
         var isText: Bool
+        /// For a decimal column of precision ≤ 19 (one-size, at least 11 bytes), the shape of its values
+        /// (``DBNumericCodec/shapeUpTo19Digits(_:)``) learned from the first one; 0 otherwise.
+        var decimalShape: UInt32
     }
 
     /// The `DBPROCESS` whose current row the views read; `nil` outside a batch.
@@ -88,7 +91,7 @@ final class DBLibCurrentRow {
             (slots + index).initialize(
                 to: Column(
                     data: nil, type: Int32(truncatingIfNeeded: type), length: Self.hasOneSize(type) ? -1 : 0,
-                    indicator: 0, isText: MSSQLValueDecoder.isText(type)))
+                    indicator: 0, isText: MSSQLValueDecoder.isText(type), decimalShape: 0))
         }
         leave()
     }
@@ -196,6 +199,13 @@ final class DBLibCurrentRow {
         // A learned length > 0 means a one-size column whose indicator is bound for this batch.
         if slot.pointee.length > 0 { slot.pointee.data = UnsafeMutableRawPointer(data) }
         return UnsafeRawBufferPointer(start: data, count: Int(size))
+    }
+
+    /// Keeps the shape of decimal column `column`'s values, read from one of at least 11 bytes, when the column is
+    /// one-size with that length (so its next values are read with one load).
+    func learnDecimalShape(_ column: Int, _ shape: UInt32) {
+        guard UInt(bitPattern: column) < UInt(bitPattern: columnCount), slots[column].length >= 11 else { return }
+        slots[column].decimalShape = shape
     }
 
     /// Whether the cached address and NULL indicator of `column` agree with `dbdata` (checked in debug builds).

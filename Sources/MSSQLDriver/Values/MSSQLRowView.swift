@@ -165,11 +165,8 @@ struct MSSQLRowView: RowView {
     func scaledDecimal(at index: Int) throws -> (unscaled: Int64, scale: Int)? {
         if let column = cached(index), let data = column.data {
             if column.indicator < 0 { return nil }
-            if (column.type == TDSTypeCode.decimal || column.type == TDSTypeCode.numeric) && column.length >= 11,
-                let scaled = DBNumericCodec.scaledUpTo19Digits(data)
-            {
-                return scaled
-            }
+            // The column's shape is learned from its first value (out of line below): 0 for any other column.
+            if let scaled = DBNumericCodec.scaled(data, shape: column.decimalShape) { return scaled }
         }
         return try scaledDecimalRead(at: index)
     }
@@ -179,6 +176,9 @@ struct MSSQLRowView: RowView {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         if type == TDSTypeCode.decimal || type == TDSTypeCode.numeric {
+            if bytes.count >= 11, let shape = DBNumericCodec.shapeUpTo19Digits(bytes.baseAddress!) {
+                withRow { $0.learnDecimalShape(index, shape) }
+            }
             guard let scaled = try DBNumericCodec.scaled(bytes) else {
                 throw DatabaseError.typeMismatch("column \(index) holds a decimal whose digits do not fit an Int64")
             }
