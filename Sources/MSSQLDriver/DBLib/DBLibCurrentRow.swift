@@ -118,10 +118,16 @@ final class DBLibCurrentRow {
     /// `dbnullbind` fails is read through `dbdata` / `dbdatlen` instead) and forgets the addresses of the last batch.
     func attach(_ dbproc: OpaquePointer) {
         self.dbproc = dbproc
+        // A dead connection binds nothing (`dbnullbind` would report it once per column; `dbnextrow` reports it).
+        let alive = dbdead(dbproc) == 0
         for index in 0..<columnCount {
             let column = slots + index
             column.pointee.data = nil
             guard column.pointee.length != 0 else { continue }
+            guard alive else {
+                column.pointee.length = 0
+                continue
+            }
             // The indicator's own address (DB-Library keeps it and writes there on every row of the batch).
             let indicator = UnsafeMutableRawPointer(column).advanced(by: Self.indicatorOffset)
                 .assumingMemoryBound(to: DBINT.self)
