@@ -52,4 +52,42 @@ struct ScaledDecimalCodecTests {
             precision: 19, scale: 0, magnitude: UInt64(Int64.max) + 1, negative: false, full: full)
         #expect(try bytes.withUnsafeBytes { try DBNumericCodec.scaled($0) } == nil)
     }
+
+    @Test("the one-load fast path of precisions 1…19 (its packed widths) reads what scaled reads, in full values")
+    func fastPathPerPrecision() throws {
+        for precision in 1...19 {
+            #expect(
+                Int((DBNumericCodec.magnitudeWidthsUpTo19 >> UInt64((precision - 1) * 3)) & 7) + 2
+                    == DBNumericCodec.bytesPerPrecision[precision], "precision \(precision)")
+            for scale in [0, precision / 2, precision] {
+                for magnitude in [0, 1, 7, 255, 256, largest(precision) / 3, largest(precision)] {
+                    for negative in [false, true] {
+                        let bytes = numeric(
+                            precision: precision, scale: scale, magnitude: magnitude, negative: negative, full: true)
+                        let fast = bytes.withUnsafeBytes { DBNumericCodec.scaledUpTo19Digits($0.baseAddress!) }
+                        let scaled = try bytes.withUnsafeBytes { try DBNumericCodec.scaled($0) }
+                        #expect(fast?.unscaled == scaled?.unscaled, "precision \(precision), \(magnitude)")
+                        #expect(fast?.scale == scaled?.scale)
+                        #expect(fast != nil)
+                    }
+                }
+            }
+        }
+        // A shape read only values whose precision and scale are its own.
+        let five = numeric(precision: 12, scale: 2, magnitude: 500, negative: true, full: true)
+        let other = numeric(precision: 12, scale: 3, magnitude: 500, negative: true, full: true)
+        let shape = try #require(five.withUnsafeBytes { DBNumericCodec.shapeUpTo19Digits($0.baseAddress!) })
+        #expect(five.withUnsafeBytes { DBNumericCodec.scaled($0.baseAddress!, shape: shape) }?.unscaled == -500)
+        #expect(five.withUnsafeBytes { DBNumericCodec.scaled($0.baseAddress!, shape: shape) }?.scale == 2)
+        #expect(other.withUnsafeBytes { DBNumericCodec.scaled($0.baseAddress!, shape: shape) } == nil)
+        #expect(five.withUnsafeBytes { DBNumericCodec.scaled($0.baseAddress!, shape: 0) } == nil)
+        let wide = numeric(precision: 19, scale: 0, magnitude: UInt64(Int64.max) + 1, negative: false, full: true)
+        #expect(wide.withUnsafeBytes { DBNumericCodec.scaledUpTo19Digits($0.baseAddress!) } == nil)
+        for (precision, scale) in [(0, 0), (20, 2), (38, 10), (5, 6)] {
+            var bytes = numeric(precision: 19, scale: 0, magnitude: 5, negative: false, full: true)
+            bytes[0] = UInt8(precision)
+            bytes[1] = UInt8(scale)
+            #expect(bytes.withUnsafeBytes { DBNumericCodec.scaledUpTo19Digits($0.baseAddress!) } == nil)
+        }
+    }
 }

@@ -251,18 +251,35 @@ public final class MSSQLCursor: DatabaseCursor {
                 rowCount = fetchedInResult
                 return
             }
-            let end = try connection.withHandle(owner: id) { handle in
-                try connection.readingInPlace {
-                    try handle.readRowsInPlace(limit: Self.readAhead, statement: statementText) { dbproc in
-                        fetchedInResult += 1
-                        try body(MSSQLRowView(row: row, sequence: row.enter(dbproc)))
-                        // The body may have closed this cursor or the connection (done when the batch ends).
-                        return !closed && connection.claimCount == claim
-                    }
-                }
+            bufferReachedEnd = try connection.withHandle(owner: id) { handle in
+                try connection.readingInPlace { try readBatchInPlace(handle, into: row, body) }
             }
-            row.leave()
-            bufferReachedEnd = end == .endOfRows
+        }
+    }
+
+    /// Reads up to ``readAhead`` rows in place in ONE DB-Library wait (the cursor's per-row cost is then the
+    /// reading alone, not a wait's bookkeeping), `row` attached to the `DBPROCESS` for the batch, and calls `body`
+    /// with each row's view while it is DB-Library's current row; `true` when the result set has no more rows. Stops
+    /// after a row whose body closed this cursor or the connection (done when the batch ends); the rows after one
+    /// whose body throws stay unread in DB-Library, for the next read.
+    private func readBatchInPlace(
+        _ handle: DBLibHandle, into row: DBLibCurrentRow, _ body: (any RowView) throws -> Void
+    ) throws -> Bool {
+        // Held once for the batch, so that the loop retains and releases nothing per row.
+        let statement = statementText
+        let connection = self.connection
+        return try handle.waiting(statement: statement) { dbproc in
+            row.attach(dbproc)
+            defer { row.detach(dbproc) }
+            var count = 0
+            while count < Self.readAhead {
+                guard try DBLibHandle.nextRowInPlace(dbproc, statement: statement) else { return true }
+                count &+= 1
+                fetchedInResult &+= 1
+                try body(MSSQLRowView(row: row, sequence: row.enter()))
+                if closed || connection.claimCount != claim { return false }
+            }
+            return false
         }
     }
 

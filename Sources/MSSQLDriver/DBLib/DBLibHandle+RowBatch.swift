@@ -48,27 +48,22 @@ extension DBLibHandle {
 }
 
 extension DBLibHandle {
-    /// Makes up to `limit` rows of the current result set current in turn (`dbnextrow`), in ONE wait (as
-    /// ``readRows(types:limit:into:statement:)``), and calls `body` with the `DBPROCESS` while each is DB-Library's
-    /// current row, for ``MSSQLRowView`` to read in place; stops after a row for which `body` returns `false`
-    /// (`.full`). The rows after one whose `body` throws stay unread in DB-Library, for the next read.
-    func readRowsInPlace(limit: Int, statement: String?, _ body: (OpaquePointer) throws -> Bool) throws -> RowBatchEnd {
-        try waiting(statement: statement) { dbproc in
-            var count = 0
-            while count < limit {
-                switch dbnextrow(dbproc) {
-                case REG_ROW:
-                    count += 1
-                    guard try body(dbproc) else { return .full }
-                case NO_MORE_ROWS:
-                    return .endOfRows
-                case FAIL:
-                    throw DatabaseError(kind: .other, message: "DB-Library could not read a row", statement: statement)
-                default:
-                    continue  // a COMPUTE row (status > 0) is not part of the regular result
-                }
+    /// Makes the next regular row of the current result set DB-Library's current row (`dbnextrow`, COMPUTE rows
+    /// skipped): `true`, or `false` when the result set has no more rows. Inside a wait (``waiting(statement:timed:startsStatement:_:)``),
+    /// for a loop that reads rows in place (``MSSQLCursor/forEachRowView(_:)``).
+    @inline(__always)
+    static func nextRowInPlace(_ dbproc: OpaquePointer, statement: String?) throws -> Bool {
+        while true {
+            switch dbnextrow(dbproc) {
+            case REG_ROW:
+                return true
+            case NO_MORE_ROWS:
+                return false
+            case FAIL:
+                throw DatabaseError(kind: .other, message: "DB-Library could not read a row", statement: statement)
+            default:
+                continue  // a COMPUTE row (status > 0) is not part of the regular result
             }
-            return .full
         }
     }
 }

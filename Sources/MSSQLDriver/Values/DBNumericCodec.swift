@@ -76,6 +76,47 @@ enum DBNumericCodec {
         return (raw[2] != 0 ? -value : value, scale)
     }
 
+    /// `bytesPerPrecision[p] - 2` (the magnitude's bytes less one) for the precisions p = 1…19, 3 bits each, p = 1
+    /// in the lowest bits.
+    static let magnitudeWidthsUpTo19: UInt64 = 0x1ffd_ad92_3692_240
+
+    /// The shape of the `DBNUMERIC`s of precision 1…19 whose first bytes (precision, scale) are those at `value`,
+    /// for ``scaled(_:shape:)``: the two bytes as one little-endian `UInt16` (bits 0–15), the right shift that drops
+    /// the bytes after the magnitude from an 8-byte load (bits 16–23), and bit 31 set; `nil` for any other precision
+    /// or a scale above the precision. A result column's values all have one shape (FreeTDS sets both bytes from the
+    /// column).
+    @inline(__always)
+    static func shapeUpTo19Digits(_ value: UnsafeRawPointer) -> UInt32? {
+        let precision = Int(value.load(as: UInt8.self))
+        let scale = Int(value.load(fromByteOffset: 1, as: UInt8.self))
+        guard UInt(bitPattern: precision &- 1) < 19, scale <= precision else { return nil }
+        let width =
+            Int(truncatingIfNeeded: (magnitudeWidthsUpTo19 >> UInt64(truncatingIfNeeded: (precision &- 1) &* 3)) & 7)
+            &+ 1
+        let shift = UInt32(truncatingIfNeeded: (8 &- width) &* 8)
+        return 1 << 31 | shift << 16 | UInt32(value.loadUnaligned(as: UInt16.self))
+    }
+
+    /// A `DBNUMERIC` of `shape` (``shapeUpTo19Digits(_:)``) as its unscaled integer and scale, read with one 8-byte
+    /// load (as ``scaled(_:)``) from its first byte `value`, of a value at least 11 bytes long; `nil` when its first
+    /// bytes are not the shape's, or its magnitude is above `Int64.max` (``scaled(_:)`` then reads or refuses it).
+    @inline(__always)
+    static func scaled(_ value: UnsafeRawPointer, shape: UInt32) -> (unscaled: Int64, scale: Int)? {
+        guard shape >> 31 != 0, UInt32(value.loadUnaligned(as: UInt16.self)) == shape & 0xFFFF else { return nil }
+        let word = UInt64(bigEndian: value.loadUnaligned(fromByteOffset: 3, as: UInt64.self))
+        let magnitude = word >> UInt64(truncatingIfNeeded: (shape >> 16) & 0xFF)
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        let unscaled = Int64(magnitude)
+        let scale = Int(truncatingIfNeeded: (shape >> 8) & 0xFF)
+        return (value.load(fromByteOffset: 2, as: UInt8.self) != 0 ? -unscaled : unscaled, scale)
+    }
+
+    /// A `DBNUMERIC` of precision 1…19 read through its own shape (``shapeUpTo19Digits(_:)``,
+    /// ``scaled(_:shape:)``); `nil` for other precisions or a magnitude above `Int64.max`.
+    static func scaledUpTo19Digits(_ value: UnsafeRawPointer) -> (unscaled: Int64, scale: Int)? {
+        shapeUpTo19Digits(value).flatMap { scaled(value, shape: $0) }
+    }
+
     /// The two ASCII digits of 0…99, in order.
     private static let digitPairs: StaticString = """
         0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\

@@ -9,6 +9,10 @@ import DBCore
 /// row unreferenced (`Unmanaged`, read through `_withUnsafeGuaranteedRef`: handing out a view and reading it
 /// retain and release nothing); that is safe because a ``DBLibCurrentRow`` is never freed (its cursor gives it back
 /// to a pool), so even a view kept past its cursor reads valid memory and fails the precondition.
+///
+/// The typed accessors read a one-size column whose value's address the batch has cached
+/// (``DBLibCurrentRow/Column``) without any call: they are inlined into their protocol witnesses, and everything
+/// else (the first value of a column in a batch, other types, conversions, errors) is one call out of line.
 struct MSSQLRowView: RowView {
     private let unmanagedRow: Unmanaged<DBLibCurrentRow>
     let sequence: Int
@@ -26,16 +30,29 @@ struct MSSQLRowView: RowView {
         try unmanagedRow._withUnsafeGuaranteedRef(body)
     }
 
+    /// The column at `index` when its value's address is cached (``DBLibCurrentRow/Column/data`` set), after the
+    /// check that this view is the current row's; `nil` for any other column or an index out of range (the caller
+    /// then takes its out-of-line path, which throws for the index).
+    @inline(__always)
+    private func cached(_ index: Int) -> DBLibCurrentRow.Column? {
+        withRow { row in
+            precondition(row.current == sequence, "a RowView was used after the call that received it returned")
+            // One unsigned compare: a negative index wraps to a huge one.
+            guard UInt(bitPattern: index) < UInt(bitPattern: row.columnCount) else { return nil }
+            let column = row.slots[index]
+            return column.data == nil ? nil : column
+        }
+    }
+
     /// The DB-Library type code and bytes (`nil` for NULL) of the value at `index`.
     @inline(__always)
     private func raw(_ index: Int) throws -> (type: Int, bytes: UnsafeRawBufferPointer?) {
         try withRow { row in
             precondition(row.current == sequence, "a RowView was used after the call that received it returned")
-            // One unsigned compare: a negative index wraps to a huge one.
             guard UInt(bitPattern: index) < UInt(bitPattern: row.columnCount) else {
                 throw outOfRange(index, columns: row.columnCount)
             }
-            return (row.types[index], row.raw(index))
+            return row.value(index)
         }
     }
 
@@ -49,10 +66,26 @@ struct MSSQLRowView: RowView {
     }
 
     func isNull(at index: Int) throws -> Bool {
-        try raw(index).bytes == nil
+        if let column = cached(index) { return column.indicator < 0 }
+        return try raw(index).bytes == nil
     }
 
+    @inline(__always)
     func int64(at index: Int) throws -> Int64? {
+        if let column = cached(index), let data = column.data {
+            if column.indicator < 0 { return nil }
+            if column.type == TDSTypeCode.int4 && column.length >= 4 {
+                return Int64(Int32(littleEndian: data.loadUnaligned(as: Int32.self)))
+            }
+            if column.type == TDSTypeCode.int8 && column.length >= 8 {
+                return Int64(littleEndian: data.loadUnaligned(as: Int64.self))
+            }
+        }
+        return try int64Read(at: index)
+    }
+
+    @inline(never)
+    private func int64Read(at index: Int) throws -> Int64? {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         switch type {
@@ -65,7 +98,19 @@ struct MSSQLRowView: RowView {
         }
     }
 
+    @inline(__always)
     func double(at index: Int) throws -> Double? {
+        if let column = cached(index), let data = column.data {
+            if column.indicator < 0 { return nil }
+            if column.type == TDSTypeCode.float8 && column.length >= 8 {
+                return Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(as: UInt64.self)))
+            }
+        }
+        return try doubleRead(at: index)
+    }
+
+    @inline(never)
+    private func doubleRead(at index: Int) throws -> Double? {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         switch type {
@@ -83,7 +128,20 @@ struct MSSQLRowView: RowView {
         return try RowViewConversion.string(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
     }
 
+    @inline(__always)
     func withUTF8<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
+        let isText = withRow { row in
+            precondition(row.current == sequence, "a RowView was used after the call that received it returned")
+            return UInt(bitPattern: index) < UInt(bitPattern: row.columnCount) && row.slots[index].isText
+        }
+        guard isText else { return try withUTF8Read(at: index, body) }
+        // DB-Library converted the column to the client charset, UTF-8: its bytes are the text's UTF-8.
+        guard let bytes = withRow({ $0.varying(index) }) else { return nil }
+        return try body(bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    @inline(never)
+    private func withUTF8Read<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         if MSSQLValueDecoder.isText(type) {
@@ -103,10 +161,24 @@ struct MSSQLRowView: RowView {
         return try RowViewConversion.decimal(MSSQLValueDecoder.decode(type: type, raw: bytes), index)
     }
 
+    @inline(__always)
     func scaledDecimal(at index: Int) throws -> (unscaled: Int64, scale: Int)? {
+        if let column = cached(index), let data = column.data {
+            if column.indicator < 0 { return nil }
+            // The column's shape is learned from its first value (out of line below): 0 for any other column.
+            if let scaled = DBNumericCodec.scaled(data, shape: column.decimalShape) { return scaled }
+        }
+        return try scaledDecimalRead(at: index)
+    }
+
+    @inline(never)
+    private func scaledDecimalRead(at index: Int) throws -> (unscaled: Int64, scale: Int)? {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         if type == TDSTypeCode.decimal || type == TDSTypeCode.numeric {
+            if bytes.count >= 11, let shape = DBNumericCodec.shapeUpTo19Digits(bytes.baseAddress!) {
+                withRow { $0.learnDecimalShape(index, shape) }
+            }
             guard let scaled = try DBNumericCodec.scaled(bytes) else {
                 throw DatabaseError.typeMismatch("column \(index) holds a decimal whose digits do not fit an Int64")
             }
@@ -117,7 +189,27 @@ struct MSSQLRowView: RowView {
         }
     }
 
+    @inline(__always)
     func timestamp(at index: Int) throws -> SQLTimestamp? {
+        if let column = cached(index), let data = column.data {
+            if column.indicator < 0 { return nil }
+            if column.type == TDSTypeCode.msDatetime2 && column.length >= 16 {
+                // The fast path takes the civil date the row kept (the last value's day); a new day goes out of
+                // line, which works it out and keeps it.
+                let units = data.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+                let days = data.loadUnaligned(fromByteOffset: 8, as: Int32.self)
+                if units < DBDateTimeCodec.units100nsPerDay, let date = withRow({ $0.keptDate(days1900: days) }),
+                    let time = SQLTime(nanosecondsSinceMidnight: Int64(truncatingIfNeeded: units) &* 100)
+                {
+                    return SQLTimestamp(date: date, time: time)
+                }
+            }
+        }
+        return try timestampRead(at: index)
+    }
+
+    @inline(never)
+    private func timestampRead(at index: Int) throws -> SQLTimestamp? {
         let (type, bytes) = try raw(index)
         guard let bytes else { return nil }
         switch type {
