@@ -48,6 +48,10 @@ public final class PGCursor: DatabaseCursor {
     private var lastDescribed: PQDescribedColumns?
     /// The prepared statement whose result `lastDescribed` describes (`nil`: an unprepared statement).
     private var lastDescribedStatement: String?
+    /// Whether the last complete result set of `lastDescribedStatement` was tagged `SELECT n`: a prepared statement
+    /// that is a SELECT stays one (the server may plan it again, never as another command), so its next results
+    /// count their rows without reading the tag.
+    private var lastStatementSelects = false
     /// The values array of the last row ``fetchOne()`` returned, also held by that row. When the caller has let
     /// the row go, the next row is decoded into the same buffer (its old values overwritten in place) instead of
     /// a new array per row; while the caller still holds it, copy-on-write leaves it alone and the next row gets
@@ -242,7 +246,14 @@ public final class PGCursor: DatabaseCursor {
             if recycledValues.count != described.unsafelyUnwrapped.decoders.count { releaseRecycledValues() }
             currentRowCount = result.rowCount
             setEnded = kind == .rows
-            affected = setEnded ? result.resultSetRowCount : -1
+            if !setEnded {
+                affected = -1
+            } else if sameStatement && lastStatementSelects {
+                affected = currentRowCount
+            } else {
+                lastStatementSelects = prepared != nil && result.isSelect
+                affected = lastStatementSelects ? currentRowCount : result.resultSetRowCount
+            }
             current = consume result
         default:
             current = nil

@@ -85,13 +85,13 @@ final class PQResult {
     /// The row count of a complete result set: its row count for a `SELECT` (whose tag, `SELECT n`, counts exactly
     /// the rows returned; told from the tag's first bytes instead of `PQcmdTuples`' parse of every tag it knows),
     /// else ``affectedRows`` (`INSERT … RETURNING`), else the rows returned.
-    var resultSetRowCount: Int {
-        if let tag = PQcmdStatus(pointer), tag[0] == 83, tag[1] == 69, tag[2] == 76, tag[3] == 69, tag[4] == 67,
-            tag[5] == 84, tag[6] == 32
-        {
-            return rowCount  // "SELECT "
-        }
-        return affectedRows ?? rowCount
+    var resultSetRowCount: Int { isSelect ? rowCount : affectedRows ?? rowCount }
+
+    /// Whether the command tag says `SELECT n` (told from the tag's first bytes).
+    var isSelect: Bool {
+        guard let tag = PQcmdStatus(pointer) else { return false }
+        return tag[0] == 83 && tag[1] == 69 && tag[2] == 76 && tag[3] == 69 && tag[4] == 67 && tag[5] == 84
+            && tag[6] == 32  // "SELECT "
     }
 
     /// The rows affected by the command (`PQcmdTuples`), or `nil` when the command reports none.
