@@ -67,6 +67,31 @@ struct PGRepeatPathTests {
         #expect(try cursor.fetchOne() == nil)
     }
 
+    @Test("a repeated command with parameters: each run counts its own rows and shows no columns; hits counted")
+    func repeatedCommand() throws {
+        let connection = try cachedConnection()
+        defer { connection.close() }
+        let table = TestDatabase.uniqueName("repeatcommand")
+        try connection.run("CREATE TABLE \(table) (id int4)")
+        defer { _ = try? connection.run("DROP TABLE \(table)") }
+        let cursor = try connection.makeCursor()
+        let insert = "INSERT INTO \(table) VALUES ($1)"
+        let update = "UPDATE \(table) SET id = id + 100 WHERE id <= $1"
+        let before = connection.statementCacheStatistics.hits
+        for id in 1...4 {
+            try cursor.execute(BoundStatement(sql: insert, parameters: [.int(Int64(id))]))
+            #expect(cursor.rowCount == 1)
+            #expect(cursor.columns == nil)
+        }
+        for (limit, expected) in [(2, 2), (0, 0), (4, 2)] {
+            try cursor.execute(BoundStatement(sql: update, parameters: [.int(Int64(limit))]))
+            #expect(cursor.rowCount == expected, "\(limit)")
+        }
+        // Prepared at the first run of each (threshold 0); every later run a hit.
+        #expect(connection.statementCacheStatistics.hits - before == 3 + 2)
+        #expect(try connection.run("SELECT count(*) FROM \(table) WHERE id > 100").first?[0] == .int(4))
+    }
+
     @Test("a command between repeated runs shows no columns; the repeated statement's columns come back")
     func commandBetweenRepeatedRuns() throws {
         let connection = try cachedConnection()
