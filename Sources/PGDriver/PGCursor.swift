@@ -48,6 +48,10 @@ public final class PGCursor: DatabaseCursor {
     private var lastDescribed: PQDescribedColumns?
     /// The prepared statement whose result `lastDescribed` describes (`nil`: an unprepared statement).
     private var lastDescribedStatement: String?
+    /// Whether the last complete result set of `lastDescribedStatement` was tagged `SELECT n`: a prepared statement
+    /// that is a SELECT stays one (the server may plan it again, never as another command), so its next results
+    /// count their rows without reading the tag.
+    private var lastStatementSelects = false
     /// The values array of the last row ``fetchOne()`` returned, also held by that row. When the caller has let
     /// the row go, the next row is decoded into the same buffer (its old values overwritten in place) instead of
     /// a new array per row; while the caller still holds it, copy-on-write leaves it alone and the next row gets
@@ -82,13 +86,16 @@ public final class PGCursor: DatabaseCursor {
     /// Runs a statement with `$n` placeholders; the values go as typed, server-side parameters.
     public func execute(_ statement: BoundStatement) throws {
         try checkOpen()
-        let spare = reset()
+        // The last result set's columns stay in ``described`` until ``startSet(_:prepared:)`` assigns it, which
+        // leaves a repeated statement's alone (no release here and retain there).
+        let spare = reset(keepingColumns: true)
         do {
             let (source, prepared) = try connection.run(statement, streaming: streaming, reusing: consume spare)
             self.source = consume source
             try startSet(try nextResult(), prepared: prepared)
         } catch {
             // No result set: the last row's values go now (``startSet(_:prepared:)`` lets them go otherwise).
+            described = nil
             releaseRecycledValues()
             throw error
         }
@@ -148,15 +155,16 @@ public final class PGCursor: DatabaseCursor {
     }
 
     /// Forgets the last statement's results. Returns the wrapper of its single result when nothing else holds it
-    /// (no row batch or view), for the next statement to reuse.
+    /// (no row batch or view), for the next statement to reuse. `keepingColumns`: ``described`` is left for the
+    /// caller to assign (``execute(_:)``: ``startSet(_:prepared:)`` assigns it, or the error path clears it).
     @discardableResult
-    private func reset() -> PQResult? {
+    private func reset(keepingColumns: Bool = false) -> PQResult? {
         if case .stream(let stream) = source, !stream.finished { connection.abandon(stream) }
         var spare: PQResult?
         // Moved out (`take`), not copied: no retain and release.
         if case .single(let result) = source.take() { spare = result }
         bufferedIndex = 0
-        described = nil
+        if !keepingColumns { described = nil }
         current = nil
         currentRowCount = 0
         rowIndex = 0
@@ -217,27 +225,35 @@ public final class PGCursor: DatabaseCursor {
         switch kind {
         case .rows, .singleRow:
             let sameStatement = prepared != nil && prepared == lastDescribedStatement
-            let columns: PQDescribedColumns
-            if self.lastDescribed != nil {
-                // Borrowed, not retained for the call (a retain and a release per statement): nothing assigns
-                // `lastDescribed` until the call returns.
-                let last = Unmanaged.passUnretained(self.lastDescribed.unsafelyUnwrapped)
-                columns = last._withUnsafeGuaranteedRef {
-                    result.describedColumns(reusing: $0, sameStatement: sameStatement)
+            // Borrowed, not retained for the call (a retain and a release per statement): nothing assigns
+            // `lastDescribed` until the call returns.
+            let reuse =
+                self.lastDescribed != nil
+                && Unmanaged.passUnretained(self.lastDescribed.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
+                    result.hasColumns(like: $0, sameStatement: sameStatement)
                 }
-            } else {
-                columns = result.describedColumns(reusing: nil)
-            }
             // Assigned only when they change (a repeated statement keeps both): each assignment retains the new
             // value and releases the old.
-            if columns !== lastDescribed { lastDescribed = columns }
+            if !reuse {
+                let columns = result.describedColumns(reusing: nil)
+                lastDescribed = columns
+                described = consume columns
+            } else if described !== lastDescribed {
+                described = lastDescribed
+            }
             if !sameStatement { lastDescribedStatement = copy prepared }
             // Kept for the first row to overwrite when it has as many columns; else let go now.
-            if recycledValues.count != columns.decoders.count { releaseRecycledValues() }
-            described = consume columns
+            if recycledValues.count != described.unsafelyUnwrapped.decoders.count { releaseRecycledValues() }
             currentRowCount = result.rowCount
             setEnded = kind == .rows
-            affected = setEnded ? result.resultSetRowCount : -1
+            if !setEnded {
+                affected = -1
+            } else if sameStatement && lastStatementSelects {
+                affected = currentRowCount
+            } else {
+                lastStatementSelects = prepared != nil && result.isSelect
+                affected = lastStatementSelects ? currentRowCount : result.resultSetRowCount
+            }
             current = consume result
         default:
             current = nil

@@ -43,12 +43,48 @@ extension PGConnection {
             cancelRequested.store(false, ordering: .sequentiallyConsistent)
             if statementCache.needsMaintenance { maintainStatementCache(handle) }
             if !autocommitEnabled { try beginIfNeeded(handle) }
+            if !streaming, !statement.parameters.isEmpty {
+                // Encoded into the connection's arrays in place (passed `inout`: read from the property, each call
+                // retained and released its three arrays). Values too large to keep (a blob) are not held on to
+                // between statements.
+                defer {
+                    if parameterScratch.retainedBytes > PQParameters.retainedBytesLimit {
+                        parameterScratch = PQParameters()
+                    }
+                }
+                return try runParameterized(statement, handle, &parameterScratch)
+            }
             let (first, prepared) = try send(statement, handle, streaming: streaming)
             return (try receive(consume first, statement: statement, handle, streaming: streaming), prepared)
         } catch let error as DatabaseError where error.kind == .connectionLost {
             markBroken()
             throw error
         }
+    }
+
+    /// ``run(_:streaming:reusing:)`` for one statement with parameters, results buffered. The statement run last by
+    /// name run again with parameters of the same types (a loop of point queries) is sent and its one result set
+    /// received here in one function, where ``send(_:_:streaming:)``, ``receive(_:statement:_:streaming:)`` and
+    /// the statement cache's ``PGStatementCache/plan(sql:types:)`` took a call each and passed the result and the
+    /// name through each; any other statement or result (an error, a stale statement prepared again, a command,
+    /// several results) takes the general steps. Call under `lock`.
+    private func runParameterized(
+        _ statement: BoundStatement, _ handle: PQHandle, _ parameters: inout PQParameters
+    ) throws -> (PGResultSource, prepared: String?) {
+        try parameters.encode(statement.parameters)
+        guard let name = statementCache.repeatedName(sql: statement.sql, types: parameters.types) else {
+            let (first, prepared) = try sendEncoded(statement.sql, handle, streaming: false, &parameters)
+            return (try receive(consume first, statement: statement, handle, streaming: false), prepared)
+        }
+        try handle.sendPrepared(name: name, parameters, statement: statement.sql)
+        let first = handle.nextResult()
+        if let result = first, result.kind == .rows {
+            guard let second = handle.nextResult() else { return (.single(result), name) }
+            var results = [result]
+            return (try collect(second, into: &results, handle, statement: statement.sql), name)
+        }
+        let (result, prepared) = try executed(first, name: name, statement.sql, handle, streaming: false, &parameters)
+        return (try receive(consume result, statement: statement, handle, streaming: false), prepared)
     }
 
     /// The results of the statement just sent, from its first result `first` on (taken: a single result moves into

@@ -59,8 +59,15 @@ extension PGConnection {
     private func sendWithParameters(
         _ statement: BoundStatement, _ handle: PQHandle, streaming: Bool, _ parameters: inout PQParameters
     ) throws -> (PQResult?, prepared: String?) {
-        let sql = statement.sql
         try parameters.encode(statement.parameters)
+        return try sendEncoded(statement.sql, handle, streaming: streaming, &parameters)
+    }
+
+    /// Sends `sql` with `parameters`, encoded already, through the statement cache, and reads the first result;
+    /// returns it and the name of the prepared statement that ran (`nil`: unprepared). Call under `lock`.
+    func sendEncoded(
+        _ sql: String, _ handle: PQHandle, streaming: Bool, _ parameters: inout PQParameters
+    ) throws -> (PQResult?, prepared: String?) {
         // One access to the cache (a switched-off cache answers `.unprepared` and counts nothing).
         switch statementCache.plan(sql: sql, types: parameters.types) {
         case .unprepared:
@@ -73,18 +80,29 @@ extension PGConnection {
         case .execute(let name):
             try handle.sendPrepared(name: name, parameters, statement: sql)
             let first = try firstResult(handle, streaming: streaming, sql: sql)
-            guard let first, first.kind == .error, let state = first.sqlState, state == "0A000" || state == "26000"
-            else { return (first, name) }
-            drain(handle)
-            let key = PGStatementCache.Key(sql: sql, types: parameters.types)
-            statementCache.invalidate(key)
-            guard handle.transactionState == .idle else { return (first, name) }
-            maintainStatementCache(handle)
-            let fresh = statementCache.freshName()
-            try prepare(key, name: fresh, handle)
-            try handle.sendPrepared(name: fresh, parameters, statement: sql)
-            return (try firstResult(handle, streaming: streaming, sql: sql), fresh)
+            return try executed(first, name: name, sql, handle, streaming: streaming, &parameters)
         }
+    }
+
+    /// After the prepared statement `name` was sent with `parameters` and its first result `first` read: `first`,
+    /// unless the server reports the statement stale ("cached plan must not change result type", SQLSTATE 0A000)
+    /// or gone (26000) outside a transaction block; then it is prepared again under a fresh name and sent once
+    /// more, and that run's first result is returned. Call under `lock`.
+    func executed(
+        _ first: PQResult?, name: String, _ sql: String, _ handle: PQHandle, streaming: Bool,
+        _ parameters: inout PQParameters
+    ) throws -> (PQResult?, prepared: String?) {
+        guard let first, first.kind == .error, let state = first.sqlState, state == "0A000" || state == "26000"
+        else { return (first, name) }
+        drain(handle)
+        let key = PGStatementCache.Key(sql: sql, types: parameters.types)
+        statementCache.invalidate(key)
+        guard handle.transactionState == .idle else { return (first, name) }
+        maintainStatementCache(handle)
+        let fresh = statementCache.freshName()
+        try prepare(key, name: fresh, handle)
+        try handle.sendPrepared(name: fresh, parameters, statement: sql)
+        return (try firstResult(handle, streaming: streaming, sql: sql), fresh)
     }
 
     /// Prepares `key` as `name` and records it; throws the statement's error (syntax, unknown table, an aborted

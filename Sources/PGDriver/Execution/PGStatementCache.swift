@@ -100,13 +100,19 @@ struct PGStatementCache {
     /// statement run last is answered without building a ``Key`` (two retains and releases). `.unprepared`,
     /// counting nothing, while preparing is off.
     mutating func plan(sql: String, types: [UInt32]) -> Plan {
+        if let name = repeatedName(sql: sql, types: types) { return .execute(name) }
         guard isEnabled else { return .unprepared }
-        // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
-        if let lastName, lastTypes == types, StatementText.sameBytes(lastSQL, sql) {
-            repeatHits += 1
-            return .execute(lastName)
-        }
         return plan(for: Key(sql: sql, types: types))
+    }
+
+    /// The name of the statement run last by name when `sql` with parameters of `types` is that statement again
+    /// (counted as a hit: ``plan(sql:types:)``'s `.execute`), else `nil` (nothing counted).
+    @inline(__always)
+    mutating func repeatedName(sql: String, types: [UInt32]) -> String? {
+        // `lastName` is set only while preparing is on (switching it off clears it).
+        guard let lastName, lastTypes == types, StatementText.sameBytes(lastSQL, sql) else { return nil }
+        repeatHits += 1
+        return lastName
     }
 
     /// What to do with `key` now; counts the run.

@@ -128,29 +128,36 @@ final class PQHandle {
     func nextResult() -> PQResult? {
         guard let connection else { return nil }
         while let pointer = PQgetResult(connection) {
-            let result: PQResult
+            let status = PQresultStatus(pointer)
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT {
+                PQHandle.skipCopy(connection, pointer, status)
+                continue
+            }
+            // The spare wrapper moved out and back (no retain and release); the COPY handling out of line (its
+            // `inout` buffer cost a stack protector on every call).
             if let spare = spareResult.take() {
-                spare.adopt(pointer)
-                result = spare
-            } else {
-                result = PQResult(pointer)
+                spare.adopt(pointer, status: status)
+                return spare
             }
-            switch result.status {
-            case PGRES_COPY_IN:
-                _ = PQputCopyEnd(connection, "COPY FROM STDIN is not supported by PGDriver")
-            case PGRES_COPY_OUT:
-                var buffer: UnsafeMutablePointer<CChar>?
-                while PQgetCopyData(connection, &buffer, 0) > 0 {
-                    PQfreemem(buffer)
-                    buffer = nil
-                }
-            case PGRES_COPY_BOTH:
-                return result
-            default:
-                return result
-            }
+            return PQResult(pointer, status: status)
         }
         return nil
+    }
+
+    /// Refuses COPY FROM STDIN (the server then reports an error) or reads and drops COPY TO STDOUT data, then
+    /// frees the COPY result `pointer`.
+    @inline(never)
+    private static func skipCopy(_ connection: OpaquePointer, _ pointer: OpaquePointer, _ status: ExecStatusType) {
+        if status == PGRES_COPY_IN {
+            _ = PQputCopyEnd(connection, "COPY FROM STDIN is not supported by PGDriver")
+        } else {
+            var buffer: UnsafeMutablePointer<CChar>?
+            while PQgetCopyData(connection, &buffer, 0) > 0 {
+                PQfreemem(buffer)
+                buffer = nil
+            }
+        }
+        PQclear(pointer)
     }
 
     /// Runs a statement without parameters and returns its last result (for BEGIN/COMMIT/ROLLBACK/SELECT 1).

@@ -65,9 +65,7 @@ extension PQResult {
     /// descriptors, names included). Only the source table and column numbers can change without an error (the
     /// table dropped and created again with the same columns), so only they are compared.
     func describedColumns(reusing previous: PQDescribedColumns?, sameStatement: Bool = false) -> PQDescribedColumns {
-        if let previous {
-            if sameStatement ? hasSources(of: previous) : hasColumns(of: previous) { return previous }
-        }
+        if let previous, hasColumns(like: previous, sameStatement: sameStatement) { return previous }
         let (columns, decoders, binary) = describeColumns()
         let count = PQnfields(pointer)
         var names: [CChar] = []
@@ -80,6 +78,13 @@ extension PQResult {
         return PQDescribedColumns(
             columns: columns, decoders: decoders, binary: binary,
             signatures: (0..<count).map { PQColumnSignature(pointer, $0) }, names: names)
+    }
+
+    /// Whether `previous` describes this result's columns (see ``describedColumns(reusing:sameStatement:)``): asked
+    /// apart from it by a cursor that keeps its columns across a repeated statement, so that reusing them costs no
+    /// retain (the object returned) and no release (the cursor's old reference).
+    func hasColumns(like previous: PQDescribedColumns, sameStatement: Bool) -> Bool {
+        sameStatement ? hasSources(of: previous) : hasColumns(of: previous)
     }
 
     /// Whether this result's columns come from the same table columns as `described`'s, and as many.

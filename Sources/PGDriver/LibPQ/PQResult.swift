@@ -19,15 +19,15 @@ enum PQResultKind {
 
 /// Owns one `PGresult` and frees it on release. Results do not depend on their connection, so they outlive it.
 ///
-/// A wrapper nobody else holds may be reused for the next result (``adopt(_:)``): a cursor hands its last
+/// A wrapper nobody else holds may be reused for the next result (``adopt(_:status:)``): a cursor hands its last
 /// statement's wrapper back to the connection, which saves allocating and freeing one object per statement.
 final class PQResult {
-    /// The libpq result; replaced only by ``adopt(_:)``, on a wrapper no one else references.
+    /// The libpq result; replaced only by ``adopt(_:status:)``, on a wrapper no one else references.
     private(set) var pointer: OpaquePointer
     /// The result's status (read once: a result's status never changes, and it is asked for several times per
     /// statement).
     private(set) var status: ExecStatusType
-    /// Whether ``clear()`` freed `pointer` already (a spare wrapper waiting for ``adopt(_:)``).
+    /// Whether ``clear()`` freed `pointer` already (a spare wrapper waiting for ``adopt(_:status:)``).
     private var cleared = false
 
     init(_ pointer: OpaquePointer) {
@@ -35,9 +35,15 @@ final class PQResult {
         self.status = PQresultStatus(pointer)
     }
 
+    /// Wraps `pointer`, whose status the caller read already.
+    init(_ pointer: OpaquePointer, status: ExecStatusType) {
+        self.pointer = pointer
+        self.status = status
+    }
+
     deinit { if !cleared { PQclear(pointer) } }
 
-    /// Frees the libpq result now, keeping the wrapper for ``adopt(_:)``; nothing may read it in between. Only for a
+    /// Frees the libpq result now, keeping the wrapper for ``adopt(_:status:)``; nothing may read it in between. Only for a
     /// wrapper whose one reference is the caller's (checked with `isKnownUniquelyReferenced`). Freed before the next
     /// statement is sent, as releasing the wrapper did: libpq's next result then gets the memory just freed (glibc's
     /// fast path; freed after the next result arrived, each statement took `malloc`'s slow path, ~170 instructions).
@@ -46,12 +52,12 @@ final class PQResult {
         cleared = true
     }
 
-    /// Takes `newPointer` in place of the result this wrapper held (freed first, unless ``clear()`` did). Only for
-    /// a wrapper whose one reference is the caller's: no row, batch or view sees it change.
-    func adopt(_ newPointer: OpaquePointer) {
+    /// Takes `newPointer` (of status `newStatus`) in place of the result this wrapper held (freed first, unless
+    /// ``clear()`` did). Only for a wrapper whose one reference is the caller's: no row, batch or view sees it change.
+    func adopt(_ newPointer: OpaquePointer, status newStatus: ExecStatusType) {
         if !cleared { PQclear(pointer) }
         pointer = newPointer
-        status = PQresultStatus(newPointer)
+        status = newStatus
         cleared = false
     }
 
@@ -79,13 +85,13 @@ final class PQResult {
     /// The row count of a complete result set: its row count for a `SELECT` (whose tag, `SELECT n`, counts exactly
     /// the rows returned; told from the tag's first bytes instead of `PQcmdTuples`' parse of every tag it knows),
     /// else ``affectedRows`` (`INSERT … RETURNING`), else the rows returned.
-    var resultSetRowCount: Int {
-        if let tag = PQcmdStatus(pointer), tag[0] == 83, tag[1] == 69, tag[2] == 76, tag[3] == 69, tag[4] == 67,
-            tag[5] == 84, tag[6] == 32
-        {
-            return rowCount  // "SELECT "
-        }
-        return affectedRows ?? rowCount
+    var resultSetRowCount: Int { isSelect ? rowCount : affectedRows ?? rowCount }
+
+    /// Whether the command tag says `SELECT n` (told from the tag's first bytes).
+    var isSelect: Bool {
+        guard let tag = PQcmdStatus(pointer) else { return false }
+        return tag[0] == 83 && tag[1] == 69 && tag[2] == 76 && tag[3] == 69 && tag[4] == 67 && tag[5] == 84
+            && tag[6] == 32  // "SELECT "
     }
 
     /// The rows affected by the command (`PQcmdTuples`), or `nil` when the command reports none.
