@@ -11,7 +11,8 @@ import Foundation
 /// The client CPU is the lowest CPU this process may run on; the servers get the rest. This process (every
 /// thread it has when pinned, and so every thread and child it starts later, among them the C and Python
 /// contenders) runs on the client CPU; PostgreSQL's postmaster and its current children (so every backend it forks
-/// later) and each sandbox process run on the server CPUs. Linux only; elsewhere, or with one CPU, nothing is
+/// later) and each sandbox process run on the server CPUs. The TDS sandbox section at the end, whose sandbox runs in
+/// this process and is compared with PostgreSQL, runs unpinned. Linux only; elsewhere, or with one CPU, nothing is
 /// pinned and the report says so.
 enum CPUPinning {
     /// Whether the environment asks for pinning.
@@ -48,8 +49,8 @@ enum CPUPinning {
         pin(process: getpid(), to: [split.client])
     }
 
-    /// Lets every thread of this process run on all its CPUs again (for the TDS sandbox section, whose server runs
-    /// in this process).
+    /// Lets every thread of this process run on all its CPUs again (for the TDS sandbox section, whose sandbox runs
+    /// in this process and compares itself with PostgreSQL, so neither side is pinned there).
     static func unpinThisProcess() {
         guard isRequested, let split else { return }
         pin(process: getpid(), to: [split.client] + split.servers)
@@ -58,12 +59,23 @@ enum CPUPinning {
     /// Pins PostgreSQL (its postmaster, whose PID is the first line of `postmaster.pid`, and the postmaster's
     /// current children) to the server CPUs.
     static func pinPostgres(dataDirectory: String?) {
-        guard isRequested, let split, let dataDirectory,
+        guard isRequested, let split else { return }
+        pinPostgres(dataDirectory: dataDirectory, to: split.servers)
+    }
+
+    /// Lets PostgreSQL (the postmaster and its children) run on all the CPUs again.
+    static func unpinPostgres(dataDirectory: String?) {
+        guard isRequested, let split else { return }
+        pinPostgres(dataDirectory: dataDirectory, to: [split.client] + split.servers)
+    }
+
+    private static func pinPostgres(dataDirectory: String?, to cpus: [Int]) {
+        guard let dataDirectory,
             let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
             let first = text.split(separator: "\n").first, let postmaster = pid_t(first)
         else { return }
-        pin(process: postmaster, to: split.servers)
-        for child in children(of: postmaster) { pin(process: child, to: split.servers) }
+        pin(process: postmaster, to: cpus)
+        for child in children(of: postmaster) { pin(process: child, to: cpus) }
     }
 
     /// Pins every thread of a server process (a sandbox) to the server CPUs.

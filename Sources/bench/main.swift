@@ -145,7 +145,9 @@ let postgresOnly = ProcessInfo.processInfo.environment["BENCH_POSTGRES_ONLY"] ==
 let sqlServerResults = postgresOnly ? [] : SQLServerBench.run(server: server, sizes: sizes)
 results += sqlServerResults
 print("running the TDS sandbox SELECT benchmark…")
-CPUPinning.unpinThisProcess()  // that section's sandbox runs in this process
+// That section's sandbox runs in this process and is compared with PostgreSQL: neither side pinned.
+CPUPinning.unpinThisProcess()
+CPUPinning.unpinPostgres(dataDirectory: server.dataDirectory)
 let sandboxSelect = postgresOnly ? nil : try runSandboxSelectBenchmark(rows: sizes.fetchRows)
 
 /// A target line: `ours / other` against `goal`.
