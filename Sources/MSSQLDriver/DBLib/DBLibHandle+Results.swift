@@ -90,27 +90,8 @@ extension DBLibHandle {
     /// Reads the next row of the current result set (`dbnextrow`), or `nil` at its end.
     func nextRow(types: [Int], statement: String?) throws -> [SQLValue]? {
         try waiting(statement: statement) { dbproc in
-            while true {
-                switch dbnextrow(dbproc) {
-                case REG_ROW:
-                    var values: [SQLValue] = []
-                    values.reserveCapacity(types.count)
-                    for (offset, type) in types.enumerated() {
-                        let column = Int32(offset + 1)
-                        let raw = dbdata(dbproc, column).map {
-                            UnsafeRawBufferPointer(start: $0, count: Int(dbdatlen(dbproc, column)))
-                        }
-                        values.append(try MSSQLValueDecoder.decode(type: type, raw: raw))
-                    }
-                    return values
-                case NO_MORE_ROWS:
-                    return nil
-                case FAIL:
-                    throw DatabaseError(kind: .other, message: "DB-Library could not read a row", statement: statement)
-                default:
-                    continue  // a COMPUTE row (status > 0) is not part of the regular result
-                }
-            }
+            guard try Self.nextRowInPlace(dbproc, statement: statement) else { return nil }
+            return try Self.decodeCurrentRow(dbproc, types: types)
         }
     }
 

@@ -18,29 +18,9 @@ extension DBLibHandle {
     /// caller can hand them out before the error, as a row-at-a-time reader would.
     func readRows(types: [Int], limit: Int, into rows: inout [[SQLValue]], statement: String?) throws -> RowBatchEnd {
         try waiting(statement: statement) { dbproc in
-            let columns = Int32(types.count)
             while rows.count < limit {
-                switch dbnextrow(dbproc) {
-                case REG_ROW:
-                    var values: [SQLValue] = []
-                    values.reserveCapacity(types.count)
-                    var column: Int32 = 1
-                    while column <= columns {
-                        let type = types[Int(column - 1)]
-                        let raw = dbdata(dbproc, column).map {
-                            UnsafeRawBufferPointer(start: $0, count: Int(dbdatlen(dbproc, column)))
-                        }
-                        values.append(try MSSQLValueDecoder.decode(type: type, raw: raw))
-                        column += 1
-                    }
-                    rows.append(values)
-                case NO_MORE_ROWS:
-                    return .endOfRows
-                case FAIL:
-                    throw DatabaseError(kind: .other, message: "DB-Library could not read a row", statement: statement)
-                default:
-                    continue  // a COMPUTE row (status > 0) is not part of the regular result
-                }
+                guard try Self.nextRowInPlace(dbproc, statement: statement) else { return .endOfRows }
+                rows.append(try Self.decodeCurrentRow(dbproc, types: types))
             }
             return .full
         }
@@ -48,9 +28,25 @@ extension DBLibHandle {
 }
 
 extension DBLibHandle {
+    /// DB-Library's current row decoded into values, one per column of DB-Library type code `types[i]`.
+    @inline(__always)
+    static func decodeCurrentRow(_ dbproc: OpaquePointer, types: [Int]) throws -> [SQLValue] {
+        var values: [SQLValue] = []
+        values.reserveCapacity(types.count)
+        var column: Int32 = 1
+        for type in types {
+            let raw = dbdata(dbproc, column).map {
+                UnsafeRawBufferPointer(start: $0, count: Int(dbdatlen(dbproc, column)))
+            }
+            values.append(try MSSQLValueDecoder.decode(type: type, raw: raw))
+            column += 1
+        }
+        return values
+    }
+
     /// Makes the next regular row of the current result set DB-Library's current row (`dbnextrow`, COMPUTE rows
-    /// skipped): `true`, or `false` when the result set has no more rows. Inside a wait (``waiting(statement:timed:startsStatement:_:)``),
-    /// for a loop that reads rows in place (``MSSQLCursor/forEachRowView(_:)``).
+    /// skipped): `true`, or `false` when the result set has no more rows. Inside a wait
+    /// (``waiting(statement:timed:startsStatement:_:)``).
     @inline(__always)
     static func nextRowInPlace(_ dbproc: OpaquePointer, statement: String?) throws -> Bool {
         while true {
