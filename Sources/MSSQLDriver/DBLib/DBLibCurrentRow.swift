@@ -215,7 +215,7 @@ final class DBLibCurrentRow {
     }
 
     /// Whether the cached address and NULL indicator of `column` agree with `dbdata` (checked in debug builds).
-    private func holdsCached(_ column: Int) -> Bool {
+    func holdsCached(_ column: Int) -> Bool {
         let fresh = dbdata(dbproc.unsafelyUnwrapped, Int32(truncatingIfNeeded: column &+ 1))
         let slot = slots[column]
         return slot.indicator < 0 ? fresh == nil : (fresh == slot.data?.assumingMemoryBound(to: BYTE.self))

@@ -40,7 +40,9 @@ struct MSSQLRowView: RowView {
             // One unsigned compare: a negative index wraps to a huge one.
             guard UInt(bitPattern: index) < UInt(bitPattern: row.columnCount) else { return nil }
             let column = row.slots[index]
-            return column.data == nil ? nil : column
+            guard column.data != nil else { return nil }
+            assert(row.holdsCached(index), "DB-Library moved a non-blob column's value within a result set")
+            return column
         }
     }
 
