@@ -235,7 +235,7 @@ public final class PGCursor: DatabaseCursor {
             // Assigned only when they change (a repeated statement keeps both): each assignment retains the new
             // value and releases the old.
             if !reuse {
-                let columns = result.describedColumns(reusing: nil)
+                let columns = result.describedColumns()
                 lastDescribed = columns
                 described = consume columns
             } else if described !== lastDescribed {

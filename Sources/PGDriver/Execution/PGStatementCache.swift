@@ -117,11 +117,8 @@ struct PGStatementCache {
 
     /// What to do with `key` now; counts the run.
     mutating func plan(for key: Key) -> Plan {
-        // `lastName` is set only while preparing is on (switching it off clears it); the core checks the threshold.
-        if let lastName, lastTypes == key.types, StatementText.sameBytes(lastSQL, key.sql) {
-            repeatHits += 1
-            return .execute(lastName)
-        }
+        if let name = repeatedName(sql: key.sql, types: key.types) { return .execute(name) }
+        // The core checks the threshold.
         switch core.plan(for: key) {
         case .unprepared: return .unprepared
         case .prepare: return .prepare(freshName())

@@ -29,7 +29,7 @@ extension PGConnection {
         // Read to the statement's end, which frees the connection.
         while try pull(pending.stream) != nil {}
         guard result.hasRows else { return nil }
-        let described = result.describedColumns(reusing: nil)
+        let described = result.describedColumns()
         return PGRowBatch(
             result: result, first: 0, decoders: described.decoders, binary: described.binary, count: result.rowCount)
     }

@@ -55,17 +55,9 @@ struct PQColumnSignature: Equatable {
 }
 
 extension PQResult {
-    /// This result's columns: `previous` when they are the same (names, types, modifiers, formats, source
-    /// columns), else described afresh.
-    ///
-    /// `sameStatement`: `previous` describes a result of the prepared statement this result comes from (a name
-    /// a connection never reuses, results always asked for in binary). The server then guarantees the names,
-    /// types and modifiers: it re-plans a prepared statement after a schema change, and fails it with "cached plan
-    /// must not change result type" rather than return other columns (PostgreSQL compares the result's tuple
-    /// descriptors, names included). Only the source table and column numbers can change without an error (the
-    /// table dropped and created again with the same columns), so only they are compared.
-    func describedColumns(reusing previous: PQDescribedColumns?, sameStatement: Bool = false) -> PQDescribedColumns {
-        if let previous, hasColumns(like: previous, sameStatement: sameStatement) { return previous }
+    /// This result's columns, described afresh (names, types, modifiers, formats, source columns kept for
+    /// ``hasColumns(like:sameStatement:)``).
+    func describedColumns() -> PQDescribedColumns {
         let (columns, decoders, binary) = describeColumns()
         let count = PQnfields(pointer)
         var names: [CChar] = []
@@ -80,9 +72,15 @@ extension PQResult {
             signatures: (0..<count).map { PQColumnSignature(pointer, $0) }, names: names)
     }
 
-    /// Whether `previous` describes this result's columns (see ``describedColumns(reusing:sameStatement:)``): asked
-    /// apart from it by a cursor that keeps its columns across a repeated statement, so that reusing them costs no
-    /// retain (the object returned) and no release (the cursor's old reference).
+    /// Whether `previous` describes this result's columns (names, types, modifiers, formats, source columns), so
+    /// that a cursor keeps its columns across a repeated statement.
+    ///
+    /// `sameStatement`: `previous` describes a result of the prepared statement this result comes from (a name
+    /// a connection never reuses, results always asked for in binary). The server then guarantees the names,
+    /// types and modifiers: it re-plans a prepared statement after a schema change, and fails it with "cached plan
+    /// must not change result type" rather than return other columns (PostgreSQL compares the result's tuple
+    /// descriptors, names included). Only the source table and column numbers can change without an error (the
+    /// table dropped and created again with the same columns), so only they are compared.
     func hasColumns(like previous: PQDescribedColumns, sameStatement: Bool) -> Bool {
         sameStatement ? hasSources(of: previous) : hasColumns(of: previous)
     }
