@@ -10,6 +10,8 @@ struct ResultsReport {
     func markdown() -> String {
         var lines: [String] = ["# Benchmark results", ""]
         lines.append("Measured in one run of `scripts/bench.sh` (`swift run -c release bench`) on \(Self.timestamp()).")
+        lines.append("Earlier runs, the profiling rounds (callgrind) and how each figure was measured are in")
+        lines.append("[HISTORY.md](HISTORY.md); this file is rewritten by every full run.")
         lines.append("")
         lines.append("## Machine")
         lines.append("")
