@@ -18,7 +18,7 @@ final class WireClient {
         var description: String
     }
 
-    private let fd: Int32
+    private let socket: TDSTestSocket
     /// The payload bytes of the current server message not yet consumed.
     private var payload: [UInt8] = []
     private var index = 0
@@ -31,53 +31,19 @@ final class WireClient {
 
     /// Connects to 127.0.0.1:`port`.
     init(port: Int, receiveTimeout: Int = 60) throws {
-        #if canImport(Glibc)
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw WireError(description: "socket failed") }
-        var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            closeSocket(fd)
-            throw WireError(description: "connect failed")
-        }
+        socket = try TDSTestSocket(port: port, receiveTimeout: receiveTimeout)
     }
-
-    deinit { closeSocket(fd) }
 
     // MARK: Sending
 
     /// Sends bytes as they are.
     func sendRaw(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes {
-                socketSend(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-            }
-            guard sent > 0 else { throw WireError(description: "send failed") }
-            offset += sent
-        }
+        try socket.sendRaw(bytes)
     }
 
     /// Sends a message of `type`, split into packets of `packetSize`.
     func send(type: UInt8, payload: [UInt8], packetSize: Int = 4096) throws {
-        var body = ByteBuffer(bytes: payload)
-        var out = ByteBuffer()
-        TDSPacketLayout.writePackets(
-            &body, type: TDSPacketType(rawValue: type) ?? .sqlBatch, packetSize: packetSize, spid: 0,
-            endOfMessage: true, into: &out)
-        try sendRaw(Array(out.readableBytesView))
+        try socket.send(type: type, payload: payload, packetSize: packetSize)
     }
 
     /// Sends a SQL batch (with ALL_HEADERS) without reading the answer.
@@ -155,12 +121,7 @@ final class WireClient {
 
     /// Whether the server closes the connection (reads until EOF or reset, discarding data).
     func waitForClose() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if received == 0 { return true }
-            if received < 0 { return errno == ECONNRESET }
-        }
+        socket.waitForClose()
     }
 
     // MARK: Payload access for the token decoder
@@ -233,7 +194,7 @@ final class WireClient {
         var filled = 0
         while filled < count {
             let received = bytes.withUnsafeMutableBytes { buffer in
-                recv(fd, buffer.baseAddress! + filled, count - filled, 0)
+                recv(socket.fd, buffer.baseAddress! + filled, count - filled, 0)
             }
             guard received > 0 else {
                 throw WireError(description: received == 0 ? "connection closed" : "recv failed (errno \(errno))")

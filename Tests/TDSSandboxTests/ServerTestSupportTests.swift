@@ -151,66 +151,32 @@ final class ScriptedServer: @unchecked Sendable {
     deinit { server.stop() }
 }
 
-/// A blocking TDS client over a POSIX socket, with a receive timeout so no test can hang.
+/// A blocking TDS client that reads whole server messages as bytes (``TDSTestSocket`` underneath, with a 20 s
+/// receive timeout so no test can hang).
 final class RawTDSClient {
-    struct SocketError: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias SocketError = TDSTestSocket.SocketError
 
-    private let fd: Int32
+    private let socket: TDSTestSocket
     private var inbox: [UInt8] = []
 
     init(port: Int) throws {
-        #if canImport(Glibc)
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw SocketError(description: "socket failed") }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            closeSocket(fd)
-            throw SocketError(description: "connect failed")
-        }
+        socket = try TDSTestSocket(port: port, receiveTimeout: 20)
     }
 
-    deinit { closeSocket(fd) }
-
+    /// Sends bytes as they are.
     func sendRaw(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes {
-                socketSend(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-            }
-            guard sent > 0 else { throw SocketError(description: "send failed") }
-            offset += sent
-        }
+        try socket.sendRaw(bytes)
     }
 
     /// Sends a message split into packets of `packetSize`.
     func send(type: UInt8, payload: [UInt8], packetSize: Int = 4096) throws {
-        var body = ByteBuffer(bytes: payload)
-        var out = ByteBuffer()
-        TDSPacketLayout.writePackets(
-            &body, type: TDSPacketType(rawValue: type) ?? .sqlBatch, packetSize: packetSize, spid: 0,
-            endOfMessage: true, into: &out)
-        try sendRaw(Array(out.readableBytesView))
+        try socket.send(type: type, payload: payload, packetSize: packetSize)
     }
 
     private func fill(_ count: Int) throws {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while inbox.count < count {
-            let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let received = chunk.withUnsafeMutableBytes { recv(socket.fd, $0.baseAddress, $0.count, 0) }
             guard received > 0 else { throw SocketError(description: received == 0 ? "closed" : "recv failed") }
             inbox += chunk[0..<received]
         }
@@ -231,14 +197,9 @@ final class RawTDSClient {
         }
     }
 
-    /// Whether the server closes the connection (reads until EOF, discarding data).
+    /// Whether the server closes the connection (reads until EOF or reset, discarding data).
     func waitForClose() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if received == 0 { return true }
-            if received < 0 { return errno == ECONNRESET }
-        }
+        socket.waitForClose()
     }
 
     /// PRELOGIN + LOGIN7; returns the login response payload.
@@ -265,22 +226,4 @@ func expectedBatchResponse(_ events: [SandboxEvent], kind: TDSResponseEncoder.Ki
     for event in events { try encoder.encode(event, into: &buffer) }
     encoder.finish(attention: false, into: &buffer)
     return Array(buffer.readableBytesView)
-}
-
-/// Closes a socket descriptor.
-func closeSocket(_ fd: Int32) {
-    #if canImport(Glibc)
-        _ = Glibc.close(fd)
-    #else
-        _ = Darwin.close(fd)
-    #endif
-}
-
-/// `send(2)`, named apart from the client's own `send` method.
-func socketSend(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int, _ flags: Int32) -> Int {
-    #if canImport(Glibc)
-        return Glibc.send(fd, buffer, count, flags)
-    #else
-        return Darwin.send(fd, buffer, count, flags)
-    #endif
 }
