@@ -10,13 +10,9 @@ import ThrowawayServers
 /// source table columns (the server vouches for names and types). Neither may ever return stale values or columns.
 @Suite("PGDriver point-query path")
 struct PGPointPathTests {
-    private func cachedConnection() throws -> PGConnection {
-        try CacheTests.connect(["prepare_threshold": "0"])
-    }
-
     @Test("parameters of changing count, type and length on one connection each arrive as sent")
     func parametersReused() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         let long = String(repeating: "long text é ", count: 40)
@@ -46,7 +42,7 @@ struct PGPointPathTests {
 
     @Test("a parameter that fails to encode leaves the next statement's parameters intact")
     func failedEncodingThenNext() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         try cursor.execute(BoundStatement(sql: "SELECT $1::text, $2::int8", parameters: [.string("a"), .int(1)]))
@@ -60,7 +56,7 @@ struct PGPointPathTests {
 
     @Test("a statement with a large value leaves none of its bytes held by the connection; small ones reuse the arrays")
     func largeValuesAreNotKept() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         try cursor.execute(BoundStatement(sql: "SELECT $1::text", parameters: [.string("short")]))
@@ -77,7 +73,7 @@ struct PGPointPathTests {
 
     @Test("NULLs, an error in the middle and negative numerics through a prepared statement")
     func nullsAndErrorInTheMiddle() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let table = TestDatabase.uniqueName("pointnull")
         try connection.run("CREATE TABLE \(table) (id int4 PRIMARY KEY, t text, n numeric(12,3))")
@@ -107,7 +103,7 @@ struct PGPointPathTests {
 
     @Test("rowCount of result sets: SELECT from its tag, RETURNING and SHOW from theirs or the rows")
     func resultSetRowCounts() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let table = TestDatabase.uniqueName("pointcount")
         try connection.run("CREATE TABLE \(table) (id int4)")
@@ -130,7 +126,7 @@ struct PGPointPathTests {
 
     @Test("a table dropped and created again under a prepared statement: the new table's columns are described")
     func tableRecreatedUnderPreparedStatement() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let other = try TestDatabase.connect()
         defer { other.close() }
@@ -166,7 +162,7 @@ struct PGPointPathTests {
 
     @Test("a column retyped under a prepared statement by another session decodes with its new type")
     func columnRetypedUnderPreparedStatement() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let other = try TestDatabase.connect()
         defer { other.close() }

@@ -9,13 +9,9 @@ import ThrowawayServers
 /// SELECT) must never show through: a failed run shows no columns, and every run counts its own rows.
 @Suite("PGDriver repeated prepared statements")
 struct PGRepeatPathTests {
-    private func cachedConnection() throws -> PGConnection {
-        try CacheTests.connect(["prepare_threshold": "0"])
-    }
-
     @Test("each run of a repeated prepared statement counts its own rows, also between other statements")
     func rowCountsOfRepeatedRuns() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let table = TestDatabase.uniqueName("repeatcount")
         try connection.run("CREATE TABLE \(table) (id int4)")
@@ -45,7 +41,7 @@ struct PGRepeatPathTests {
 
     @Test("a failed run after repeated runs shows no columns and no rows; the next run describes its own")
     func failedRunClearsTheColumns() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         let sql = "SELECT $1::int4 AS id, 10 / $2::int4 AS tenth"
@@ -69,7 +65,7 @@ struct PGRepeatPathTests {
 
     @Test("a repeated command with parameters: each run counts its own rows and shows no columns; hits counted")
     func repeatedCommand() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let table = TestDatabase.uniqueName("repeatcommand")
         try connection.run("CREATE TABLE \(table) (id int4)")
@@ -94,7 +90,7 @@ struct PGRepeatPathTests {
 
     @Test("a command between repeated runs shows no columns; the repeated statement's columns come back")
     func commandBetweenRepeatedRuns() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         let sql = "SELECT $1::text AS label"

@@ -10,13 +10,9 @@ import ThrowawayServers
 /// caller still holds; and text decodes as `String(decoding:as:)` would.
 @Suite("PGDriver row and result reuse")
 struct PGRowRecyclingTests {
-    private func cachedConnection() throws -> PGConnection {
-        try CacheTests.connect(["prepare_threshold": "0"])
-    }
-
     @Test("rows held across fetchOne calls and statements keep their values")
     func heldRowsKeepValues() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         let sql = "SELECT g::int8, 'row ' || g, (g * 1.5)::numeric FROM generate_series($1::int8, $1::int8 + 2) g"
@@ -45,7 +41,7 @@ struct PGRowRecyclingTests {
 
     @Test("a row kept from one statement is intact after the next statement's row is fetched and dropped")
     func rowKeptAcrossStatements() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         let sql = "SELECT $1::int8, $2::text"
@@ -60,7 +56,7 @@ struct PGRowRecyclingTests {
 
     @Test("a row view and a row batch keep their result while the cursor runs the same statement again")
     func viewsKeepTheirResult() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         let sql = "SELECT $1::int8, $2::text"
@@ -80,7 +76,7 @@ struct PGRowRecyclingTests {
 
     @Test("the recycled values across failing, rowless and differently shaped statements")
     func recycledValuesAcrossStatementKinds() throws {
-        let connection = try cachedConnection()
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let cursor = try connection.makeCursor()
         let sql = "SELECT $1::int8, $2::text"

@@ -10,7 +10,7 @@ import ThrowawayServers
 struct PGStatementCacheInvalidationTests {
     @Test("a pool reset (DISCARD ALL) forgets the prepared statements; the next transaction prepares afresh")
     func sessionReset() throws {
-        let connection = try CacheTests.connect(["prepare_threshold": "0"])
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let table = try CacheTests.makeTable(connection, "sc_reset")
         defer { _ = try? connection.run("DROP TABLE \(table)") }
@@ -44,7 +44,7 @@ struct PGStatementCacheInvalidationTests {
 
     @Test("another session changes a result type: retried once after preparing again (autocommit on)")
     func resultTypeChangedAutocommit() throws {
-        let connection = try CacheTests.connect(["prepare_threshold": "0"])
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let other = try TestDatabase.connect()
         defer { other.close() }
@@ -140,7 +140,7 @@ struct PGStatementCacheInvalidationTests {
 
     @Test("an aborted executeMany pipeline leaves the prepared statements usable")
     func abortedPipeline() throws {
-        let connection = try CacheTests.connect(["prepare_threshold": "0"])
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let table = try CacheTests.makeTable(connection, "sc_pipeline")
         defer { _ = try? connection.run("DROP TABLE \(table)") }

@@ -30,7 +30,7 @@ struct PGStatementCacheRepeatTests {
 
     @Test("after DISCARD ALL the statement run last is prepared again, not run by its dropped name")
     func repeatThenDiscard() throws {
-        let connection = try CacheTests.connect(["prepare_threshold": "0"])
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let sql = "SELECT %s::int + 100"
         for value in 1...3 { #expect(try connection.scalar(sql, [value]) == .int(Int64(100 + value))) }

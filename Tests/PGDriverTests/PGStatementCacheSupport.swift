@@ -15,6 +15,12 @@ enum CacheTests {
         return connection
     }
 
+    /// A connection whose cache prepares every statement with parameters at its first run (`prepare_threshold`
+    /// 0), autocommit on: the prepared path from the start.
+    static func preparingAtOnce() throws -> PGConnection {
+        try connect(["prepare_threshold": "0"])
+    }
+
     /// The texts of the statements the driver prepared on this session.
     static func serverStatements(_ connection: PGConnection) throws -> [String] {
         try connection.run("SELECT name, statement FROM pg_prepared_statements WHERE NOT from_sql ORDER BY name")

@@ -32,7 +32,7 @@ struct PGStatementCacheTests {
 
     @Test("threshold 0 prepares at once; 'none' never prepares; statements without parameters are never prepared")
     func thresholdSettings() throws {
-        let eager = try CacheTests.connect(["prepare_threshold": "0"])
+        let eager = try CacheTests.preparingAtOnce()
         defer { eager.close() }
         #expect(eager.prepareThreshold == 0)
         #expect(try eager.scalar("SELECT %s::int + 1", [41]) == .int(42))
@@ -71,7 +71,7 @@ struct PGStatementCacheTests {
 
     @Test("the same text with other parameter types is another statement")
     func parameterTypes() throws {
-        let connection = try CacheTests.connect(["prepare_threshold": "0"])
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         #expect(try connection.scalar("SELECT %s::text", [5]) == .string("5"))
         #expect(try connection.scalar("SELECT %s::text", [5_000_000_000]) == .string("5000000000"))
@@ -83,7 +83,7 @@ struct PGStatementCacheTests {
 
     @Test("texts Swift calls equal (canonical equivalence) but whose bytes differ are different statements")
     func byteExactTexts() throws {
-        let connection = try CacheTests.connect(["prepare_threshold": "0"])
+        let connection = try CacheTests.preparingAtOnce()
         defer { connection.close() }
         let composed = "SELECT '\u{e9}' || %s"
         let decomposed = "SELECT 'e\u{301}' || %s"
@@ -117,14 +117,14 @@ struct PGStatementCacheTests {
 
     @Test("a new connection starts empty and prepares for itself; streamed results run prepared statements too")
     func reconnectAndStreaming() throws {
-        let first = try CacheTests.connect(["prepare_threshold": "0"])
+        let first = try CacheTests.preparingAtOnce()
         let table = try CacheTests.makeTable(first, "sc_reconnect")
         defer { _ = try? first.run("DROP TABLE \(table)") }
         defer { first.close() }
         let sql = "SELECT id, name FROM \(table) WHERE id >= %s ORDER BY id"
         _ = try first.run("SELECT 1")
         _ = try CacheTests.row(first, "SELECT id, name FROM \(table) WHERE id = %s", 1)
-        let second = try CacheTests.connect(["prepare_threshold": "0"])
+        let second = try CacheTests.preparingAtOnce()
         defer { second.close() }
         #expect(second.statementCacheStatistics == StatementCacheStatistics())
         let cursor = try second.makeCursor(streamsResults: true)
